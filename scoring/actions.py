@@ -1,0 +1,230 @@
+"""Turn a scorecard into recommended actions, from the rules in playbooks.toml.
+
+Every action says *why* in terms of this account: the band action names the
+signals that lose the most points, and a playbook names the signals (with
+their values) that triggered it.  A generic sentence helps no CSM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from scoring.catalog import CATALOG_DIR, CatalogError, read_toml
+from scoring.engine import Scorecard
+from scoring.model import BAND_NAMES, BandName, Model, Signal
+
+PLAYBOOKS_FILE = CATALOG_DIR / "playbooks.toml"
+
+
+@dataclass(frozen=True)
+class Condition:
+    signal: str | None = None
+    event: str | None = None
+    below: float | None = None
+    atleast: float | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    kind: str
+    any: tuple[Condition, ...]
+    all: tuple[Condition, ...]
+    bands: tuple[BandName, ...]
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BandPolicy:
+    band: BandName
+    label: str
+    cadence: str
+    escalation_level: int
+    summary: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    label: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Playbooks:
+    bands: dict[str, BandPolicy]
+    escalation: dict[int, str]
+    events: tuple[Event, ...]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    title: str
+    kind: str  # "band", "risk", "move" or "growth"
+    why: str
+    steps: tuple[str, ...]
+
+
+def _conditions(raw: Any, source: str, where: str) -> tuple[Condition, ...]:
+    if not isinstance(raw, list):
+        raise CatalogError(source, where, "must be a list of conditions")
+    out = []
+    for i, c in enumerate(raw):
+        if not isinstance(c, dict) or ("signal" in c) == ("event" in c):
+            raise CatalogError(source, f"{where}[{i}]", "give exactly one of signal or event")
+        if "signal" in c and ("below" in c) == ("atleast" in c):
+            raise CatalogError(source, f"{where}[{i}]", "a signal condition needs below or atleast (0-1)")
+        out.append(Condition(c.get("signal"), c.get("event"), c.get("below"), c.get("atleast")))
+    return tuple(out)
+
+
+def parse_playbooks(data: Mapping[str, Any], source: str) -> Playbooks:
+    bands: dict[str, BandPolicy] = {}
+    for name in BAND_NAMES:
+        b = data.get("bands", {}).get(name)
+        if not isinstance(b, dict):
+            raise CatalogError(source, f"bands.{name}", "is missing")
+        try:
+            bands[name] = BandPolicy(
+                band=name,
+                label=str(b["label"]),
+                cadence=str(b["cadence"]),
+                escalation_level=int(b["escalation_level"]),
+                summary=str(b["summary"]),
+                steps=tuple(str(s) for s in b["steps"]),
+            )
+        except KeyError as exc:
+            raise CatalogError(source, f"bands.{name}.{exc.args[0]}", "is missing") from None
+    events = tuple(Event(str(e["id"]), str(e["label"]), str(e["help"])) for e in data.get("events", []))
+    rules = []
+    seen: set[str] = set()
+    for i, r in enumerate(data.get("rules", [])):
+        where = f"rules[{i}]"
+        rid = r.get("id")
+        if not isinstance(rid, str) or rid in seen:
+            raise CatalogError(source, f"{where}.id", "must be a unique text id")
+        seen.add(rid)
+        rules.append(
+            Rule(
+                id=rid,
+                title=str(r.get("title", rid)),
+                kind=str(r.get("kind", "move")),
+                any=_conditions(r.get("any", []), source, f"{where}.any"),
+                all=_conditions(r.get("all", []), source, f"{where}.all"),
+                bands=tuple(r.get("band", BAND_NAMES)),
+                steps=tuple(str(s) for s in r.get("steps", [])),
+            )
+        )
+    escalation = {int(k): str(v) for k, v in data.get("escalation", {}).items()}
+    return Playbooks(bands=bands, escalation=escalation, events=events, rules=tuple(rules))
+
+
+@cache
+def playbooks(path: Path = PLAYBOOKS_FILE) -> Playbooks:
+    return parse_playbooks(read_toml(path), path.name)
+
+
+def describe_value(signal: Signal, value: float) -> str:
+    """'42%' or '3 days' or '6.5/10': how a CSM would say the value aloud."""
+    number = f"{value:g}"
+    if signal.unit:
+        return f"{number}{signal.unit}"
+    if signal.max == 10 and signal.min == 0:
+        return f"{number}/10"
+    return number
+
+
+def _signal_hits(cond: Condition, model: Model, card: Scorecard) -> tuple[bool | None, str]:
+    """(met?, phrase); met is None when the condition does not apply here."""
+    driver = next((d for d in card.drivers if d.signal_id == cond.signal), None)
+    if driver is None or driver.attainment is None or driver.value is None:
+        return None, ""
+    signal = model.signal(driver.signal_id)
+    if cond.below is not None:
+        met = driver.attainment < cond.below
+    else:
+        met = driver.attainment >= (cond.atleast or 0.0)
+    return met, f"{signal.label} is {describe_value(signal, driver.value)}"
+
+
+def _evaluate(rule: Rule, model: Model, card: Scorecard, events: set[str]) -> list[str] | None:
+    """The reasons a rule fires for this account, or None if it does not."""
+    if card.band not in rule.bands:
+        return None
+    reasons: list[str] = []
+    for cond in rule.all:
+        met, phrase = (cond.event in events, "") if cond.event else _signal_hits(cond, model, card)
+        if met is False:
+            return None
+        if met:
+            reasons.append(phrase or _event_label(cond.event))
+    if rule.all and not reasons:
+        return None
+    if rule.any:
+        hits = []
+        for cond in rule.any:
+            if cond.event:
+                if cond.event in events:
+                    hits.append(_event_label(cond.event))
+                continue
+            met, phrase = _signal_hits(cond, model, card)
+            if met:
+                hits.append(phrase)
+        if not hits:
+            return None
+        reasons.extend(hits)
+    return reasons
+
+
+def _event_label(event_id: str | None) -> str:
+    for e in playbooks().events:
+        if e.id == event_id:
+            return e.label.lower()
+    return str(event_id)
+
+
+def _join(phrases: list[str]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
+def band_action(model: Model, card: Scorecard) -> Action:
+    policy = playbooks().bands[card.band]
+    weakest = card.weakest(2)
+    level = policy.escalation_level
+    who = playbooks().escalation.get(level, "")
+    if weakest:
+        gaps = _join([f"{d.label} (-{d.lost:.1f} pts)" for d in weakest])
+        why = f"{policy.summary} Biggest gaps: {gaps}."
+    else:
+        why = f"{policy.summary} No signal is losing points."
+    why += f" Check in {policy.cadence}; escalation level {level}: {who}."
+    return Action(f"band-{card.band}", f"{policy.label}: {card.band} band", "band", why, policy.steps)
+
+
+def recommend(model: Model, card: Scorecard, events: Iterable[str] = ()) -> list[Action]:
+    """Band action first, then every playbook or move that fires, risks first."""
+    happened = set(events)
+    actions = [band_action(model, card)]
+    order = {"risk": 0, "move": 1, "growth": 2}
+    fired = []
+    for rule in playbooks().rules:
+        reasons = _evaluate(rule, model, card, happened)
+        if reasons is not None:
+            why = "Triggered because " + _join(reasons) + "."
+            fired.append(Action(rule.id, rule.title, rule.kind, why, rule.steps))
+    fired.sort(key=lambda a: order.get(a.kind, 9))
+    return actions + fired
+
+
+def cadence_for(band: BandName) -> str:
+    return playbooks().bands[band].cadence

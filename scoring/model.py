@@ -1,0 +1,147 @@
+"""The shape of a health model.
+
+A model is data, not code: every preset lives in a TOML file under
+``scoring/catalog/models`` and is turned into these frozen dataclasses by
+``scoring.catalog``.  The scoring engine (Python) and the portfolio SQL both read
+the same objects, which is what keeps the two formulas in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Direction = Literal["higher", "lower"]
+Transform = Literal["linear", "traffic_light"]
+BandName = Literal["green", "yellow", "red"]
+
+BAND_NAMES: tuple[BandName, ...] = ("green", "yellow", "red")
+
+# Points a traffic-light colour is worth on the 0-100 scale.  Documented in
+# README ("How colours become points"); the SQL uses the same constants.
+LIGHT_POINTS: dict[str, float] = {"green": 1.0, "yellow": 0.5, "red": 0.0}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Traffic-light cut-offs on the signal's raw scale.
+
+    For a higher-is-better signal a value at or above ``green`` is green, at or
+    above ``yellow`` is yellow, otherwise red.  For lower-is-better signals the
+    comparisons flip (at or below).
+    """
+
+    green: float
+    yellow: float
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A SQL expression over canonical portfolio fields, mapped onto the signal.
+
+    The raw value is placed linearly between ``floor`` (signal minimum) and
+    ``target`` (signal maximum) and clipped; ``floor`` may exceed ``target``
+    for quantities where less is better (days since last check-in, say).
+    The expression is written by us in the catalog, never by a user.
+    """
+
+    expr: str
+    floor: float
+    target: float
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    label: str
+    help: str
+    group: str
+    min: float
+    max: float
+    step: float
+    default: float
+    direction: Direction = "higher"
+    transform: Transform = "linear"
+    unit: str = ""
+    thresholds: Thresholds | None = None
+    # How the portfolio derives this signal from canonical fields.  Optional:
+    # a column named after the signal id is always taken as it is.
+    derive: Derivation | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A weighted block of signals: a pillar, a component, or a single signal."""
+
+    id: str
+    label: str
+    weight: float
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bonus:
+    id: str
+    label: str
+    help: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Lower bounds (inclusive) on the one-decimal score."""
+
+    green: float = 80.0
+    yellow: float = 60.0
+
+    def of(self, score: float) -> BandName:
+        if score >= self.green:
+            return "green"
+        if score >= self.yellow:
+            return "yellow"
+        return "red"
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: str
+    source: str
+    description: str
+    signals: tuple[Signal, ...]
+    groups: tuple[Group, ...]
+    bonuses: tuple[Bonus, ...] = ()
+    bands: Bands = field(default_factory=Bands)
+    custom: bool = False
+
+    def signal(self, signal_id: str) -> Signal:
+        for signal in self.signals:
+            if signal.id == signal_id:
+                return signal
+        raise KeyError(signal_id)
+
+    @property
+    def signal_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.signals)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(g.weight for g in self.groups)
+
+    def group_of(self, signal_id: str) -> Group:
+        for group in self.groups:
+            if signal_id in group.signals:
+                return group
+        raise KeyError(signal_id)
+
+    def signal_share(self, signal_id: str) -> float:
+        """The signal's share of the full score when every signal is present."""
+        group = self.group_of(signal_id)
+        return group.weight / self.total_weight / len(group.signals)
+
+    @property
+    def is_grouped(self) -> bool:
+        return any(len(g.signals) > 1 for g in self.groups)
+
+    def defaults(self) -> dict[str, float]:
+        return {s.id: s.default for s in self.signals}

@@ -1,0 +1,51 @@
+"""Shared fixtures: a private database per test, a live server, a real browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, AppServer
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point HEALTH_STUDIO_DB at a fresh file so no test sees another's state."""
+    path = tmp_path / "studio.duckdb"
+    monkeypatch.setenv("HEALTH_STUDIO_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[AppServer]:
+    server = AppServer(db_path=tmp_path / "server.duckdb", log_path=tmp_path / "streamlit.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright; skipped on a laptop without it, fatal in CI."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run must apt-get install chromium")
+        pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(20_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
