@@ -1,0 +1,194 @@
+"""`python -m scoring`: the health models without a browser.
+
+Errors exit 2 with one line on stderr, never a traceback: this is run by CS
+ops people from cron jobs and spreadsheets, and a stack trace helps neither.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from scoring.actions import recommend
+from scoring.catalog import CatalogError, get_model, preset_models
+from scoring.engine import NoSignals, Scorecard, score
+from scoring.model import Model
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports mistakes as UsageError (one line, exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m scoring", description="Account health scoring.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("models", help="list the health models and their signals")
+
+    sc = sub.add_parser("score", help="score one account (--set) or every row of a CSV file")
+    sc.add_argument("--model", required=True, help="model id, see `models`")
+    sc.add_argument("--set", action="append", default=[], metavar="SIGNAL=VALUE", help="a signal value")
+    sc.add_argument("--bonus", action="append", default=[], metavar="ID", help="a bonus that applies")
+    sc.add_argument("--event", action="append", default=[], metavar="ID", help="an event, e.g. executive_change")
+    sc.add_argument("file", nargs="?", type=Path, help="CSV whose columns are named by signal ids")
+
+    pf = sub.add_parser("portfolio", help="score exports per account, as the portfolio page does")
+    pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
+    pf.add_argument("--model", required=True, help="model id, see `models`")
+    pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+    return parser
+
+
+def _model(model_id: str) -> Model:
+    try:
+        return get_model(model_id)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise UsageError(f"{where}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{where}: {text!r} is not a finite number")
+    return value
+
+
+def card_json(model: Model, card: Scorecard, events: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "model": model.id,
+        "score": card.score,
+        "band": card.band,
+        "coverage": round(card.coverage, 4),
+        "missing": list(card.missing),
+        "bonus_points": round(card.bonus_points, 2),
+        "drivers": [
+            {
+                "signal": d.signal_id,
+                "label": d.label,
+                "group": d.group,
+                "value": d.value,
+                "points": round(d.points, 2),
+                "max_points": round(d.max_points, 2),
+                "lost": round(d.lost, 2),
+            }
+            for d in card.drivers
+        ],
+        "groups": [
+            {"group": g.group_id, "label": g.label, "weight": g.weight, "points": round(g.points, 2)}
+            for g in card.groups
+        ],
+        "actions": [
+            {"id": a.id, "title": a.title, "kind": a.kind, "why": a.why, "steps": list(a.steps)}
+            for a in recommend(model, card, events)
+        ],
+    }
+
+
+def cmd_models(out: TextIO) -> int:
+    for model in preset_models().values():
+        out.write(f"{model.id}\t{model.name} ({model.source})\n")
+        for group in model.groups:
+            signals = ", ".join(group.signals)
+            out.write(f"    {group.label} {group.weight:g}: {signals}\n")
+        for bonus in model.bonuses:
+            out.write(f"    bonus {bonus.id}: +{bonus.points:g}\n")
+    return 0
+
+
+def cmd_score_one(args: argparse.Namespace, out: TextIO) -> int:
+    model = _model(args.model)
+    values: dict[str, float | None] = {}
+    for item in args.set:
+        name, sep, text = item.partition("=")
+        if not sep:
+            raise UsageError(f"--set {item!r}: write it as SIGNAL=VALUE")
+        if name not in model.signal_ids:
+            raise UsageError(f"--set {name}: model {model.id} has no such signal; it has {', '.join(model.signal_ids)}")
+        values[name] = _number(text, f"--set {name}")
+    for bonus in args.bonus:
+        if bonus not in {b.id for b in model.bonuses}:
+            raise UsageError(f"--bonus {bonus}: model {model.id} has no such bonus")
+    try:
+        card = score(model, values, args.bonus)
+    except NoSignals:
+        raise UsageError(f"give at least one signal with --set; {model.id} has {', '.join(model.signal_ids)}") from None
+    json.dump(card_json(model, card, args.event), out, indent=2)
+    out.write("\n")
+    return 0
+
+
+def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    model = _model(args.model)
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it as UTF-8 CSV ({exc.__class__.__name__})") from None
+    reader = csv.DictReader(text.splitlines())
+    columns = list(reader.fieldnames or [])
+    used = [c for c in columns if c in model.signal_ids]
+    if not used:
+        raise UsageError(f"{path}: no column is named after a signal of {model.id} ({', '.join(model.signal_ids)})")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*columns, "score", "band"])
+    scored = 0
+    for row_number, row in enumerate(reader, start=2):
+        values: dict[str, float | None] = {}
+        for column in used:
+            cell = (row.get(column) or "").strip()
+            if not cell:
+                continue
+            try:
+                values[column] = _number(cell, column)
+            except UsageError:
+                err.write(f"{path}: row {row_number}, column {column}: {cell!r} is not a number; left out\n")
+        try:
+            card = score(model, values)
+        except NoSignals:
+            err.write(f"{path}: row {row_number}: no signal values; not scored\n")
+            writer.writerow([row.get(c, "") for c in columns] + ["", ""])
+            continue
+        writer.writerow([row.get(c, "") for c in columns] + [f"{card.score:.1f}", card.band])
+        scored += 1
+    if scored == 0:
+        raise UsageError(f"{path}: no row could be scored")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    try:
+        args = _parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+        if args.command == "models":
+            return cmd_models(out)
+        if args.command == "score":
+            if args.file is not None:
+                if args.set:
+                    raise UsageError("give either --set values or a CSV file, not both")
+                return cmd_score_file(args, out, err)
+            return cmd_score_one(args, out)
+        from scoring.portfolio.cli import run_portfolio
+
+        return run_portfolio(args, out, err)
+    except UsageError as exc:
+        err.write(f"error: {exc}\n")
+        return 2
+    except CatalogError as exc:
+        err.write(f"error: broken definition file: {exc}\n")
+        return 2
