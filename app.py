@@ -8,7 +8,9 @@ home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=Tr
 scorecard = st.Page("pages/scorecard.py", title="What-if scorecard", icon=":material/tune:", url_path="scorecard")
 portfolio = st.Page("pages/portfolio.py", title="Portfolio triage", icon=":material/grid_view:", url_path="portfolio")
 ramp = st.Page("pages/ramp.py", title="30-60-90 ramp plan", icon=":material/school:", url_path="ramp")
-onboarding = st.Page("pages/onboarding.py", title="Customer onboarding", icon=":material/checklist:", url_path="onboarding")
+onboarding = st.Page(
+    "pages/onboarding.py", title="Customer onboarding", icon=":material/checklist:", url_path="onboarding"
+)
 
 st.navigation(
     {

@@ -156,7 +156,9 @@ class Store:
 
     # ---- custom models ------------------------------------------------------
 
-    def save_custom_model(self, model_id: str, name: str, base_model: str, weights: dict[str, float], saved_by: str | None = None) -> None:
+    def save_custom_model(
+        self, model_id: str, name: str, base_model: str, weights: dict[str, float], saved_by: str | None = None
+    ) -> None:
         self._run(
             "INSERT OR REPLACE INTO custom_models VALUES (?, ?, ?, ?, ?, ?)",
             (model_id, name, base_model, json.dumps(weights, sort_keys=True), saved_by, datetime.now()),

@@ -40,7 +40,7 @@ def _grid(signal: Signal, start: float, towards_better: bool) -> list[float]:
     """Slider values from ``start`` to the better (or worse) end, in order."""
     better_is_up = signal.direction == "higher"
     up = better_is_up == towards_better
-    steps = int(round((signal.max - signal.min) / signal.step))
+    steps = round((signal.max - signal.min) / signal.step)
     grid = [min(signal.max, signal.min + i * signal.step) for i in range(steps + 1)]
     if up:
         return [v for v in grid if v > start]
