@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS checklist_events (
     kind VARCHAR NOT NULL,
     value VARCHAR,
     actor VARCHAR,
-    at TIMESTAMP NOT NULL
+    happened_at TIMESTAMP NOT NULL
 );
 """
 
@@ -122,6 +122,11 @@ class Store:
             self._con = duckdb.connect(str(self.path), config=_config(Path(f"{self.path}.tmp")))
             self._con.execute(SCHEMA)
         except duckdb.IOException as exc:
+            if "not a valid" in str(exc):
+                raise StoreUnavailable(
+                    f"The database {self.path} is damaged or is not a DuckDB file. Restore it from a "
+                    "backup, or move it aside and restart to begin with an empty one."
+                ) from None
             if "lock" in str(exc).lower():
                 raise StoreUnavailable(
                     f"The database {self.path} is already open in another Account Health Studio "
@@ -210,12 +215,13 @@ class Store:
     def record(self, plan_id: str, target: str, kind: str, value: str | None, actor: str | None) -> None:
         """Append one checklist event (tick, untick, note, signoff, reset...)."""
         self._run(
-            "INSERT INTO checklist_events (plan_id, target, kind, value, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO checklist_events (plan_id, target, kind, value, actor, happened_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (plan_id, target, kind, value, actor, datetime.now()),
         )
 
     def events(self, plan_id: str | None = None) -> list[ChecklistEvent]:
-        sql = "SELECT seq, plan_id, target, kind, value, actor, at FROM checklist_events"
+        sql = "SELECT seq, plan_id, target, kind, value, actor, happened_at FROM checklist_events"
         params: tuple[Any, ...] = ()
         if plan_id is not None:
             sql += " WHERE plan_id = ?"
