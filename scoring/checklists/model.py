@@ -1,0 +1,62 @@
+"""The shape of a checklist definition.
+
+Checklists are data: each one is a TOML file under ``scoring/catalog/checklists``
+turned into these frozen dataclasses by ``scoring.checklists.loader``.  Pages
+never name a checklist in code; they ask for every checklist of a ``kind``
+("ramp" for a CSM's own plan, "account" for a customer's plan), which is why a
+new checklist needs a file and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to tick.  ``id`` is what ticks are stored against, so it must never be renamed."""
+
+    id: str
+    text: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A phase of the plan with its own window and, when ``gate`` is set, a sign-off.
+
+    Day offsets count from the plan's start date, which is day 1; day 0 is the
+    day before.  Negative offsets are allowed so a pre-kickoff stage can sit in
+    the week before the start date.
+    """
+
+    id: str
+    title: str
+    goal: str
+    period: str
+    start_day: int
+    end_day: int
+    gate: bool
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    kind: str
+    order: int  # position among checklists of the same kind (lifecycle order)
+    name: str
+    description: str
+    source: str
+    subject_label: str
+    start_label: str
+    stages: tuple[Stage, ...]
+    red_flags_title: str = ""
+    red_flags: tuple[str, ...] = ()
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(s.items) for s in self.stages)
