@@ -1,6 +1,61 @@
-"""Placeholder until the page lands."""
+"""Customer onboarding: one gated plan per account and checklist, with an overview of them all.
+
+Accounts come from the loaded portfolio when there is one (the portfolio page
+puts their names in ``st.session_state["portfolio_accounts"]``), otherwise the
+CSM types the name.
+"""
+
+from datetime import date
 
 import streamlit as st
 
-st.title("onboarding")
-st.info("This page is being built.")
+from pages.ui import checklist_plan
+from pages.ui.checklist_actor import ask_actor
+from pages.ui.checklist_admin import plan_tools
+from pages.ui.checklist_export import exports
+from pages.ui.checklist_new import new_plan_form
+from pages.ui.checklist_overview import overview
+from pages.ui.checklist_pick import pick_plan, plans_of, progress_of
+from pages.ui.checklist_red_flags import red_flags
+from scoring.checklists import checklists_of_kind
+
+PICK_KEY = "plan"
+
+st.title("Customer onboarding")
+st.caption(
+    "One plan per account and checklist, from the week before kickoff through hypercare to the 90-day review. "
+    "Gated stages need a sign-off, which unlocks once every item in the stage is ticked."
+)
+ask_actor()
+today = date.today()
+checklists = checklists_of_kind("account")
+plans = plans_of(checklists)
+progresses = progress_of(plans, today)
+accounts = [str(a) for a in st.session_state.get("portfolio_accounts") or []]
+
+if plans:
+    st.subheader("Accounts in onboarding", anchor=False)
+    overview(progresses.values(), "Account", "onboarding-overview.csv")
+
+chosen = pick_plan(plans, "Plan", PICK_KEY, show_checklist=True, help_text="Which account's plan to open.")
+with st.expander("New onboarding plan", expanded=not plans, icon=":material/add_task:"):
+    if accounts:
+        st.caption(f"{len(accounts)} accounts from the loaded portfolio; you can also type another name.")
+    new_plan_form("onboarding-new", checklists, "Account", "Kickoff date", PICK_KEY, subject_options=accounts)
+
+if chosen is None:
+    st.info(
+        "No onboarding plans yet. Under **New onboarding plan**, pick an account (or type one), choose a checklist "
+        "and set the kickoff date.",
+        icon=":material/checklist:",
+    )
+    st.stop()
+
+current = progresses[chosen.plan_id]
+st.caption(f"Day 1 is {current.state.checklist.start_label}: {chosen.start_date:%d %b %Y}.")
+red_flags(current.state.checklist)
+checklist_plan.plan(current)
+
+st.subheader("Export", anchor=False)
+exports(current, today)
+plan_tools(current.state, "Kickoff date")

@@ -1,6 +1,55 @@
-"""Placeholder until the page lands."""
+"""30-60-90 ramp plan: a new CSM ticks through learn, contribute and own.
+
+Every tick and note is written to the database the moment it changes, and the
+page redraws from the database on each run.
+"""
+
+from datetime import date
 
 import streamlit as st
 
-st.title("ramp")
-st.info("This page is being built.")
+from pages.ui import checklist_plan
+from pages.ui.checklist_actor import ask_actor
+from pages.ui.checklist_admin import plan_tools
+from pages.ui.checklist_export import exports
+from pages.ui.checklist_new import new_plan_form
+from pages.ui.checklist_overview import overview
+from pages.ui.checklist_pick import pick_plan, plans_of, progress_of
+from scoring.checklists import checklists_of_kind
+
+PICK_KEY = "csm"
+
+st.title("30-60-90 day ramp plan")
+st.caption(
+    "A new CSM's first three months: learn the product and the book, contribute with a safety net, then own "
+    "the accounts. Ticks and notes save as you make them."
+)
+ask_actor()
+today = date.today()
+checklists = checklists_of_kind("ramp")
+plans = plans_of(checklists)
+
+chosen = pick_plan(plans, "CSM", PICK_KEY, show_checklist=len(checklists) > 1, help_text="Whose ramp plan to open.")
+with st.expander("New CSM", expanded=not plans, icon=":material/person_add:"):
+    new_plan_form("ramp-new", checklists, "CSM name", "First day", PICK_KEY)
+
+if chosen is None:
+    st.info(
+        "No ramp plans yet. Under **New CSM**, enter a name and a first day; the plan's due dates are counted "
+        "from that day.",
+        icon=":material/school:",
+    )
+    st.stop()
+
+progresses = progress_of(plans, today)
+current = progresses[chosen.plan_id]
+st.caption(f"Started {chosen.start_date:%d %b %Y} · day 1 is {current.state.checklist.start_label}.")
+checklist_plan.plan(current)
+
+st.subheader("Export", anchor=False)
+exports(current, today)
+plan_tools(current.state, "First day")
+
+if len(plans) > 1:
+    st.subheader("All ramp plans", anchor=False)
+    overview(progresses.values(), "CSM", "ramp-plans.csv")

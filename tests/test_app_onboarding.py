@@ -1,0 +1,133 @@
+"""The onboarding page under AppTest: gates, sign-offs, the overview and persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
+
+from pages.ui.state import _open_store
+from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
+from scoring.db import Store
+from tests.checklist_app import ROOT, TIMEOUT, app_db, close_cached_store, metric, progress_texts, run_page, texts
+
+__all__ = ["app_db"]
+
+PAGE = "pages/onboarding.py"
+SUBMIT = "FormSubmitter:onboarding-new-Start the plan"
+ACME = plan_id("customer-onboarding", "Acme Corp")
+KICKOFF_ITEMS = [i.id for i in preset_checklists()["customer-onboarding"].stage("kickoff").items]  # type: ignore[union-attr]
+
+
+def start_plan(
+    at: AppTest, account: str = "Acme Corp", checklist: str = "customer-onboarding", from_portfolio: bool = False
+) -> AppTest:
+    if from_portfolio:
+        at.selectbox(key="onboarding-new|subject").select(account)
+    else:
+        at.text_input(key="onboarding-new|subject").input(account)
+    at.selectbox(key="onboarding-new|checklist").select(checklist)
+    at.button(key=SUBMIT).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def signoff(at: AppTest, stage: str, pid: str = ACME) -> Button:
+    return at.button(key=f"signoff|{pid}|{stage}")
+
+
+def test_gate_blocks_until_every_item_is_ticked_then_signs_off(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.sidebar.text_input(key="checklist_actor").input("Priya").run()
+    assert signoff(at, "kickoff").disabled
+    assert "Kickoff blocked: 4 items open" in texts(at.warning)
+    assert "Handoff blocked: 4 items open" in texts(at.warning)
+
+    for item in KICKOFF_ITEMS[:-1]:
+        at.checkbox(key=f"tick|{ACME}|{item}").check().run()
+    assert signoff(at, "kickoff").disabled
+    assert "Kickoff blocked: 1 item open" in texts(at.warning)
+    assert progress_texts(at)[1] == "3 of 4 done"
+
+    at.checkbox(key=f"tick|{ACME}|{KICKOFF_ITEMS[-1]}").check().run()
+    assert not signoff(at, "kickoff").disabled
+    signoff(at, "kickoff").click().run()
+    assert not at.exception
+    assert any(t.startswith("Kickoff signed off by Priya on ") for t in texts(at.success))
+    assert all(at.checkbox(key=f"tick|{ACME}|{i}").disabled for i in KICKOFF_ITEMS), "a signed-off stage is locked"
+
+    at.button(key=f"reopen|{ACME}|kickoff").click().run()
+    assert not signoff(at, "kickoff").disabled
+    assert not at.checkbox(key=f"tick|{ACME}|{KICKOFF_ITEMS[0]}").disabled
+
+
+def test_signoff_is_rechecked_against_the_database(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    for item in KICKOFF_ITEMS:
+        at.checkbox(key=f"tick|{ACME}|{item}").check().run()
+    assert not signoff(at, "kickoff").disabled
+    opened = _open_store()
+    assert isinstance(opened, Store)
+    opened.record(ACME, KICKOFF_ITEMS[0], UNTICK, None, "someone else")  # another session, meanwhile
+    signoff(at, "kickoff").click().run()
+    assert texts(at.error) == ["Not signed off: Kickoff blocked: 1 item open."]
+    assert not texts(at.success)
+
+
+def test_who_ticked_what_is_shown_and_kept_after_a_restart(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.sidebar.text_input(key="checklist_actor").input("Ben").run()
+    at.checkbox(key=f"tick|{ACME}|pk-account-setup").check().run()
+    close_cached_store()
+
+    again = run_page(PAGE)
+    assert again.selectbox(key="plan").value == ACME
+    assert again.checkbox(key=f"tick|{ACME}|pk-account-setup").value is True
+    assert any(t.startswith(":material/done: Ticked by Ben") for t in texts(again.caption))
+    assert again.sidebar.text_input(key="checklist_actor").value == "CSM", "a new session asks for the name again"
+
+
+def test_accounts_come_from_the_loaded_portfolio(app_db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at.session_state["portfolio_accounts"] = ["Globex", "Initech"]
+    at.run()
+    assert at.selectbox(key="onboarding-new|subject").options == ["Globex", "Initech"]
+    start_plan(at, "Initech", "go-live-hypercare", from_portfolio=True)
+    pid = plan_id("go-live-hypercare", "Initech")
+    assert at.selectbox(key="plan").value == pid
+    flags = [w for w in texts(at.warning) if w.startswith("**Adoption red flags")]
+    assert len(flags) == 1 and "zero syncs" in flags[0]
+
+
+def test_overview_lists_every_account_plan(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    start_plan(at, "Globex", "business-reviews")
+    at.checkbox(key=f"tick|{plan_id('business-reviews', 'Globex')}|r30-gather-data").check().run()
+    table = at.dataframe[0].value
+    assert list(table["Account"]) == ["Acme Corp", "Globex"], "plans that are behind come first"
+    row = table.set_index("Account").loc["Globex"]
+    assert row["Checklist"] == "30/60/90-day business reviews"
+    assert row["Current stage"] == "30-day review"
+    assert row["Done"] == 1 * 100 // 20
+    acme = table.set_index("Account").loc["Acme Corp"]
+    assert bool(acme["Behind?"]), "a plan starting today already has its pre-kickoff week behind it"
+    assert metric(at, "Current stage") == "30-day review"
+
+
+def test_empty_state(app_db: Path) -> None:
+    at = run_page(PAGE)
+    assert any("No onboarding plans yet" in t for t in texts(at.info))
+    assert not at.dataframe
+
+
+def test_ticks_recorded_as_events(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.checkbox(key=f"tick|{ACME}|pk-timeline").check().run()
+    at.checkbox(key=f"tick|{ACME}|pk-timeline").uncheck().run()
+    close_cached_store()
+    store = Store(app_db)
+    try:
+        assert [(e.target, e.kind) for e in store.events(ACME)] == [("pk-timeline", TICK), ("pk-timeline", UNTICK)]
+    finally:
+        store.close()

@@ -1,0 +1,108 @@
+"""The ramp page under AppTest: start a plan, tick, note, reset, and find it all again after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from scoring.checklists import NOTE, RESET, TICK, plan_id
+from scoring.db import Store
+from tests.checklist_app import ROOT, TIMEOUT, app_db, close_cached_store, metric, progress_texts, run_page, texts
+
+__all__ = ["app_db"]
+
+PAGE = "pages/ramp.py"
+PID = plan_id("ramp-30-60-90", "Priya Shah")
+API_DOCS = f"tick|{PID}|learn-api-docs"
+
+
+def start_plan(at: AppTest, name: str = "Priya Shah") -> AppTest:
+    at.text_input(key="ramp-new|subject").input(name)
+    at.button(key="FormSubmitter:ramp-new-Start the plan").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_empty_state_then_new_plan(app_db: Path) -> None:
+    at = run_page(PAGE)
+    assert any("No ramp plans yet" in t for t in texts(at.info))
+    start_plan(at)
+    assert at.selectbox(key="csm").value == PID
+    assert progress_texts(at) == ["0 of 6 done", "0 of 6 done", "0 of 6 done"]
+    assert metric(at, "Current stage") == "Learn"
+
+
+def test_a_blank_name_is_refused_with_a_reason(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE), "   ")
+    assert texts(at.error) == ["CSM name: Enter a name."]
+    assert any("No ramp plans yet" in t for t in texts(at.info))
+
+
+def test_ticking_saves_at_once_and_updates_progress(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.sidebar.text_input(key="checklist_actor").input("Tess").run()
+    at.checkbox(key=API_DOCS).check().run()
+    assert progress_texts(at)[0] == "1 of 6 done"
+    assert metric(at, "Done") == "5 %"
+    assert any(t.startswith(":material/done: Ticked by Tess") for t in texts(at.caption))
+
+    at.text_input(key=f"note|{PID}|learn-api-docs").input("Read v2 docs; v1 is legacy").run()
+    close_cached_store()
+    store = Store(app_db)
+    try:
+        events = store.events(PID)
+    finally:
+        store.close()
+    assert [(e.target, e.kind, e.value, e.actor) for e in events] == [
+        ("learn-api-docs", TICK, None, "Tess"),
+        ("learn-api-docs", NOTE, "Read v2 docs; v1 is legacy", "Tess"),
+    ]
+
+
+def test_reset_needs_confirmation(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.checkbox(key=API_DOCS).check().run()
+    reset = at.button(key=f"reset|{PID}")
+    assert reset.disabled, "reset stays disabled until the confirmation box is ticked"
+    at.checkbox(key=f"confirm-reset|{PID}").check().run()
+    assert not at.button(key=f"reset|{PID}").disabled
+    at.button(key=f"reset|{PID}").click().run()
+    assert not at.exception
+    assert progress_texts(at)[0] == "0 of 6 done"
+    assert at.checkbox(key=API_DOCS).value is False
+    assert at.checkbox(key=f"confirm-reset|{PID}").value is False, "the confirmation does not stay armed"
+    assert any("Reset by CSM" in t for t in texts(at.caption))
+    close_cached_store()
+    store = Store(app_db)
+    try:
+        assert [e.kind for e in store.events(PID)] == [TICK, RESET]
+    finally:
+        store.close()
+
+
+def test_ticks_survive_a_fresh_run_on_the_same_database(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.checkbox(key=API_DOCS).check().run()
+    close_cached_store()
+
+    again = run_page(PAGE)
+    assert again.selectbox(key="csm").value == PID
+    assert again.checkbox(key=API_DOCS).value is True
+    assert progress_texts(again)[0] == "1 of 6 done"
+
+
+def test_the_same_name_opens_the_existing_plan(app_db: Path) -> None:
+    at = start_plan(run_page(PAGE))
+    at.checkbox(key=API_DOCS).check().run()
+    start_plan(at, "  priya   SHAH ")
+    assert any("already has" in t for t in texts(at.info))
+    assert at.selectbox(key="csm").options == ["Priya Shah"]
+    assert at.checkbox(key=API_DOCS).value is True
+
+
+def test_reachable_through_the_app_navigation(app_db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/ramp.py").run()
+    assert not at.exception
+    assert at.title[0].value == "30-60-90 day ramp plan"
