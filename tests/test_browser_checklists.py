@@ -1,0 +1,99 @@
+"""Checklists in real Chromium: ticks survive a reload, a restart and a kill -9 of the server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.servers import AppServer
+
+pytestmark = pytest.mark.browser
+
+API_DOCS = "Read the API documentation cover to cover"
+SHADOW = "Sit in on customer calls from several segments"
+
+
+def checkbox(page: Any, label: str) -> Any:
+    return page.get_by_role("checkbox", name=label)
+
+
+def tick(page: Any, label: str) -> None:
+    """Click the visible label (Streamlit hides the real input) and wait for the saved caption."""
+    page.get_by_test_id("stCheckbox").filter(has_text=label).click()
+    expect(checkbox(page, label)).to_be_checked()
+
+
+def caption(page: Any, text: str) -> Any:
+    """A caption on the plan itself, not the same words inside the Markdown export preview."""
+    return page.get_by_test_id("stCaptionContainer").filter(has_text=text)
+
+
+def start_ramp_plan(page: Any, server: AppServer, name: str) -> None:
+    page.goto(f"{server.url}/ramp")
+    expect(page.get_by_text("No ramp plans yet")).to_be_visible()
+    page.get_by_role("textbox", name="CSM name").fill(name)
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.get_by_text("0 of 6 done").first).to_be_visible()
+
+
+def test_a_tick_survives_reload_restart_and_kill9(app_server: AppServer, page: Any) -> None:
+    start_ramp_plan(page, app_server, "Priya Shah")
+    tick(page, API_DOCS)
+    expect(caption(page, "Ticked by CSM")).to_be_visible()
+    expect(page.get_by_text("1 of 6 done")).to_be_visible()
+
+    page.reload()
+    expect(checkbox(page, API_DOCS)).to_be_checked()
+    expect(checkbox(page, SHADOW)).not_to_be_checked()
+
+    app_server.kill9()
+    app_server.start()
+    page.reload()
+    expect(checkbox(page, API_DOCS)).to_be_checked()
+    expect(page.get_by_text("1 of 6 done")).to_be_visible()
+    expect(caption(page, "Ticked by CSM")).to_be_visible()
+
+
+def test_two_sessions_ticking_different_items_both_persist(app_server: AppServer, page: Any, chromium: Any) -> None:
+    start_ramp_plan(page, app_server, "Priya Shah")
+    other_context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    other_context.set_default_timeout(20_000)
+    try:
+        other = other_context.new_page()
+        other.goto(f"{app_server.url}/ramp")
+        expect(other.get_by_text("0 of 6 done").first).to_be_visible()
+        tick(page, API_DOCS)
+        tick(other, SHADOW)
+        for session in (page, other):
+            session.reload()
+            expect(checkbox(session, API_DOCS)).to_be_checked()
+            expect(checkbox(session, SHADOW)).to_be_checked()
+            expect(session.get_by_text("2 of 6 done")).to_be_visible()
+    finally:
+        other_context.close()
+
+
+def test_onboarding_gate_and_signoff_in_the_browser(app_server: AppServer, page: Any) -> None:
+    page.goto(f"{app_server.url}/onboarding")
+    expect(page.get_by_text("No onboarding plans yet")).to_be_visible()
+    page.get_by_role("textbox", name="Account").fill("Acme Corp")
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.get_by_text("Kickoff blocked: 4 items open")).to_be_visible()
+    sign = page.get_by_role("button", name="Sign off Kickoff")
+    expect(sign).to_be_disabled()
+    for label in (
+        "Hold the kickoff meeting",
+        "Confirm goals and milestones with the customer",
+        "Put the training sessions in the calendar",
+        "Agree how and how often we talk",
+    ):
+        tick(page, label)
+    expect(sign).to_be_enabled()
+    sign.click()
+    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="Kickoff signed off by CSM")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="Kickoff signed off by CSM")).to_be_visible()
+    expect(checkbox(page, "Hold the kickoff meeting")).to_be_disabled()
