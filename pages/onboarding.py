@@ -52,7 +52,7 @@ if chosen is None:
     st.stop()
 
 current = progresses[chosen.plan_id]
-st.caption(f"Day 1 is {current.state.checklist.start_label}: {chosen.start_date:%d %b %Y}.")
+st.caption(f"Day 1 ({chosen.start_date:%d %b %Y}) is {current.state.checklist.start_label}.")
 red_flags(current.state.checklist)
 checklist_plan.plan(current)
 

@@ -43,7 +43,7 @@ if chosen is None:
 
 progresses = progress_of(plans, today)
 current = progresses[chosen.plan_id]
-st.caption(f"Started {chosen.start_date:%d %b %Y} · day 1 is {current.state.checklist.start_label}.")
+st.caption(f"Day 1 ({chosen.start_date:%d %b %Y}) is {current.state.checklist.start_label}.")
 checklist_plan.plan(current)
 
 st.subheader("Export", anchor=False)

@@ -315,12 +315,20 @@ def test_current_stage_waits_for_the_signoff(onboarding: Checklist) -> None:
     log = Log(plan).tick_stage(onboarding, "pre-kickoff", at=done_pre).tick_stage(onboarding, "kickoff", at=done_pre)
     pp = progress(replay(onboarding, plan, log.events), date(2025, 3, 5))
     assert pp.current is not None and pp.current.stage.id == "kickoff", "kickoff is ticked but not signed off"
-    assert pp.days_in_stage == 4, "days since pre-kickoff was completed on 1 March"
-    log.add("kickoff", SIGNOFF, at=datetime(2025, 3, 4, 12))
-    pp = progress(replay(onboarding, plan, log.events), date(2025, 3, 5))
+    assert pp.days_in_stage == 2, "kickoff opened on 3 March, after pre-kickoff was completed on 1 March"
+    log.add("kickoff", SIGNOFF, at=datetime(2025, 3, 12, 12))
+    pp = progress(replay(onboarding, plan, log.events), date(2025, 3, 14))
     assert pp.current is not None and pp.current.stage.id == "implementation"
-    assert pp.days_in_stage == 1
+    assert pp.days_in_stage == 2, "implementation opened on 10 March but kickoff was only signed off on the 12th"
     assert pp.percent_done == 9 * 100 // 21
+
+
+def test_days_in_stage_is_zero_before_the_stage_opens() -> None:
+    hypercare = preset_checklists()["go-live-hypercare"]
+    plan = plan_for(hypercare)
+    go_live_opens = day_date(START, 43)
+    assert progress(replay(hypercare, plan, []), go_live_opens - timedelta(days=10)).days_in_stage == 0
+    assert progress(replay(hypercare, plan, []), go_live_opens + timedelta(days=3)).days_in_stage == 3
 
 
 def test_a_finished_plan_has_no_current_stage(ramp: Checklist) -> None:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from pages.ui.checklist_actor import actor
 from pages.ui.state import store
-from scoring.checklists import Checklist, clean_subject, plan_id
+from scoring.checklists import Checklist, clean_subject, md_escape, plan_id
 from scoring.db import DuckDBError, PlanRecord
 
 
@@ -44,8 +44,8 @@ def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, 
     if existing is not None:
         st.session_state[message_key] = (
             "info",
-            f"{existing.subject} already has a {checklist.name} plan (started {existing.start_date:%d %b %Y}); "
-            "it is open below.",
+            f"{md_escape(existing.subject)} already has a {checklist.name} plan "
+            f"(started {existing.start_date:%d %b %Y}); it is open below.",
         )
     st.session_state[subject_key] = None
     st.session_state[pick_key] = pid

@@ -53,7 +53,7 @@ def overview(progresses: Iterable[PlanProgress], subject_label: str, file_name: 
         column_config={
             "Done": st.column_config.ProgressColumn("% done", format="%d %%", min_value=0, max_value=100),
             "Days in stage": st.column_config.NumberColumn(
-                help="Days since the previous stage was completed (or since day 1 for the first stage)."
+                help="Days since the current stage opened, or since the stages before it were finished if later."
             ),
             "Behind?": st.column_config.CheckboxColumn(help="A stage is past its last day with work still open."),
             "Next due": st.column_config.DateColumn(

@@ -52,7 +52,7 @@ def status_badge(status: Status) -> None:
 
 def summary(pp: PlanProgress) -> None:
     state = pp.state
-    done, current, days, status = st.columns(4)
+    done, current, days, status = st.columns([2, 3, 2, 2])
     done.metric("Done", f"{state.percent_done} %", help=f"{state.ticked} of {state.total} items ticked")
     current.metric(
         "Current stage",
@@ -62,7 +62,7 @@ def summary(pp: PlanProgress) -> None:
     days.metric(
         "Days in stage",
         "-" if pp.days_in_stage is None else pp.days_in_stage,
-        help="Days since the stage before this one was completed (or since the start date, for the first stage).",
+        help="Days since this stage opened, or since the stages before it were finished if that was later.",
     )
     status.metric(
         "Status",

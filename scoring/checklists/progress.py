@@ -9,9 +9,9 @@ Status of a stage, checked in this order:
 * **on track**: anything else: not done, but more than a week left.
 
 A plan is behind when any stage is behind.  "Days in stage" counts from the
-moment the stage before the current one was completed (the plan's start date
-for the first stage), so a plan stuck in implementation shows how long it has
-been stuck rather than how long ago implementation was scheduled to start.
+later of two days: the current stage's scheduled first day, and the day the
+stages before it were all completed.  So a plan stuck in implementation shows
+how long it has been stuck there, and a stage that has not opened yet shows 0.
 
 ``today`` is always a parameter so the rules can be tested on any calendar.
 """
@@ -100,7 +100,7 @@ class PlanProgress:
     state: PlanState
     stages: tuple[StageProgress, ...]
     current: StageProgress | None
-    days_in_stage: int | None  # None once every stage is complete
+    days_in_stage: int | None  # see the module docstring; None once every stage is complete
     status: Status
 
     @property
@@ -127,8 +127,8 @@ def progress(state: PlanState, today: date) -> PlanProgress:
     current = next((s for s in stages if not s.state.complete), None)
     days_in_stage = None
     if current is not None:
-        earlier = [s.state.completed_at for s in stages[: stages.index(current)] if s.state.completed_at]
-        entered = max(earlier).date() if earlier else start
+        earlier = [s.state.completed_at.date() for s in stages[: stages.index(current)] if s.state.completed_at]
+        entered = max([current.starts, *earlier])
         days_in_stage = max(0, (today - entered).days)
     return PlanProgress(
         state=state, stages=stages, current=current, days_in_stage=days_in_stage, status=_overall(stages)
