@@ -1,6 +1,102 @@
-"""Placeholder until the page lands."""
+"""What-if scorecard: move the signals, watch the score, the band, the drivers and the next steps."""
+
+from urllib.parse import urljoin
 
 import streamlit as st
 
-st.title("scorecard")
-st.info("This page is being built.")
+from pages.ui.scorecard_actions import recommended_actions
+from pages.ui.scorecard_charts import drivers_chart
+from pages.ui.scorecard_custom import cached_models, custom_model_editor, model_label, show_toast
+from pages.ui.scorecard_inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
+from pages.ui.scorecard_levers import what_it_takes
+from pages.ui.scorecard_links import parse_link, scorecard_link
+from pages.ui.scorecard_shell import require_app_shell
+from pages.ui.scorecard_state import (
+    ACCOUNT_KEY,
+    HERE_KEY,
+    MODEL_KEY,
+    PERSIST,
+    apply_link,
+    just_arrived,
+    prepare,
+    reset_to_defaults,
+    reset_to_start,
+)
+from pages.ui.scorecard_summary import headline
+from scoring.actions import playbooks, recommend
+from scoring.engine import score
+
+DEFAULT_MODEL = "technical-csm"
+
+require_app_shell()
+st.title("What-if scorecard")
+show_toast()
+models = cached_models()
+events = playbooks().events
+event_ids = [e.id for e in events]
+
+params = {name: st.query_params.get_all(name) for name in st.query_params}
+link = parse_link(params, models, st.session_state.get(MODEL_KEY, DEFAULT_MODEL), event_ids)
+if link is not None and just_arrived():
+    apply_link(link, models[link.model_id], event_ids)
+if link is not None and link.warnings:
+    st.warning("Some link parameters were ignored:\n" + "\n".join(f"- {w}" for w in link.warnings),
+               icon=":material/link_off:")
+if st.session_state.get(MODEL_KEY) not in models:
+    st.session_state[MODEL_KEY] = DEFAULT_MODEL
+
+pick, buttons = st.columns([3, 4], vertical_alignment="bottom")
+model_id = pick.selectbox(
+    "Health model",
+    list(models),
+    format_func=lambda mid: model_label(models[mid]),
+    key=MODEL_KEY,
+    help="Presets come from the seed playbooks; custom models are reweighted presets saved below.",
+    persist_state=PERSIST,
+)
+model = models[model_id]
+start = prepare(model)
+with buttons.container(horizontal=True, vertical_alignment="bottom"):
+    st.button("Reset to defaults", on_click=reset_to_defaults, args=(model, event_ids), key=HERE_KEY,
+              icon=":material/restart_alt:", help="Every slider back to the model's default, bonuses and events off.")
+    if start.linked:
+        st.button("Back to the linked values", on_click=reset_to_start, args=(model,), icon=":material/undo:",
+                  help="Undo your what-if changes and return to the values the link opened with.",
+                  key="scorecard:back")
+    share_box = st.popover("Share", icon=":material/share:", help="A link that opens this page on these values.")
+
+account = st.session_state.get(ACCOUNT_KEY)
+if account:
+    st.text(f"Account: {account}")
+st.caption(f"{model.description} Source: {model.source}.")
+
+inputs, results = st.columns([5, 6], gap="large")
+with inputs:
+    missing = missing_signals(model)
+    values = signal_sliders(model, missing)
+    with st.container(border=True):
+        bonuses = bonus_toggles(model)
+        st.caption("Events that trigger a risk playbook")
+        happened = event_toggles(events)
+
+card = score(model, values, bonuses)
+with results:
+    headline(model, card, score(model, start.as_dict(), start.bonuses), start.linked)
+    st.subheader("Score drivers")
+    drivers_chart(model, card)
+
+with share_box:
+    path = scorecard_link(model.id, values, bonuses, account, events=happened)
+    st.code(urljoin(st.context.url or "", path) if st.context.url else path, language=None, wrap_lines=True)
+    st.caption("Anyone who opens it sees these values; the account name travels as plain text.")
+
+actions_column, levers_column = st.columns(2, gap="large")
+with actions_column:
+    st.subheader("Recommended actions")
+    recommended_actions(recommend(model, card, happened), card.band)
+with levers_column:
+    st.subheader("What it takes")
+    what_it_takes(model, values, bonuses, card)
+
+with st.expander("Custom models: change the weights", icon=":material/tune:"):
+    custom_model_editor(model)

@@ -6,6 +6,7 @@ the exact field (``signals[2].weight``) and says what a valid value looks like.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -55,6 +56,9 @@ class _Reader:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(key, "must be a number")
+        # TOML accepts nan and inf, and either would poison every score.
+        if not math.isfinite(value):
+            raise self.fail(key, f"must be a finite number (got {value})")
         return float(value)
 
     def positive(self, key: str) -> float:
@@ -231,16 +235,21 @@ def get_model(model_id: str, extra: Mapping[str, Model] | None = None) -> Model:
 
 
 def with_weights(model: Model, weights: Mapping[str, float], model_id: str, name: str) -> Model:
-    """A custom copy of ``model`` with group weights normalised to sum to 100."""
-    total = sum(weights.get(g.id, g.weight) for g in model.groups)
+    """A custom copy of ``model`` with group weights normalised to sum to 100.
+
+    Groups missing from ``weights`` keep the model's weight; a weight of 0
+    drops the group (and its signals) from the custom model.
+    """
+    chosen = {g.id: float(weights.get(g.id, g.weight)) for g in model.groups}
+    for g in model.groups:
+        if not math.isfinite(chosen[g.id]) or chosen[g.id] < 0:
+            raise ValueError(f"weight for {g.label} must be a number of 0 or more")
+    total = sum(chosen.values())
     if total <= 0:
         raise ValueError("at least one weight must be above zero")
-    groups = []
-    for g in model.groups:
-        w = weights.get(g.id, g.weight)
-        if w < 0:
-            raise ValueError(f"weight for {g.label} cannot be negative")
-        groups.append(Group(id=g.id, label=g.label, weight=100.0 * w / total, signals=g.signals))
+    groups = [
+        Group(id=g.id, label=g.label, weight=100.0 * chosen[g.id] / total, signals=g.signals) for g in model.groups
+    ]
     kept = tuple(g for g in groups if g.weight > 0)
     kept_ids = {sid for g in kept for sid in g.signals}
     return Model(

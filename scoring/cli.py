@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import sys
@@ -15,10 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from scoring.actions import recommend
+from scoring.actions import playbooks, recommend
 from scoring.catalog import CatalogError, get_model, preset_models
 from scoring.engine import NoSignals, Scorecard, score
-from scoring.model import Model
+from scoring.model import Model, Signal
+
+# Cell values a spreadsheet reads as "yes, this bonus applies".
+YES = frozenset({"1", "true", "yes", "y", "x"})
+NO = frozenset({"", "0", "false", "no", "n"})
+# A cell starting with one of these is run as a formula by spreadsheet apps.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UsageError(Exception):
@@ -66,6 +73,31 @@ def _number(text: str, where: str) -> float:
     if not math.isfinite(value):
         raise UsageError(f"{where}: {text!r} is not a finite number")
     return value
+
+
+def _in_range(signal: Signal, value: float, where: str) -> float:
+    """Refuse values off the signal's scale rather than silently clipping them."""
+    if not signal.min <= value <= signal.max:
+        raise UsageError(f"{where}: {value:g} is outside {signal.label}'s range {signal.min:g} to {signal.max:g}")
+    return value
+
+
+def safe_cell(text: str) -> str:
+    """Neutralise spreadsheet formulas; plain numbers such as -5 stay as they are."""
+    if not text.startswith(FORMULA_START):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
+def _check_bonuses(model: Model, bonuses: Sequence[str]) -> None:
+    for bonus in bonuses:
+        if bonus not in {b.id for b in model.bonuses}:
+            known = ", ".join(b.id for b in model.bonuses) or "none"
+            raise UsageError(f"--bonus {bonus}: model {model.id} has no such bonus (its bonuses: {known})")
 
 
 def card_json(model: Model, card: Scorecard, events: Sequence[str] = ()) -> dict[str, Any]:
@@ -119,10 +151,12 @@ def cmd_score_one(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"--set {item!r}: write it as SIGNAL=VALUE")
         if name not in model.signal_ids:
             raise UsageError(f"--set {name}: model {model.id} has no such signal; it has {', '.join(model.signal_ids)}")
-        values[name] = _number(text, f"--set {name}")
-    for bonus in args.bonus:
-        if bonus not in {b.id for b in model.bonuses}:
-            raise UsageError(f"--bonus {bonus}: model {model.id} has no such bonus")
+        values[name] = _in_range(model.signal(name), _number(text, f"--set {name}"), f"--set {name}")
+    _check_bonuses(model, args.bonus)
+    known_events = [e.id for e in playbooks().events]
+    for event in args.event:
+        if event not in known_events:
+            raise UsageError(f"--event {event}: unknown event; choose one of {', '.join(known_events)}")
     try:
         card = score(model, values, args.bonus)
     except NoSignals:
@@ -132,8 +166,23 @@ def cmd_score_one(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _row_bonuses(model: Model, row: dict[str, str], given: Sequence[str], where: str, err: TextIO) -> list[str]:
+    """--bonus flags plus any bonus column (named by bonus id) marked yes."""
+    chosen = list(given)
+    for bonus in model.bonuses:
+        cell = (row.get(bonus.id) or "").strip().lower()
+        if cell in YES and bonus.id not in chosen:
+            chosen.append(bonus.id)
+        elif cell not in YES | NO:
+            err.write(f"{where}, column {bonus.id}: {cell!r} is not yes/no; bonus not applied\n")
+    return chosen
+
+
 def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = _model(args.model)
+    if args.event:
+        raise UsageError("--event only applies when scoring one account with --set")
+    _check_bonuses(model, args.bonus)
     path: Path = args.file
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -141,13 +190,15 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read it as UTF-8 CSV ({exc.__class__.__name__})") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = list(reader.fieldnames or [])
     used = [c for c in columns if c in model.signal_ids]
     if not used:
         raise UsageError(f"{path}: no column is named after a signal of {model.id} ({', '.join(model.signal_ids)})")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*columns, "score", "band"])
+    # Rows and warnings are held back so a file with no usable row fails with
+    # one error line and no half-written CSV on stdout.
+    rows: list[list[str]] = []
+    warnings = io.StringIO()
     scored = 0
     for row_number, row in enumerate(reader, start=2):
         values: dict[str, float | None] = {}
@@ -155,20 +206,28 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             cell = (row.get(column) or "").strip()
             if not cell:
                 continue
+            where = f"{path}: row {row_number}, column {column}"
             try:
-                values[column] = _number(cell, column)
-            except UsageError:
-                err.write(f"{path}: row {row_number}, column {column}: {cell!r} is not a number; left out\n")
+                values[column] = _in_range(model.signal(column), _number(cell, where), where)
+            except UsageError as exc:
+                warnings.write(f"{exc}; left out\n")
+        chosen = _row_bonuses(model, row, args.bonus, f"{path}: row {row_number}", warnings)
+        cells = [safe_cell(row.get(c) or "") for c in columns]
         try:
-            card = score(model, values)
+            card = score(model, values, chosen)
         except NoSignals:
-            err.write(f"{path}: row {row_number}: no signal values; not scored\n")
-            writer.writerow([row.get(c, "") for c in columns] + ["", ""])
+            warnings.write(f"{path}: row {row_number}: no signal values; not scored\n")
+            rows.append([*cells, "", ""])
             continue
-        writer.writerow([row.get(c, "") for c in columns] + [f"{card.score:.1f}", card.band])
+        rows.append([*cells, f"{card.score:.1f}", card.band])
         scored += 1
     if scored == 0:
-        raise UsageError(f"{path}: no row could be scored")
+        first = warnings.getvalue().partition("\n")[0]
+        raise UsageError(f"{path}: no row could be scored" + (f" (first problem: {first})" if first else ""))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*(safe_cell(c) for c in columns), "score", "band"])
+    writer.writerows(rows)
+    err.write(warnings.getvalue())
     return 0
 
 
@@ -191,4 +250,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
         return 2
     except CatalogError as exc:
         err.write(f"error: broken definition file: {exc}\n")
+        return 2
+    except Exception as exc:  # the promise is one line and exit 2, even for our own bugs
+        err.write(f"error: unexpected {type(exc).__name__}: {exc}\n")
         return 2

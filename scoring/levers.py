@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from scoring.engine import score
+from scoring.engine import is_present, score
 from scoring.model import BAND_NAMES, BandName, Model, Signal
 
 _RANK = {name: i for i, name in enumerate(reversed(BAND_NAMES))}  # red 0 .. green 2
@@ -25,7 +25,12 @@ class Lever:
     current: float
     target: float | None
     target_band: BandName
-    kind: str  # "lift" (reach target_band) or "cushion" (stay in target_band)
+    # "lift": target is the nearest value that alone reaches target_band, or
+    # None when no value of this signal can.  "cushion": target is the lowest
+    # value (worst for the account) the signal can slip to while the account
+    # stays green; it equals the signal's worst value when nothing it does
+    # alone can push the account out of green.
+    kind: str
 
     @property
     def reachable(self) -> bool:
@@ -41,7 +46,8 @@ def _grid(signal: Signal, start: float, towards_better: bool) -> list[float]:
     better_is_up = signal.direction == "higher"
     up = better_is_up == towards_better
     steps = round((signal.max - signal.min) / signal.step)
-    grid = [min(signal.max, signal.min + i * signal.step) for i in range(steps + 1)]
+    # Rounded so a step of 0.1 yields 0.3, not 0.30000000000000004.
+    grid = [min(signal.max, round(signal.min + i * signal.step, 9)) for i in range(steps + 1)]
     if up:
         return [v for v in grid if v > start]
     return [v for v in reversed(grid) if v < start]
@@ -67,8 +73,9 @@ def levers(model: Model, values: Mapping[str, float | None], bonuses: Iterable[s
     result: list[Lever] = []
     for signal in model.signals:
         now = values.get(signal.id)
-        if now is None:
+        if not is_present(now):
             continue
+        assert now is not None
 
         def band_at(v: float, sid: str = signal.id) -> int:
             return _RANK[score(model, {**values, sid: v}, chosen).band]
@@ -80,8 +87,9 @@ def levers(model: Model, values: Mapping[str, float | None], bonuses: Iterable[s
         else:
             worse = _grid(signal, now, False)
             drop = _first(worse, lambda v: band_at(v) < rank)
-            floor = None
-            if drop is not None:
+            if drop is None:
+                floor = worse[-1] if worse else now
+            else:
                 i = worse.index(drop)
                 floor = worse[i - 1] if i > 0 else now
             result.append(Lever(signal.id, signal.label, now, floor, "green", "cushion"))

@@ -1,0 +1,90 @@
+"""'What it takes': the table of single-signal moves to the next band, or the cushion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from scoring.actions import describe_value
+from scoring.engine import Scorecard, display_score, score
+from scoring.levers import Lever, levers
+from scoring.model import Model, Signal
+
+NARROW = {name: st.column_config.TextColumn(name, width="small")
+          for name in ("Now", "Needed", "Change", "Score then", "Can slip to")}
+
+
+def _change(signal: Signal, change: float) -> str:
+    return f"{change:+g}{signal.unit}"
+
+
+def _best(signal: Signal) -> float:
+    return signal.max if signal.direction == "higher" else signal.min
+
+
+def _worst(signal: Signal) -> float:
+    return signal.min if signal.direction == "higher" else signal.max
+
+
+def _lift_rows(
+    model: Model, values: Mapping[str, float | None], bonuses: Sequence[str], found: list[Lever]
+) -> pd.DataFrame:
+    rows = []
+    for lever in found:
+        signal = model.signal(lever.signal_id)
+        now = describe_value(signal, lever.current)
+        if lever.target is None:
+            at_best = score(model, {**values, signal.id: _best(signal)}, bonuses)
+            rows.append((signal.label, now, "can't alone", "", f"{display_score(at_best.score)} at best",
+                         float("inf")))
+            continue
+        after = score(model, {**values, signal.id: lever.target}, bonuses)
+        effort = abs(lever.target - lever.current) / (signal.max - signal.min)
+        rows.append((signal.label, now, describe_value(signal, lever.target), _change(signal, lever.target -
+                     lever.current), f"{display_score(after.score)} {after.band}", effort))
+    frame = pd.DataFrame(rows, columns=["Signal", "Now", "Needed", "Change", "Score then", "effort"])
+    return frame.sort_values("effort", kind="stable").drop(columns="effort")
+
+
+def _cushion_rows(model: Model, found: list[Lever]) -> pd.DataFrame:
+    rows = []
+    for lever in found:
+        signal = model.signal(lever.signal_id)
+        target = lever.target if lever.target is not None else _worst(signal)
+        room = abs(target - lever.current)
+        if target == _worst(signal):
+            note = "stays green even at its worst"
+        elif room == 0:
+            note = "any slip leaves green"
+        else:
+            note = f"{room:g}{signal.unit} of room"
+        rows.append((signal.label, describe_value(signal, lever.current), describe_value(signal, target), note,
+                     room / (signal.max - signal.min)))
+    frame = pd.DataFrame(rows, columns=["Signal", "Now", "Can slip to", "Cushion", "room"])
+    return frame.sort_values("room", kind="stable").drop(columns="room")
+
+
+def what_it_takes(model: Model, values: Mapping[str, float | None], bonuses: Sequence[str], card: Scorecard) -> None:
+    found = levers(model, values, bonuses)
+    if not found:
+        st.caption("Give at least one signal a value to see what moves the band.")
+        return
+    if card.band == "green":
+        st.caption(
+            "Green already. How far each signal can slip, on its own, before the account leaves green "
+            "(most fragile first)."
+        )
+        st.dataframe(_cushion_rows(model, found), hide_index=True, width="stretch", column_config=NARROW)
+        return
+    goal = found[0].target_band
+    reachable = [lv for lv in found if lv.target is not None]
+    if reachable:
+        st.caption(
+            f"The smallest change to one signal that, on its own, lifts the account to {goal} "
+            "(easiest first, as a share of the slider's range)."
+        )
+    else:
+        st.caption(f"No single signal can lift the account to {goal} on its own: several have to move together.")
+    st.dataframe(_lift_rows(model, values, bonuses, found), hide_index=True, width="stretch", column_config=NARROW)

@@ -1,0 +1,139 @@
+"""Deep links into the what-if scorecard: build them, and read them back safely.
+
+A link carries one account's values so the portfolio (or a bookmark, or a
+message to a colleague) opens the scorecard exactly where the CSM left off:
+
+    /scorecard?model=technical-csm&usage_rate=40&seat_utilization=55
+              &bonus=roi_articulated&account=Acme%20Corp
+
+* a signal named in the link takes that value; a signal left out keeps the
+  model's default; ``na`` marks a signal with no data (it is then scored as
+  missing, exactly as the portfolio scores it);
+* ``bonus`` and ``event`` may repeat, or list ids separated by commas;
+* anything unusable is skipped with a warning naming the parameter -- a link
+  pasted from a chat message must never crash the page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from scoring.model import Model
+
+PAGE_PATH = "/scorecard"
+MISSING = "na"
+RESERVED = ("model", "account", "bonus", "event")
+ACCOUNT_MAX_CHARS = 120
+
+
+def _number_text(value: float) -> str:
+    """'85' rather than '85.0', without losing any digits of '63.71234'."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
+def scorecard_link(
+    model_id: str,
+    values: Mapping[str, float | None],
+    bonuses: Iterable[str] = (),
+    account: str | None = None,
+    *,
+    events: Iterable[str] = (),
+) -> str:
+    """The path and query that open the scorecard on these values.
+
+    ``None`` or NaN values are written as ``na`` so the scorecard scores them
+    as missing instead of falling back to the model's defaults.
+    """
+    params: list[tuple[str, str]] = [("model", model_id)]
+    for signal_id, value in values.items():
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        params.append((signal_id, MISSING if missing else _number_text(float(value))))  # type: ignore[arg-type]
+    params.extend(("bonus", b) for b in bonuses)
+    params.extend(("event", e) for e in events)
+    if account:
+        params.append(("account", account))
+    return f"{PAGE_PATH}?{urlencode(params, quote_via=quote)}"
+
+
+@dataclass
+class Link:
+    """What a scorecard URL asked for, after validation."""
+
+    model_id: str
+    values: dict[str, float | None] = field(default_factory=dict)
+    bonuses: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    account: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _ids(raw: Sequence[str]) -> list[str]:
+    return [part.strip() for item in raw for part in item.split(",") if part.strip()]
+
+
+def _plain(text: str) -> str:
+    """One short line of printable text: an account name, never markup or control codes."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    return cleaned[:ACCOUNT_MAX_CHARS]
+
+
+def _value(model: Model, signal_id: str, text: str) -> tuple[float | None, str | None]:
+    """(value, warning): the link's value for a signal, or why it was ignored."""
+    signal = model.signal(signal_id)
+    if text.strip().lower() in (MISSING, ""):
+        return None, None
+    try:
+        number = float(text.strip().rstrip("%"))
+    except ValueError:
+        return signal.default, f"{signal_id}={text!r} is not a number; kept the default"
+    if not math.isfinite(number) or not signal.min <= number <= signal.max:
+        return signal.default, f"{signal_id}={text!r} is outside {signal.min:g}-{signal.max:g}; kept the default"
+    return number, None
+
+
+def parse_link(
+    params: Mapping[str, Sequence[str]],
+    models: Mapping[str, Model],
+    fallback_model: str,
+    event_ids: Sequence[str],
+) -> Link | None:
+    """Read query parameters (name -> every value given); None when there are none."""
+    if not params:
+        return None
+    warnings: list[str] = []
+    model_id = fallback_model
+    wanted = list(params.get("model", []))
+    if wanted:
+        if wanted[-1] in models:
+            model_id = wanted[-1]
+        else:
+            warnings.append(f"model={wanted[-1]!r} is not a known model; showing {models[fallback_model].name}")
+    model = models[model_id]
+    link = Link(model_id=model_id, warnings=warnings)
+    for name, given in params.items():
+        if name in RESERVED or not given:
+            continue
+        if name not in model.signal_ids:
+            warnings.append(f"{name!r} is not a signal of {model.name}; ignored")
+            continue
+        value, problem = _value(model, name, given[-1])
+        link.values[name] = value
+        if problem:
+            warnings.append(problem)
+    if all(link.values.get(sid, 0.0) is None for sid in model.signal_ids):
+        warnings.append("every signal was marked na; kept the defaults")
+        link.values = {}
+    known_bonuses = {b.id for b in model.bonuses}
+    link.bonuses = tuple(b for b in _ids(params.get("bonus", [])) if b in known_bonuses)
+    warnings.extend(f"bonus={b!r} is not a bonus of {model.name}; ignored"
+                    for b in _ids(params.get("bonus", [])) if b not in known_bonuses)
+    link.events = tuple(e for e in _ids(params.get("event", [])) if e in event_ids)
+    warnings.extend(f"event={e!r} is not a known event; ignored"
+                    for e in _ids(params.get("event", [])) if e not in event_ids)
+    accounts = params.get("account", [])
+    link.account = _plain(accounts[-1]) or None if accounts else None
+    return link

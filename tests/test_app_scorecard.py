@@ -1,0 +1,275 @@
+"""The what-if scorecard page, driven through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Slider
+
+from pages.ui.scorecard_links import scorecard_link
+from scoring.db import Store
+from tests.servers import ROOT
+from tests.test_engine import ACME, TECHNICAL
+
+PAGE = "pages/scorecard.py"
+TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(db_path: Path) -> Iterator[None]:
+    """Each test opens its own database: drop the process-wide store and cached reads."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    gc.collect()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    gc.collect()
+
+
+def page(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(ROOT / PAGE, default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def score_text(at: AppTest) -> str:
+    return at.metric[0].value
+
+
+def band_text(at: AppTest) -> str:
+    badges = [m.value for m in at.markdown if "-badge[" in m.value and "·" in m.value]
+    return badges[0]
+
+
+def slider(at: AppTest, model_id: str, signal_id: str) -> Slider[float]:
+    return at.slider(key=f"sig:{model_id}:{signal_id}")
+
+
+def first_action(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith(":material/flag:"))
+
+
+def test_defaults_show_the_seed_account() -> None:
+    at = page()
+    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+    assert {s.key.split(":")[-1]: s.value for s in at.slider} == TECHNICAL
+    assert score_text(at) == "76"
+    assert "Yellow" in band_text(at)
+    assert at.metric[0].delta == "0"
+
+
+def test_sliders_show_weight_and_help() -> None:
+    at = page()
+    usage = slider(at, "technical-csm", "usage_rate")
+    assert "30%" in usage.label
+    assert usage.help and "contracted usage" in usage.help
+    assert "lower is better" in slider(at, "technical-csm", "override_rate").label
+
+
+def test_a_slider_change_moves_score_band_and_actions() -> None:
+    at = page()
+    assert "yellow band" in first_action(at)
+    slider(at, "technical-csm", "usage_rate").set_value(100).run()
+    assert score_text(at) == "80.5"
+    assert at.metric[0].delta == "4.5"
+    assert "Green" in band_text(at)
+    assert "green band" in first_action(at)
+    assert any("Check in monthly" in m.value for m in at.markdown)
+    slider(at, "technical-csm", "usage_rate").set_value(10).run()
+    slider(at, "technical-csm", "seat_utilization").set_value(10).run()
+    assert "Red" in band_text(at)
+    assert "red band" in first_action(at)
+    assert any("Check in weekly" in m.value for m in at.markdown)
+    assert any("Low adoption playbook" in e.label for e in at.expander)
+
+
+def test_the_roi_toggle_adds_the_bonus() -> None:
+    at = page()
+    at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
+    assert score_text(at) == "86"
+    assert "Green" in band_text(at)
+
+
+def test_an_event_toggle_fires_its_playbook() -> None:
+    at = page()
+    assert not any("Competitor" in e.label for e in at.expander)
+    at.toggle(key="event:competitor_evaluation").set_value(True).run()
+    assert any("Competitor evaluation playbook" in e.label for e in at.expander)
+
+
+def test_reset_returns_to_the_defaults() -> None:
+    at = page()
+    slider(at, "technical-csm", "usage_rate").set_value(20).run()
+    at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
+    assert score_text(at) != "76"
+    at.button(key="scorecard:reset").click().run()
+    assert slider(at, "technical-csm", "usage_rate").value == 85
+    assert not at.toggle(key="bonus:technical-csm:roi_articulated").value
+    assert score_text(at) == "76"
+
+
+def test_switching_models_keeps_each_models_sliders() -> None:
+    at = page()
+    slider(at, "technical-csm", "usage_rate").set_value(50).run()
+    at.selectbox(key="scorecard:model").set_value("three-pillar").run()
+    assert score_text(at) == "84"
+    assert "Green" in band_text(at)
+    assert [c.value for c in at.caption if c.value in ("By pillar", "By signal")] == ["By pillar", "By signal"]
+    at.selectbox(key="scorecard:model").set_value("technical-csm").run()
+    assert slider(at, "technical-csm", "usage_rate").value == 50
+
+
+def test_missing_signals_are_left_out_and_coverage_shown() -> None:
+    at = page()
+    at.multiselect(key="missing:technical-csm").set_value(["teams_live", "override_rate"]).run()
+    assert slider(at, "technical-csm", "teams_live").disabled
+    # (85*30 + 60*20 + 70*20) / 70
+    assert score_text(at) == "73.6"
+    assert any("Scored on 3 of 5 signals" in c.value for c in at.caption)
+
+
+def test_a_deep_link_sets_the_sliders_and_the_account() -> None:
+    at = page({"model": "technical-csm", "usage_rate": "40", "seat_utilization": "55",
+               "bonus": "roi_articulated", "account": "Acme Corp"})
+    assert slider(at, "technical-csm", "usage_rate").value == 40
+    assert slider(at, "technical-csm", "seat_utilization").value == 55
+    assert slider(at, "technical-csm", "teams_live").value == 75
+    assert at.toggle(key="bonus:technical-csm:roi_articulated").value
+    assert any(t.value == "Account: Acme Corp" for t in at.text)
+    assert at.metric[0].delta == "0"
+    assert not at.warning
+    slider(at, "technical-csm", "usage_rate").set_value(50).run()
+    assert at.metric[0].delta == "3"
+    assert slider(at, "technical-csm", "usage_rate").value == 50, "the link is applied once, not on every rerun"
+    at.button(key="scorecard:back").click().run()
+    assert slider(at, "technical-csm", "usage_rate").value == 40
+
+
+def test_the_portfolio_link_helper_round_trips() -> None:
+    values = dict(ACME) | {"nps_score": None, "login_frequency": 3.5}
+    link = scorecard_link("three-pillar", values, [], "Beta & Co")
+    assert link.startswith("/scorecard?model=three-pillar&")
+    query: dict[str, list[str]] = {}
+    for name, value in parse_qsl(urlsplit(link).query):
+        query.setdefault(name, []).append(value)
+    at = page(query)
+    assert at.selectbox(key="scorecard:model").value == "three-pillar"
+    assert slider(at, "three-pillar", "login_frequency").value == 3.5
+    assert at.multiselect(key="missing:three-pillar").value == ["nps_score"]
+    assert any(t.value == "Account: Beta & Co" for t in at.text)
+
+
+def test_bad_link_parameters_warn_and_never_crash() -> None:
+    at = page({"model": "technical-csm", "usage_rate": "lots", "seat_utilization": "250", "bogus": "1",
+               "bonus": "free_money", "event": "meteor"})
+    warning = at.warning[0].value
+    for name in ("usage_rate", "seat_utilization", "bogus", "free_money", "meteor"):
+        assert name in warning
+    assert slider(at, "technical-csm", "usage_rate").value == 85
+    assert score_text(at) == "76"
+
+
+def test_an_unknown_model_in_a_link_falls_back() -> None:
+    at = page({"model": "no-such-model", "usage_rate": "40"})
+    assert "no-such-model" in at.warning[0].value
+    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+    assert slider(at, "technical-csm", "usage_rate").value == 40
+
+
+def test_the_account_name_is_plain_text() -> None:
+    at = page({"account": "**Bold** [x](javascript:alert(1)) <b>hi</b>"})
+    assert any(t.value == "Account: **Bold** [x](javascript:alert(1)) <b>hi</b>" for t in at.text)
+    assert not any("javascript" in m.value for m in at.markdown)
+
+
+def test_what_it_takes_lists_the_levers() -> None:
+    at = page()
+    table = at.dataframe[-1].value
+    needed = dict(zip(table["Signal"], table["Needed"], strict=True))
+    assert needed["Usage rate"] == "99%"
+    assert needed["Seat utilisation"] == "80%"
+    assert needed["Teams or locations live"] == "can't alone"
+    at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
+    assert "Can slip to" in at.dataframe[-1].value.columns
+
+
+def save_custom(at: AppTest, name: str, weights: dict[str, float]) -> AppTest:
+    at.text_input(key="custom:name").input(name)
+    model_id = at.selectbox(key="scorecard:model").value
+    for group_id, weight in weights.items():
+        at.number_input(key=f"custom:{model_id}:w:{group_id}").set_value(weight)
+    next(b for b in at.button if b.label == "Save custom model").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_saved_custom_model_persists_in_the_database(db_path: Path) -> None:
+    at = page()
+    at.selectbox(key="scorecard:model").set_value("three-pillar").run()
+    save_custom(at, "Outcome heavy", {"product": 20, "relationship": 20, "outcomes": 60})
+    assert at.selectbox(key="scorecard:model").value == "custom-outcome-heavy"
+    assert "Saved custom model “Outcome heavy”" in at.toast[0].value
+    shares = at.dataframe[-1].value
+    assert list(shares["Share of score (%)"]) == pytest.approx([20, 20, 60])
+    # Acme with outcomes at 60%: 0.2*87.5 + 0.2*80 + 0.6*83.33 = 83.5
+    assert score_text(at) == "83.5"
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    gc.collect()
+    fresh = page()
+    assert "Outcome heavy (custom)" in fresh.selectbox(key="scorecard:model").options
+    fresh.selectbox(key="scorecard:model").set_value("custom-outcome-heavy").run()
+    assert score_text(fresh) == "83.5"
+    st.cache_resource.clear()
+    gc.collect()
+    saved = Store(db_path)
+    try:
+        assert [(r[0], r[1], r[2]) for r in saved.custom_models()] == [
+            ("custom-outcome-heavy", "Outcome heavy", "three-pillar")
+        ]
+    finally:
+        saved.close()
+
+
+def test_custom_model_names_are_validated() -> None:
+    at = page()
+    save_custom(at, "   ", {})
+    assert "Give the custom model a name" in at.error[0].value
+    save_custom(at, "Technical CSM scorecard", {})
+    assert "preset" in at.error[0].value
+    save_custom(at, "All zero", {sid: 0 for sid in TECHNICAL})
+    assert "above zero" in at.error[0].value
+    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+
+
+def test_a_custom_model_can_be_deleted() -> None:
+    at = page()
+    save_custom(at, "Usage only", {"usage_rate": 100, "seat_utilization": 0, "teams_live": 0,
+                                   "override_rate": 0, "csm_responsiveness": 0})
+    assert at.selectbox(key="scorecard:model").value == "custom-usage-only"
+    assert score_text(at) == "85"
+    at.button(key="custom:delete").click().run()
+    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+    assert "Usage only (custom)" not in at.selectbox(key="scorecard:model").options
+    assert score_text(at) == "76"
+
+
+def test_the_page_inside_the_app_keeps_values_across_a_page_switch() -> None:
+    at = AppTest.from_file(ROOT / "app.py", default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    slider(at, "technical-csm", "usage_rate").set_value(42).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert slider(at, "technical-csm", "usage_rate").value == 42
