@@ -7,16 +7,28 @@ front ends; both render the same objects, so the page and the CLI agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 
 @dataclass(frozen=True)
 class Export:
-    """One uploaded or named file: its name as the user knows it, and its bytes."""
+    """One uploaded or named file: its name as the user knows it, and its bytes.
+
+    ``path`` lets the CLI hand over a file on disk without reading it into
+    memory first (``data`` is then ignored): DuckDB reads it in place, which
+    matters for multi-gigabyte exports.
+    """
 
     name: str
     data: bytes
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: Path) -> Export:
+        return cls(name=path.name, data=b"", path=path)
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,13 @@ class PortfolioResult:
     days_to_renewal, every model signal id, score, band, coverage, prev_score,
     score_change, prev_band, periods_in_band, turned_red, moved_down, action,
     arr_at_risk, triage_rank.  ``history`` has account_id, period, score, band.
+
+    Added by the pipeline: ``period`` (the account's latest scored month, NaT
+    without history), ``raw`` (unrounded score), ``days_since_checkin``,
+    ``cadence`` (check-in rhythm for the band), ``weakest`` (labels of the
+    two signals losing most points) and, per signal, ``att__<signal id>`` (its
+    0..1 attainment, for colouring a heatmap).  ``as_of`` is the date the
+    day counts are measured from.
     """
 
     model_id: str
@@ -64,3 +83,12 @@ class PortfolioResult:
     problems: list[InputProblem] = field(default_factory=list)
     rows_read: int = 0
     rows_scored: int = 0
+    as_of: date | None = None
+
+    @property
+    def errors(self) -> list[InputProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[InputProblem]:
+        return [p for p in self.problems if p.severity != "error"]

@@ -1,0 +1,38 @@
+"""Portfolio scoring: exports in, one scored and ranked row per account out.
+
+``load_portfolio`` is the one entry point the page uses; the CLI
+(``scoring.portfolio.cli``) runs the same pipeline without the monthly
+history table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from scoring.db import Store
+from scoring.model import Model
+from scoring.portfolio.pipeline import run
+from scoring.portfolio.result import Export, PortfolioResult
+
+
+def load_portfolio(
+    exports: list[Export],
+    model: Model,
+    overrides: dict[str, str] | None = None,
+    store: Store | None = None,
+    as_of: date | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> PortfolioResult:
+    """Score every account in the exports with ``model``; never raises on bad input.
+
+    ``overrides`` maps a source header to a field id ("" ignores the column);
+    with a ``store`` the user's corrections are remembered per header row.
+    ``as_of`` is "today" for day counts (default: the end of the latest month
+    in the data, or today without history).  ``progress(message, fraction)``
+    is called as the stages go by.
+    """
+    return run(exports, model, overrides, store, as_of, progress, with_history=True)
+
+
+__all__ = ["Export", "PortfolioResult", "load_portfolio"]

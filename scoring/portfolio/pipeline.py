@@ -1,0 +1,380 @@
+"""The portfolio load, end to end: files in, one scored row per account out.
+
+Stages (each is DuckDB SQL; Python only orchestrates and words problems):
+
+1. open each export as an all-text relation (``read``), decide its mapping
+   (``detect``), and parse it once into a typed table (``parse``);
+2. count what was wrong in it (``problems``) and how NPS/CSAT/usage are
+   scaled;
+3. join the files into account-month facts (``facts``), score every month
+   (``sql``), roll each account up to its latest month with its trend
+   (``history``) and rank the accounts (``triage``).
+
+Nothing here raises on bad input: every problem becomes an InputProblem, and
+only when nothing at all can be scored do the tables come back empty.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from scoring.db import Connection, DuckDBError, Store, engine
+from scoring.model import Model
+from scoring.portfolio.detect import resolve_mapping
+from scoring.portfolio.facts import FileRelation, facts_select
+from scoring.portfolio.fields import model_fields
+from scoring.portfolio.history import rollup_select
+from scoring.portfolio.parse import MACROS, Parsed, parse_column, quote, typed_select
+from scoring.portfolio.problems import FileStats, describe, file_stats, rejected
+from scoring.portfolio.read import Source, open_export
+from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult
+from scoring.portfolio.sql import Params, att_column, score_select
+from scoring.portfolio.triage import account_columns, accounts_select
+
+Progress = Callable[[str, float], None]
+SCALED = ("nps", "csat", "usage_rate")
+HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
+PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    src: Source
+    table: str
+    columns: tuple[Parsed, ...]
+    stats: FileStats
+
+
+def _silent(message: str, fraction: float) -> None:
+    """The default progress callback: nobody is watching."""
+
+
+def _error(file: str, message: str, fix: str, column: str | None = None) -> InputProblem:
+    return InputProblem(file, message, fix, severity="error", column=column)
+
+
+def _parsed_columns(src: Source, mapping: FileMapping, model: Model) -> list[Parsed]:
+    fields = model_fields(model)
+    columns = []
+    for position, header in enumerate(src.headers):
+        field_id = mapping.columns.get(header)
+        if field_id is None:
+            continue
+        sample = [row[position] for row in src.sample if row[position] is not None]
+        columns.append(parse_column(fields[field_id], header, sample, src.delimiter))
+    return columns
+
+
+def _load_table(con: Connection, src: Source, columns: Sequence[Parsed], table: str) -> Source:
+    """Parse the whole file into ``table``; re-read as Latin-1 if UTF-8 turns out wrong."""
+    relation, params = src.relation()
+    con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params)
+    if src.encoding == "utf-8" and any(r[1] == "INVALID UNICODE" for r in rejected(con, src)):
+        src = src.as_latin1()
+        relation, params = src.relation()
+        con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params)
+    return src
+
+
+def _load_file(
+    con: Connection,
+    export: Export,
+    index: int,
+    model: Model,
+    overrides: Mapping[str, str | None] | None,
+    store: Store | None,
+    workdir: Path,
+) -> tuple[Loaded | None, FileMapping | None, list[InputProblem]]:
+    src, problems = open_export(con, export, workdir, index)
+    if src is None:
+        return None, None, problems
+    problems.extend(src.notes)
+    mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
+    problems.extend(clashes)
+    columns = _parsed_columns(src, mapping, model)
+    if not any(c.field == "account_id" for c in columns):
+        headers = ", ".join(repr(h) for h in src.headers[:8])
+        problems.append(
+            _error(
+                src.name,
+                f"No column was recognised as the account id (columns: {headers}).",
+                "Map the column that identifies the account to 'account_id', e.g. --map 'Customer Ref=account_id'.",
+            )
+        )
+        return None, mapping, problems
+    table = f"file_{index}"
+    noted = len(src.notes)
+    src = _load_table(con, src, columns, table)
+    problems.extend(src.notes[noted:])
+    ranged = [c.field for c in columns if c.field in SCALED]
+    stats = file_stats(con, table, columns, ranged)
+    problems.extend(describe(con, src, table, columns, stats, rejected(con, src)))
+    if stats.rows == 0:
+        problems.append(
+            _error(src.name, "The file has a header row but no data rows.", "Export the report again with its data.")
+        )
+        return None, mapping, problems
+    return Loaded(src, table, tuple(columns), stats), mapping, problems
+
+
+def _scales(loaded: Loaded) -> tuple[dict[str, str], list[InputProblem]]:
+    """Rescale NPS, CSAT and usage columns written on another scale than the models use."""
+    scales: dict[str, str] = {}
+    notes: list[InputProblem] = []
+    header = {c.field: c.header for c in loaded.columns}
+
+    def note(field: str, text: str) -> None:
+        notes.append(
+            InputProblem(
+                loaded.src.name,
+                f"{header[field]!r} {text}",
+                "If that is wrong, convert the column before uploading.",
+                column=header[field],
+            )
+        )
+
+    for field, (low, high) in loaded.stats.ranges.items():
+        if low is None or high is None or high <= 0:
+            continue
+        if field == "nps" and low >= 0 and high <= 10:
+            scales[field] = "({x} * 20.0 - 100.0)"
+            note(field, "looks like 0-10 ratings, so it was converted to NPS (0 -> -100, 10 -> +100).")
+        elif field == "csat" and high <= 1:
+            scales[field] = "({x} * 100.0)"
+            note(field, "looks like fractions, so it was read as a percentage (0.8 -> 80).")
+        elif field == "csat" and high <= 5:
+            scales[field] = "({x} * 20.0)"
+            note(field, "looks like a 1-5 rating, so it was converted to 0-100 (4 -> 80).")
+        elif field == "csat" and high <= 10:
+            scales[field] = "({x} * 10.0)"
+            note(field, "looks like a 0-10 rating, so it was converted to 0-100 (8 -> 80).")
+        elif field == "usage_rate" and high <= 1:
+            scales[field] = "({x} * 100.0)"
+            note(field, "looks like fractions, so it was read as a percentage (0.35 -> 35%).")
+    return scales, notes
+
+
+def _as_of(
+    con: Connection, relations: Sequence[FileRelation], requested: date | None
+) -> tuple[date, int, list[str]]:
+    """(as-of date, rows left out as being after it, tables holding such rows)."""
+    dated = [r for r in relations if r.dated]
+    if not dated:
+        return requested or date.today(), 0, []
+    cutoff = requested or (date.today() + timedelta(days=366))
+    latest: date | None = None
+    dropped = 0
+    tables = []
+    for rel in dated:
+        row = con.execute(
+            f"SELECT max(period) FILTER (WHERE period <= $1), count(*) FILTER (WHERE period > $1) "
+            f"FROM {quote(rel.table)} WHERE account_id IS NOT NULL",
+            [cutoff],
+        ).fetchone()
+        assert row is not None
+        if row[0] is not None and (latest is None or row[0] > latest):
+            latest = row[0]
+        if row[1]:
+            dropped += int(row[1])
+            tables.append(rel.table)
+    if requested is not None:
+        return requested, dropped, tables
+    if latest is None:
+        return date.today(), dropped, tables
+    month_end = (latest.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return month_end, dropped, tables
+
+
+def _relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
+    fields = tuple(c.field for c in loaded.columns if c.field not in ("account_id", "period"))
+    return FileRelation(
+        table=loaded.table,
+        fields=fields,
+        dated=any(c.field == "period" for c in loaded.columns),
+        duplicates=loaded.stats.duplicates > 0,
+        scales=scales,
+    )
+
+
+def _scored_sql(model: Model, relations: Sequence[FileRelation], p: Params, as_of: date) -> str:
+    present = {f for r in relations for f in r.fields}
+    direct = [s for s in model.signal_ids if s in present]
+    bonuses = [b.id for b in model.bonuses if b.id in present]
+    facts = facts_select(relations, [*direct, *bonuses], bonuses, p.date(as_of))
+    return score_select(model, f"({facts})", direct, bonuses, p, keep=PASS_THROUGH)
+
+
+def _rolled_columns(model: Model) -> list[str]:
+    return [
+        "account_id", "period", *PASS_THROUGH, *(f"v__{s}" for s in model.signal_ids),
+        *(att_column(s) for s in model.signal_ids), "_pw", "raw", "score", "band", "coverage",
+    ]
+
+
+def _empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping], rows: int) -> PortfolioResult:
+    return PortfolioResult(
+        model_id=model.id,
+        accounts=pd.DataFrame(columns=account_columns(model)),
+        history=pd.DataFrame(columns=HISTORY_COLUMNS),
+        mappings=mappings,
+        problems=problems,
+        rows_read=rows,
+    )
+
+
+def _coverage_problems(model: Model, accounts: pd.DataFrame) -> list[InputProblem]:
+    missing = [s for s in model.signals if accounts[s.id].isna().all()]
+    if not missing:
+        return []
+    names = ", ".join(f"{s.label} ({s.id})" for s in missing)
+    return [
+        InputProblem(
+            "(all files)",
+            f"No data for {names}: scores use the remaining signals, renormalised (see coverage).",
+            "Add a column named after the signal id, or map a column to it, to score it too.",
+        )
+    ]
+
+
+def run(
+    exports: Sequence[Export],
+    model: Model,
+    overrides: Mapping[str, str | None] | None = None,
+    store: Store | None = None,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+    with_history: bool = True,
+) -> PortfolioResult:
+    """Load and score; ``with_history=False`` skips the per-month table (the CLI's fast path)."""
+    report = progress or _silent
+    problems: list[InputProblem] = []
+    mappings: list[FileMapping] = []
+    if not exports:
+        problems.append(_error("(none)", "No file was given.", "Upload at least one export."))
+        return _empty(model, problems, mappings, 0)
+    try:
+        con = engine()
+    except DuckDBError as exc:
+        problems.append(_error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
+        return _empty(model, problems, mappings, 0)
+    loaded: list[Loaded] = []
+    with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
+        try:
+            con.execute(MACROS)
+            for i, export in enumerate(exports):
+                report(f"Reading {export.name}", 0.05 + 0.6 * i / len(exports))
+                try:
+                    item, mapping, found = _load_file(con, export, i, model, overrides, store, Path(tmp))
+                except DuckDBError as exc:
+                    item, mapping, found = None, None, [
+                        _error(export.name, f"The file could not be loaded ({_short(exc)}).", "Check the file.")
+                    ]
+                problems.extend(found)
+                if mapping is not None:
+                    mappings.append(mapping)
+                if item is not None:
+                    loaded.append(item)
+            rows_read = sum(item.stats.rows for item in loaded)
+            if not loaded:
+                return _empty(model, problems, mappings, rows_read)
+            report("Scoring", 0.7)
+            result = _score(con, model, loaded, as_of, with_history, problems, report)
+            result.mappings, result.rows_read = mappings, rows_read
+            report("Done", 1.0)
+            return result
+        except DuckDBError as exc:
+            problems.append(
+                _error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
+            )
+            return _empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
+        finally:
+            con.close()
+
+
+def _short(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else exc.__class__.__name__
+
+
+def _score(
+    con: Connection,
+    model: Model,
+    loaded: Sequence[Loaded],
+    requested_as_of: date | None,
+    with_history: bool,
+    problems: list[InputProblem],
+    report: Progress,
+) -> PortfolioResult:
+    relations = []
+    for item in loaded:
+        scales, notes = _scales(item)
+        problems.extend(notes)
+        relations.append(_relation(item, scales))
+    as_of, later, tables = _as_of(con, relations, requested_as_of)
+    if later:
+        names = ", ".join(item.src.name for item in loaded if item.table in tables)
+        why = "after the as-of date" if requested_as_of else "more than a year in the future"
+        problems.append(
+            InputProblem(
+                names,
+                f"{later:,} rows are dated {why} ({as_of if requested_as_of else 'today + 1 year'}) and were left out.",
+                "Check the month column for typos such as 2062 for 2026.",
+                count=later,
+            )
+        )
+
+    p = Params()
+    scored_sql = _scored_sql(model, relations, p, as_of)
+    if with_history:
+        con.execute(f"CREATE OR REPLACE TABLE scored AS {scored_sql}", p.values)
+        scored, p = "scored", Params()
+    else:
+        scored = f"({scored_sql})"
+    report("Ranking accounts", 0.85)
+    rolled = f"({rollup_select(scored, _rolled_columns(model))})"
+    accounts = con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
+    history = pd.DataFrame(columns=HISTORY_COLUMNS)
+    if with_history:
+        history = con.execute(
+            "SELECT account_id, period, score, band FROM scored "
+            "WHERE score IS NOT NULL AND period IS NOT NULL ORDER BY account_id, period"
+        ).df()
+
+    unscored = accounts[accounts["score"].isna()]
+    if len(unscored):
+        examples = ", ".join(repr(str(a)) for a in unscored["account_id"].head(3))
+        problems.append(
+            InputProblem(
+                "(all files)",
+                f"{len(unscored):,} accounts have no value for any signal of {model.name} and were not scored "
+                f"(e.g. {examples}).",
+                "Check that their usage rows are in the upload, or map more columns to the model's signals.",
+                count=len(unscored),
+            )
+        )
+        accounts = accounts[accounts["score"].notna()].reset_index(drop=True)
+        accounts["triage_rank"] = range(1, len(accounts) + 1)
+    if accounts.empty:
+        problems.append(
+            _error(
+                "(all files)",
+                f"No account could be scored with {model.name}.",
+                "Map at least one column that feeds a signal of this model (see the mapping).",
+            )
+        )
+    else:
+        problems.extend(_coverage_problems(model, accounts))
+    return PortfolioResult(
+        model_id=model.id,
+        accounts=accounts,
+        history=history,
+        problems=problems,
+        rows_scored=int(accounts["periods_scored"].sum()),
+        as_of=as_of,
+    )

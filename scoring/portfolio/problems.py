@@ -1,0 +1,218 @@
+"""Count what went wrong in one loaded file and say it the way a CSM can act on.
+
+Counting happens in one aggregate over the typed table (bit masks set while
+parsing); only when something is wrong do we look up a few example rows and
+their original text, so a clean file pays almost nothing for this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.db import Connection
+from scoring.portfolio.fields import CANONICAL_BY_ID
+from scoring.portfolio.parse import Parsed, mask_position, quote
+from scoring.portfolio.read import Source
+from scoring.portfolio.result import InputProblem
+
+EXAMPLES = 3
+_REJECT_REASONS = {
+    "TOO MANY COLUMNS": "it has more cells than the header",
+    "MISSING COLUMNS": "it has fewer cells than the header",
+    "UNQUOTED VALUE": "a quote is misplaced",
+    "INVALID UNICODE": "it holds characters that are not valid text",
+    "LINE SIZE OVER MAXIMUM": "the line is too long",
+}
+
+
+@dataclass(frozen=True)
+class FileStats:
+    rows: int
+    no_account: int
+    duplicates: int
+    bad: tuple[int, ...]
+    odd: tuple[int, ...]
+    no_period: int
+    ranges: dict[str, tuple[float | None, float | None]]
+
+
+class RowNumbers:
+    """Turns DuckDB's 0-based data positions into the row numbers the user sees."""
+
+    def __init__(self, src: Source, rejected_lines: Sequence[int]) -> None:
+        self.first_row = src.first_row
+        # Rejected lines are file lines (header = 1); as data positions they start at 0.
+        self.skipped = sorted(line - 2 for line in rejected_lines)
+
+    def of(self, position: int) -> int:
+        data = position
+        for skipped in self.skipped:
+            if skipped <= data:
+                data += 1
+        return self.first_row + data
+
+    def of_line(self, line: int) -> int:
+        return self.first_row + line - 2
+
+
+def rejected(con: Connection, src: Source) -> list[tuple[int, str, str]]:
+    """(line, error type, text) of rows DuckDB's CSV reader set aside."""
+    if src.kind != "csv" or not src.rejects:
+        return []
+    try:
+        rows = con.execute(f"SELECT line, error_type, csv_line FROM {quote(src.rejects)} ORDER BY line").fetchall()
+    except Exception:  # no rejects table means no rejected rows
+        return []
+    return [(int(r[0]), str(r[1]), str(r[2] or "")) for r in rows]
+
+
+def file_stats(con: Connection, table: str, columns: Sequence[Parsed], ranged: Sequence[str]) -> FileStats:
+    fields = [c.field for c in columns]
+    words = (len([c for c in columns if c.checked]) + 61) // 62
+    has_data = f"NOT ({_all_null(columns)})"
+    keys = "account_id, period" if "period" in fields else "account_id"
+    select = [
+        "count(*)",
+        f"count(*) FILTER (WHERE account_id IS NULL AND {has_data})",
+        f"count(*) FILTER (WHERE account_id IS NOT NULL) - count(DISTINCT ({keys})) "
+        "FILTER (WHERE account_id IS NOT NULL)",
+        "count(*) FILTER (WHERE period IS NULL AND account_id IS NOT NULL)" if "period" in fields else "0",
+    ]
+    select += [f"bit_or(_bad{w})" for w in range(words)] + [f"bit_or(_odd{w})" for w in range(words)]
+    for f in ranged:
+        select += [f"min({quote(f)})", f"max({quote(f)})"]
+    row = con.execute(f"SELECT {', '.join(select)} FROM {quote(table)}").fetchone()
+    assert row is not None
+    values: list[Any] = list(row)
+    head, masks, tail = values[:4], values[4 : 4 + 2 * words], values[4 + 2 * words :]
+    ranges = {f: (tail[2 * i], tail[2 * i + 1]) for i, f in enumerate(ranged)}
+    return FileStats(
+        rows=int(head[0]),
+        no_account=int(head[1]),
+        duplicates=int(head[2] or 0),
+        no_period=int(head[3]),
+        bad=tuple(int(m or 0) for m in masks[:words]),
+        odd=tuple(int(m or 0) for m in masks[words:]),
+        ranges=ranges,
+    )
+
+
+def _positions(con: Connection, table: str, condition: str) -> tuple[list[int], int]:
+    rows = con.execute(
+        f"SELECT rowid, count(*) OVER () FROM {quote(table)} WHERE {condition} ORDER BY rowid LIMIT {EXAMPLES}"
+    ).fetchall()
+    return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
+
+
+def _raw_cells(con: Connection, src: Source, positions: Sequence[int], header: str) -> dict[int, str | None]:
+    """The original text of a few cells, re-read from the file (only when reporting problems)."""
+    if not positions:
+        return {}
+    relation, params = src.relation(lenient=True)
+    limit = max(positions) + 1
+    wanted = ", ".join(str(p) for p in positions)
+    sql = (
+        f"SELECT _i, {quote(header)} FROM (SELECT row_number() OVER () - 1 AS _i, {quote(header)} "
+        f"FROM {relation} LIMIT {limit}) WHERE _i IN ({wanted})"
+    )
+    return {int(i): v for i, v in con.execute(sql, params).fetchall()}
+
+
+def _show(value: str | None) -> str:
+    text = "" if value is None else value
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _examples(rows: RowNumbers, positions: Sequence[int], cells: dict[int, str | None]) -> str:
+    parts = [f"row {rows.of(p)}: {_show(cells.get(p))}" if p in cells else f"row {rows.of(p)}" for p in positions]
+    return ", ".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def describe(
+    con: Connection, src: Source, table: str, columns: Sequence[Parsed], stats: FileStats, rejects: list
+) -> list[InputProblem]:
+    """InputProblems for one file: unreadable rows, bad and impossible cells, missing keys."""
+    problems: list[InputProblem] = []
+    rows = RowNumbers(src, [r[0] for r in rejects])
+    name = src.name
+    if rejects:
+        shown = rejects[:EXAMPLES]
+        why = "; ".join(f"row {rows.of_line(r[0])}: {_REJECT_REASONS.get(r[1], r[1].lower())}" for r in shown)
+        problems.append(
+            InputProblem(
+                name,
+                f"{_plural(len(rejects), 'row')} could not be read and were set aside ({why}).",
+                "Check the separators and quotes on those rows, or export the file again.",
+                rows=tuple(rows.of_line(r[0]) for r in shown),
+                count=len(rejects),
+            )
+        )
+    by_field = {c.field: c for c in columns}
+    if stats.no_account:
+        key = by_field["account_id"]
+        positions, _ = _positions(con, table, f"account_id IS NULL AND NOT ({_all_null(columns)})")
+        problems.append(
+            InputProblem(
+                name,
+                f"{_plural(stats.no_account, 'row')} have no account id in {key.header!r} "
+                f"(e.g. {', '.join(f'row {rows.of(p)}' for p in positions)}) and were set aside.",
+                f"Fill in {key.header!r} on those rows so they can be joined to an account.",
+                column=key.header,
+                rows=tuple(rows.of(p) for p in positions),
+                count=stats.no_account,
+            )
+        )
+    for col in columns:
+        if not col.checked:
+            continue
+        word, bit = mask_position(columns, col)
+        label = CANONICAL_BY_ID[col.field].label if col.field in CANONICAL_BY_ID else col.field
+        for masks, kind in ((stats.bad, "bad"), (stats.odd, "odd")):
+            if not masks[word] >> bit & 1:
+                continue
+            mask = f"_{kind}{word}"
+            positions, count = _positions(con, table, f"({mask} >> {bit}) & 1 = 1")
+            cells = _raw_cells(con, src, positions, col.header)
+            examples = _examples(rows, positions, cells)
+            if kind == "bad":
+                message = (
+                    f"{_plural(count, 'cell')} in {col.header!r} could not be read as {label} "
+                    f"({examples}); they were left out."
+                )
+                fix = f"Write {col.describe} in those cells, or map {col.header!r} to a different field."
+            else:
+                message = (
+                    f"{_plural(count, 'value')} in {col.header!r} cannot be a real {label} ({examples}); left out."
+                )
+                fix = (
+                    "Counts, seats and amounts cannot be negative, and dates must fall between 1900 and 2200: "
+                    "correct the source data."
+                )
+            problems.append(
+                InputProblem(
+                    name, message, fix, column=col.header, rows=tuple(rows.of(p) for p in positions), count=count
+                )
+            )
+    if stats.no_period and "period" in by_field:
+        header = by_field["period"].header
+        problems.append(
+            InputProblem(
+                name,
+                f"{_plural(stats.no_period, 'row')} have no usable month in {header!r}; they were set aside.",
+                f"Give every row a month or date in {header!r}, such as 2026-03.",
+                column=header,
+                count=stats.no_period,
+            )
+        )
+    return problems
+
+
+def _all_null(columns: Sequence[Parsed]) -> str:
+    others = [f"{quote(c.field)} IS NULL" for c in columns if c.field != "account_id"]
+    return " AND ".join(others) if others else "true"

@@ -1,0 +1,340 @@
+"""Open an export (CSV, Excel or Parquet) as an all-text DuckDB relation.
+
+Every format ends up as the same thing: a ``FROM`` clause whose columns are
+all VARCHAR, so one set of parsing rules (``scoring.portfolio.parse``) serves
+them all and a bad cell is a counted problem, never a failed load.  The
+format is decided by the bytes, not the file name, because CRM users rename
+files freely.
+
+Big UTF-8 and Latin-1 CSV files are read by DuckDB in place; only UTF-16 is
+decoded in Python (DuckDB's reader misses big-endian UTF-16), and Excel is
+converted to a CSV file first, after the zip-bomb checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from scoring.db import Connection, DuckDBError
+from scoring.portfolio.result import Export, InputProblem
+
+HEAD_BYTES = 64 * 1024
+SAMPLE_ROWS = 2000
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+MAX_XLSX_MEMBERS = 2000
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class Source:
+    """An export opened for reading.
+
+    ``relation`` is a FROM clause (with ``params``) yielding all-VARCHAR
+    columns in file order.  ``first_row`` is the row number, as the user sees
+    it in their file, of the first data row: it turns DuckDB's 0-based
+    positions into "row 17" in a message.
+    """
+
+    name: str
+    kind: str  # "csv" or "parquet"
+    path: Path
+    headers: tuple[str, ...]
+    sample: tuple[tuple[str | None, ...], ...]
+    first_row: int
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    rejects: str | None = None  # DuckDB table collecting unreadable CSV rows
+    notes: tuple[InputProblem, ...] = field(default=())
+
+    def relation(self, lenient: bool = False) -> tuple[str, list[Any]]:
+        """The FROM clause; ``lenient`` skips broken rows silently (for sampling)."""
+        if self.kind == "parquet":
+            return "(SELECT COLUMNS(*)::VARCHAR FROM read_parquet(?))", [str(self.path)]
+        options = "all_varchar = true, header = true, delim = ?, quote = '\"', escape = '\"', encoding = ?"
+        params: list[Any] = [str(self.path), self.delimiter, self.encoding]
+        if lenient:
+            options += ", ignore_errors = true"
+        elif self.rejects:
+            options += ", store_rejects = true, rejects_table = ?, rejects_scan = ?"
+            params += [self.rejects, f"{self.rejects}_scan"]
+        return f"read_csv(?, {options})", params
+
+    def as_latin1(self) -> Source:
+        note = InputProblem(
+            self.name,
+            "The file is not valid UTF-8, so it was read as Latin-1 (Western European).",
+            "If accents look wrong, export the file again as UTF-8.",
+        )
+        return replace(self, encoding="latin-1", notes=(*self.notes, note))
+
+
+def _error(name: str, message: str, fix: str) -> tuple[None, list[InputProblem]]:
+    return None, [InputProblem(name, message, fix, severity="error")]
+
+
+def _head(export: Export) -> bytes:
+    if export.path is not None:
+        with export.path.open("rb") as fh:
+            return fh.read(HEAD_BYTES)
+    return export.data[:HEAD_BYTES]
+
+
+def _size(export: Export) -> int:
+    return export.path.stat().st_size if export.path is not None else len(export.data)
+
+
+def _materialise(export: Export, workdir: Path, index: int, suffix: str) -> Path:
+    """A path DuckDB can read: the file itself, or the uploaded bytes written out."""
+    if export.path is not None:
+        return export.path
+    path = workdir / f"export_{index}{suffix}"
+    path.write_bytes(export.data)
+    return path
+
+
+def _utf16(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    pairs = head[:4000]
+    if len(pairs) >= 4 and pairs.count(b"\x00") > len(pairs) // 4:
+        evens, odds = pairs[0::2].count(0), pairs[1::2].count(0)
+        if odds > evens * 4:
+            return "utf-16-le"
+        if evens > odds * 4:
+            return "utf-16-be"
+    return None
+
+
+def _looks_utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # a character cut in half by the sample
+    return True
+
+
+def _delimiter(header_line: str) -> str:
+    """The separator of the header row, counted outside quotes: exports always have one."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _sample(con: Connection, src: Source) -> Source:
+    """Read the header and the first rows; raises DuckDBError when DuckDB can't."""
+    relation, params = src.relation(lenient=True)
+    cur = con.execute(f"SELECT * FROM {relation} LIMIT {SAMPLE_ROWS}", params)
+    headers = tuple(d[0] for d in cur.description)
+    rows = tuple(tuple(None if v is None else str(v) for v in row) for row in cur.fetchall())
+    return replace(src, headers=headers, sample=rows)
+
+
+def _open_csv(
+    con: Connection, export: Export, head: bytes, workdir: Path, index: int, notes: list[InputProblem]
+) -> tuple[Source | None, list[InputProblem]]:
+    name = export.name
+    path = _materialise(export, workdir, index, ".csv")
+    encoding = _utf16(head)
+    if encoding is not None:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            return _error(name, "The file looks like UTF-16 text but cannot be decoded.", "Export it again as UTF-8.")
+        path = workdir / f"export_{index}_utf8.csv"
+        path.write_text(text.lstrip("\ufeff"), encoding="utf-8")
+        head = path.read_bytes()[:HEAD_BYTES]
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _error(
+            name, "This is an old-style Excel (.xls) workbook, which cannot be read.", "Save it as .xlsx or CSV."
+        )
+    elif b"\x00" in head:
+        return _error(
+            name, "This is not a text export: it contains binary data.", "Upload a CSV, Excel (.xlsx) or Parquet file."
+        )
+    text_head = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first_line = text_head.splitlines()[0] if text_head.strip() else ""
+    if not first_line.strip():
+        return _error(name, "The file is empty.", "Export the report again with its header row and data.")
+    src = Source(
+        name=name,
+        kind="csv",
+        path=path,
+        headers=(),
+        sample=(),
+        first_row=2,
+        delimiter=_delimiter(first_line),
+        encoding="utf-8" if _looks_utf8(head) else "latin-1",
+        rejects=f"rejects_{index}",
+        notes=tuple(notes),
+    )
+    if src.encoding == "latin-1":
+        src = replace(src, encoding="utf-8").as_latin1()
+    try:
+        return _sample(con, src), []
+    except DuckDBError as exc:
+        if "unicode" in str(exc).lower() and src.encoding == "utf-8":
+            try:
+                return _sample(con, src.as_latin1()), []
+            except DuckDBError:
+                pass
+        return _error(
+            name,
+            f"The file could not be read as CSV ({_first_line(exc)}).",
+            "Export it again as CSV with a header row, or as .xlsx.",
+        )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:160] if text else exc.__class__.__name__
+
+
+def _cell(value: Any) -> str:
+    """Excel cell -> the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _zip_guard(name: str, data: io.BytesIO | Path, size: int) -> InputProblem | None:
+    """Refuse workbooks that would inflate far beyond their size (zip bombs)."""
+    try:
+        with zipfile.ZipFile(data) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        return InputProblem(name, f"The Excel file is damaged ({exc}).", "Open it in Excel and save it again.", "error")
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED or total > MAX_XLSX_RATIO * max(size, 1):
+        return InputProblem(
+            name,
+            f"The Excel file would expand to {total / 1e6:,.0f} MB from {size / 1e6:,.1f} MB; it was refused "
+            "to protect the server.",
+            f"Export the data as CSV, or keep the workbook under {MAX_XLSX_UNCOMPRESSED // 2**20} MB uncompressed.",
+            "error",
+        )
+    return None
+
+
+def _open_xlsx(
+    con: Connection, export: Export, workdir: Path, index: int
+) -> tuple[Source | None, list[InputProblem]]:
+    import openpyxl
+
+    name = export.name
+    size = _size(export)
+    data: io.BytesIO | Path = export.path if export.path is not None else io.BytesIO(export.data)
+    problem = _zip_guard(name, data, size)
+    if problem is not None:
+        return None, [problem]
+    if isinstance(data, io.BytesIO):
+        data.seek(0)
+    notes: list[InputProblem] = []
+    try:
+        book = openpyxl.load_workbook(data, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        return _error(name, f"The Excel file could not be opened ({exc.__class__.__name__}).", "Re-save it.")
+    path = workdir / f"export_{index}.csv"
+    header_row = 0
+    try:
+        sheets = book.worksheets
+        sheet = sheets[0]
+        if len(sheets) > 1:
+            notes.append(
+                InputProblem(
+                    name,
+                    f"The workbook has {len(sheets)} sheets; only the first, {sheet.title!r}, was read.",
+                    "Put the export on the first sheet, or save each sheet as its own file.",
+                )
+            )
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            blank_run = 0
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell(v) for v in row]
+                if not any(c.strip() for c in cells):
+                    if header_row:
+                        blank_run += 1
+                    continue
+                if not header_row:
+                    header_row = number
+                    width = len(cells)
+                for _ in range(blank_run):
+                    writer.writerow([""] * width)
+                blank_run = 0
+                writer.writerow(cells[:width] + [""] * (width - len(cells)))
+    except Exception as exc:  # a damaged sheet surfaces while iterating
+        return _error(name, f"The Excel sheet could not be read ({exc.__class__.__name__}).", "Save it again as .xlsx.")
+    finally:
+        book.close()
+    if not header_row:
+        return _error(name, "The first sheet of the workbook is empty.", "Put the header row and data on sheet 1.")
+    src = Source(
+        name=name, kind="csv", path=path, headers=(), sample=(), first_row=header_row + 1,
+        rejects=f"rejects_{index}", notes=tuple(notes),
+    )
+    try:
+        return _sample(con, src), []
+    except DuckDBError as exc:
+        return _error(name, f"The Excel sheet could not be read ({_first_line(exc)}).", "Save it again as .xlsx.")
+
+
+def _open_parquet(
+    con: Connection, export: Export, workdir: Path, index: int
+) -> tuple[Source | None, list[InputProblem]]:
+    path = _materialise(export, workdir, index, ".parquet")
+    src = Source(name=export.name, kind="parquet", path=path, headers=(), sample=(), first_row=1)
+    try:
+        return _sample(con, src), []
+    except DuckDBError as exc:
+        return _error(
+            export.name,
+            f"The Parquet file is damaged or truncated ({_first_line(exc)}).",
+            "Export it again; if it was copied, check the copy finished.",
+        )
+
+
+def open_export(con: Connection, export: Export, workdir: Path, index: int) -> tuple[Source | None, list[InputProblem]]:
+    """Open one export; every failure becomes an InputProblem, never an exception."""
+    try:
+        head = _head(export)
+    except OSError as exc:
+        return _error(export.name, f"The file could not be opened ({exc.strerror or exc}).", "Check the path.")
+    if not head.strip():
+        return _error(export.name, "The file is empty.", "Export the report again with its header row and data.")
+    suffix = Path(export.name).suffix.lower()
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(con, export, workdir, index)
+    if head.startswith(b"PAR1"):
+        return _open_parquet(con, export, workdir, index)
+    notes: list[InputProblem] = []
+    if suffix in (".xlsx", ".xlsm", ".parquet", ".xls"):
+        notes.append(
+            InputProblem(
+                export.name,
+                f"The file is named {suffix} but holds plain text; it was read as CSV.",
+                "Rename it to .csv, or save it from Excel as a real .xlsx workbook.",
+            )
+        )
+    return _open_csv(con, export, head, workdir, index, notes)
