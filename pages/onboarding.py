@@ -15,9 +15,8 @@ from pages.ui.checklist_admin import plan_tools
 from pages.ui.checklist_export import exports
 from pages.ui.checklist_new import new_plan_form
 from pages.ui.checklist_overview import overview
-from pages.ui.checklist_pick import pick_plan, plans_of, progress_of
+from pages.ui.checklist_pick import checklists_or_stop, pick_plan, plans_of, progress_of
 from pages.ui.checklist_red_flags import red_flags
-from scoring.checklists import checklists_of_kind
 
 PICK_KEY = "plan"
 
@@ -28,7 +27,7 @@ st.caption(
 )
 ask_actor()
 today = date.today()
-checklists = checklists_of_kind("account")
+checklists = checklists_or_stop("account")
 plans = plans_of(checklists)
 progresses = progress_of(plans, today)
 accounts = [str(a) for a in st.session_state.get("portfolio_accounts") or []]

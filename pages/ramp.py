@@ -14,8 +14,7 @@ from pages.ui.checklist_admin import plan_tools
 from pages.ui.checklist_export import exports
 from pages.ui.checklist_new import new_plan_form
 from pages.ui.checklist_overview import overview
-from pages.ui.checklist_pick import pick_plan, plans_of, progress_of
-from scoring.checklists import checklists_of_kind
+from pages.ui.checklist_pick import checklists_or_stop, pick_plan, plans_of, progress_of
 
 PICK_KEY = "csm"
 
@@ -26,7 +25,7 @@ st.caption(
 )
 ask_actor()
 today = date.today()
-checklists = checklists_of_kind("ramp")
+checklists = checklists_or_stop("ramp")
 plans = plans_of(checklists)
 
 chosen = pick_plan(plans, "CSM", PICK_KEY, show_checklist=len(checklists) > 1, help_text="Whose ramp plan to open.")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from scoring.checklists import NOTE, RESET, TICK, plan_id
+from scoring.checklists import NOTE, RESET, TICK, loader, plan_id
 from scoring.db import Store
 from tests.checklist_app import ROOT, TIMEOUT, app_db, close_cached_store, metric, progress_texts, run_page, texts
 
@@ -106,3 +107,23 @@ def test_reachable_through_the_app_navigation(app_db: Path) -> None:
     at.switch_page("pages/ramp.py").run()
     assert not at.exception
     assert at.title[0].value == "30-60-90 day ramp plan"
+
+
+def test_a_broken_checklist_file_is_named_on_the_page(
+    app_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = tmp_path / "checklists"
+    catalog.mkdir()
+    (catalog / "ramp.toml").write_text(
+        'id = "ramp"\nkind = "ramp"\nname = "Ramp"\n[[stages]]\nid = "one"\ntitle = "One"\ngoal = "g"\n'
+        'start_day = 1\nend_day = "thirty"\n[[stages.items]]\nid = "a"\ntext = "A"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(loader, "CHECKLISTS_DIR", catalog)
+    loader.preset_checklists.cache_clear()
+    try:
+        at = run_page(PAGE)
+    finally:
+        loader.preset_checklists.cache_clear()
+    [error] = texts(at.error)
+    assert "ramp.toml: stages[0].end_day: must be a whole number" in error

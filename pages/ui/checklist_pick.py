@@ -12,8 +12,29 @@ from datetime import date
 import streamlit as st
 
 from pages.ui.state import store
-from scoring.checklists import Checklist, PlanProgress, progress, replay
+from scoring.catalog import CatalogError
+from scoring.checklists import Checklist, PlanProgress, checklists_of_kind, progress, replay
 from scoring.db import ChecklistEvent, PlanRecord
+
+
+def checklists_or_stop(kind: str) -> list[Checklist]:
+    """The checklists a page offers; a broken or missing definition stops the page with the fix."""
+    try:
+        found = checklists_of_kind(kind)
+    except CatalogError as exc:
+        st.error(
+            f"A checklist file in scoring/catalog/checklists cannot be read, so this page cannot open.\n\n"
+            f"`{exc}`\n\nCorrect that field and reload the page. Saved ticks are not affected.",
+            icon=":material/error:",
+        )
+        st.stop()
+    if not found:
+        st.warning(
+            f'No checklist has kind = "{kind}". Add a TOML file with that kind to scoring/catalog/checklists.',
+            icon=":material/info:",
+        )
+        st.stop()
+    return found
 
 
 def plans_of(checklists: Sequence[Checklist]) -> list[tuple[Checklist, PlanRecord]]:
