@@ -49,6 +49,11 @@ class Loaded:
     table: str
     columns: tuple[Parsed, ...]
     stats: FileStats
+    rejected: int  # rows the CSV reader could not split into cells
+
+    @property
+    def set_aside(self) -> int:
+        return self.rejected + self.stats.no_account + self.stats.no_period
 
 
 def _silent(message: str, fraction: float) -> None:
@@ -75,7 +80,7 @@ def _load_table(con: Connection, src: Source, columns: Sequence[Parsed], table: 
     """Parse the whole file into ``table``; re-read as Latin-1 if UTF-8 turns out wrong."""
     relation, params = src.relation()
     con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params)
-    if src.encoding == "utf-8" and any(r[1] == "INVALID UNICODE" for r in rejected(con, src)):
+    if src.encoding == "utf-8" and any(r[1] in ("INVALID UNICODE", "INVALID ENCODING") for r in rejected(con, src)):
         src = src.as_latin1()
         relation, params = src.relation()
         con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params)
@@ -114,13 +119,14 @@ def _load_file(
     problems.extend(src.notes[noted:])
     ranged = [c.field for c in columns if c.field in SCALED]
     stats = file_stats(con, table, columns, ranged)
-    problems.extend(describe(con, src, table, columns, stats, rejected(con, src)))
+    unreadable = rejected(con, src)
+    problems.extend(describe(con, src, table, columns, stats, unreadable))
     if stats.rows == 0:
         problems.append(
             _error(src.name, "The file has a header row but no data rows.", "Export the report again with its data.")
         )
         return None, mapping, problems
-    return Loaded(src, table, tuple(columns), stats), mapping, problems
+    return Loaded(src, table, tuple(columns), stats, len(unreadable)), mapping, problems
 
 
 def _scales(loaded: Loaded) -> tuple[dict[str, str], list[InputProblem]]:
@@ -280,7 +286,7 @@ def run(
                     mappings.append(mapping)
                 if item is not None:
                     loaded.append(item)
-            rows_read = sum(item.stats.rows for item in loaded)
+            rows_read = sum(item.stats.rows + item.rejected for item in loaded)
             if not loaded:
                 return _empty(model, problems, mappings, rows_read)
             report("Scoring", 0.7)
@@ -295,6 +301,19 @@ def run(
             return _empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
         finally:
             con.close()
+
+
+def _rows_of(con: Connection, loaded: Sequence[Loaded], account_ids: pd.Series) -> int:
+    """How many input rows belong to these accounts (to report rows used honestly)."""
+    con.register("unscored_ids", pd.DataFrame({"account_id": account_ids.astype(str)}))
+    total = 0
+    for item in loaded:
+        row = con.execute(
+            f"SELECT count(*) FROM {quote(item.table)} WHERE account_id IN (SELECT account_id FROM unscored_ids)"
+        ).fetchone()
+        total += int(row[0]) if row else 0
+    con.unregister("unscored_ids")
+    return total
 
 
 def _short(exc: Exception) -> str:
@@ -347,7 +366,9 @@ def _score(
         ).df()
 
     unscored = accounts[accounts["score"].isna()]
+    rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later
     if len(unscored):
+        rows_used -= _rows_of(con, loaded, unscored["account_id"])
         examples = ", ".join(repr(str(a)) for a in unscored["account_id"].head(3))
         problems.append(
             InputProblem(
@@ -375,6 +396,6 @@ def _score(
         accounts=accounts,
         history=history,
         problems=problems,
-        rows_scored=int(accounts["periods_scored"].sum()),
+        rows_scored=max(rows_used, 0),
         as_of=as_of,
     )

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ SAMPLE_ROWS = 2000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
 MAX_XLSX_MEMBERS = 2000
+HEADER_SCAN_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -218,6 +220,45 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _filled(cells: list[str]) -> int:
+    return sum(1 for c in cells if c.strip())
+
+
+def _write_sheet_csv(rows: Iterator[tuple[Any, ...]], path: Path) -> int:
+    """Write a sheet as CSV from its header row on; return the header's Excel row (0 if empty).
+
+    The header is the first row at least half as full as the fullest of the
+    first rows, so a title line above the table ("Account export, March") is
+    skipped.  Blank rows inside the table are kept as empty lines, so row
+    numbers in messages match Excel's.
+    """
+    numbered = enumerate(rows, start=1)
+    head: list[tuple[int, list[str]]] = []
+    for number, row in numbered:
+        head.append((number, [_cell(v) for v in row]))
+        if sum(1 for _, cells in head if _filled(cells)) >= HEADER_SCAN_ROWS:
+            break
+    widest = max((_filled(cells) for _, cells in head), default=0)
+    if widest == 0:
+        return 0
+    start = next(i for i, (_, cells) in enumerate(head) if _filled(cells) >= max(2, widest / 2) or widest == 1)
+    header_row, header = head[start]
+    width = len(header)
+    blank_run = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        rest = ((n, [_cell(v) for v in row]) for n, row in numbered)
+        for _, cells in (*head[start:], *rest):
+            if not _filled(cells):
+                blank_run += 1
+                continue
+            for _ in range(blank_run):
+                writer.writerow([""] * width)
+            blank_run = 0
+            writer.writerow(cells[:width] + [""] * (width - len(cells)))
+    return header_row
+
+
 def _zip_guard(name: str, data: io.BytesIO | Path, size: int) -> InputProblem | None:
     """Refuse workbooks that would inflate far beyond their size (zip bombs)."""
     try:
@@ -256,7 +297,6 @@ def _open_xlsx(
     except Exception as exc:  # openpyxl raises many types for broken workbooks
         return _error(name, f"The Excel file could not be opened ({exc.__class__.__name__}).", "Re-save it.")
     path = workdir / f"export_{index}.csv"
-    header_row = 0
     try:
         sheets = book.worksheets
         sheet = sheets[0]
@@ -268,22 +308,7 @@ def _open_xlsx(
                     "Put the export on the first sheet, or save each sheet as its own file.",
                 )
             )
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            blank_run = 0
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell(v) for v in row]
-                if not any(c.strip() for c in cells):
-                    if header_row:
-                        blank_run += 1
-                    continue
-                if not header_row:
-                    header_row = number
-                    width = len(cells)
-                for _ in range(blank_run):
-                    writer.writerow([""] * width)
-                blank_run = 0
-                writer.writerow(cells[:width] + [""] * (width - len(cells)))
+        header_row = _write_sheet_csv(sheet.iter_rows(values_only=True), path)
     except Exception as exc:  # a damaged sheet surfaces while iterating
         return _error(name, f"The Excel sheet could not be read ({exc.__class__.__name__}).", "Save it again as .xlsx.")
     finally:

@@ -36,6 +36,11 @@ LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
 _UNSAFE_TEXT = r"[\x00-\x08\x0b-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 
 
+def export_columns(model: Model) -> list[str]:
+    """The columns of a downloaded or printed triage list (no internal attainments)."""
+    return [*LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, "coverage", "period", "weakest", "cadence"]
+
+
 def account_columns(model: Model) -> list[str]:
     return [
         *LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, *TAIL_COLUMNS, *(att_column(s) for s in model.signal_ids)
