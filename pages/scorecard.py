@@ -35,15 +35,15 @@ models = cached_models()
 events = playbooks().events
 event_ids = [e.id for e in events]
 
+if st.session_state.get(MODEL_KEY) not in models:
+    st.session_state[MODEL_KEY] = DEFAULT_MODEL
 params = {name: st.query_params.get_all(name) for name in st.query_params}
-link = parse_link(params, models, st.session_state.get(MODEL_KEY, DEFAULT_MODEL), event_ids)
+link = parse_link(params, models, st.session_state[MODEL_KEY], event_ids)
 if link is not None and just_arrived():
     apply_link(link, models[link.model_id], event_ids)
 if link is not None and link.warnings:
     st.warning("Some link parameters were ignored:\n" + "\n".join(f"- {w}" for w in link.warnings),
                icon=":material/link_off:")
-if st.session_state.get(MODEL_KEY) not in models:
-    st.session_state[MODEL_KEY] = DEFAULT_MODEL
 
 pick, buttons = st.columns([3, 4], vertical_alignment="bottom")
 model_id = pick.selectbox(
@@ -87,7 +87,8 @@ with results:
 
 with share_box:
     path = scorecard_link(model.id, values, bonuses, account, events=happened)
-    st.code(urljoin(st.context.url or "", path) if st.context.url else path, language=None, wrap_lines=True)
+    # Relative to this page's own URL, so a server under a base path keeps it.
+    st.code(urljoin(st.context.url, path.lstrip("/")) if st.context.url else path, language=None, wrap_lines=True)
     st.caption("Anyone who opens it sees these values; the account name travels as plain text.")
 
 actions_column, levers_column = st.columns(2, gap="large")

@@ -195,8 +195,8 @@ def test_what_it_takes_lists_the_levers() -> None:
     at = page()
     table = at.dataframe[-1].value
     needed = dict(zip(table["Signal"], table["Needed"], strict=True))
-    assert needed["Usage rate"] == "99%"
-    assert needed["Seat utilisation"] == "80%"
+    assert needed["Usage rate"] == "99% (+14 pts)"
+    assert needed["Seat utilisation"] == "80% (+20 pts)"
     assert needed["Teams or locations live"] == "can't alone"
     at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
     assert "Can slip to" in at.dataframe[-1].value.columns

@@ -108,13 +108,15 @@ def _save(model: Model, base_id: str) -> None:
     total = sum(weights.values())
     normalised = {gid: round(100 * w / total, 4) for gid, w in weights.items()}
     new_id = f"custom-{slug(name)}"
-    existed = new_id in saved_models()
+    previous = saved_models().get(new_id)
+    if previous and previous[0] != base_id:
+        forget(new_id)  # same name, other base model: its old sliders mean nothing now
     store().save_custom_model(new_id, name, base_id, normalised)
     _forget_saved()
     st.session_state[PREVIEW_KEY] = (new_id, _shares(model, weights))
     st.session_state[MODEL_KEY] = new_id
     st.session_state[NAME_KEY] = ""
-    st.session_state[TOAST_KEY] = f"{'Updated' if existed else 'Saved'} custom model “{name}”."
+    st.session_state[TOAST_KEY] = f"{'Updated' if previous else 'Saved'} custom model “{name}”."
 
 
 def _delete(model: Model, base_id: str) -> None:

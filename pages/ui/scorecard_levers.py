@@ -13,11 +13,13 @@ from scoring.levers import Lever, levers
 from scoring.model import Model, Signal
 
 NARROW = {name: st.column_config.TextColumn(name, width="small")
-          for name in ("Now", "Needed", "Change", "Score then", "Can slip to")}
+          for name in ("Now", "Score then", "Can slip to")}
 
 
 def _change(signal: Signal, change: float) -> str:
-    return f"{change:+g}{signal.unit}"
+    """'+14 pts' for percentages (points, not a relative change), '+5 days', '+1.5'."""
+    unit = " pts" if signal.unit == "%" else signal.unit
+    return f"{change:+g}{unit}"
 
 
 def _best(signal: Signal) -> float:
@@ -37,14 +39,13 @@ def _lift_rows(
         now = describe_value(signal, lever.current)
         if lever.target is None:
             at_best = score(model, {**values, signal.id: _best(signal)}, bonuses)
-            rows.append((signal.label, now, "can't alone", "", f"{display_score(at_best.score)} at best",
-                         float("inf")))
+            rows.append((signal.label, now, "can't alone", f"{display_score(at_best.score)} at best", float("inf")))
             continue
         after = score(model, {**values, signal.id: lever.target}, bonuses)
         effort = abs(lever.target - lever.current) / (signal.max - signal.min)
-        rows.append((signal.label, now, describe_value(signal, lever.target), _change(signal, lever.target -
-                     lever.current), f"{display_score(after.score)} {after.band}", effort))
-    frame = pd.DataFrame(rows, columns=["Signal", "Now", "Needed", "Change", "Score then", "effort"])
+        needed = f"{describe_value(signal, lever.target)} ({_change(signal, lever.target - lever.current)})"
+        rows.append((signal.label, now, needed, f"{display_score(after.score)} {after.band}", effort))
+    frame = pd.DataFrame(rows, columns=["Signal", "Now", "Needed", "Score then", "effort"])
     return frame.sort_values("effort", kind="stable").drop(columns="effort")
 
 
@@ -59,7 +60,7 @@ def _cushion_rows(model: Model, found: list[Lever]) -> pd.DataFrame:
         elif room == 0:
             note = "any slip leaves green"
         else:
-            note = f"{room:g}{signal.unit} of room"
+            note = f"{_change(signal, room).lstrip('+')} of room"
         rows.append((signal.label, describe_value(signal, lever.current), describe_value(signal, target), note,
                      room / (signal.max - signal.min)))
     frame = pd.DataFrame(rows, columns=["Signal", "Now", "Can slip to", "Cushion", "room"])
