@@ -12,6 +12,7 @@ from datetime import date
 
 from scoring.db import Store
 from scoring.model import Model
+from scoring.portfolio.demo import demo_exports
 from scoring.portfolio.pipeline import run
 from scoring.portfolio.result import Export, PortfolioResult
 
@@ -35,4 +36,4 @@ def load_portfolio(
     return run(exports, model, overrides, store, as_of, progress, with_history=True)
 
 
-__all__ = ["Export", "PortfolioResult", "load_portfolio"]
+__all__ = ["Export", "PortfolioResult", "demo_exports", "load_portfolio"]

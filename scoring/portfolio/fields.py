@@ -217,25 +217,33 @@ def model_fields(model: Model) -> dict[str, Field]:
     fields: dict[str, Field] = dict(CANONICAL_BY_ID)
     for signal in model.signals:
         if signal.id not in fields:
-            fields[signal.id] = Field(signal.id, signal.label, "number", (signal.id, normalise(signal.label)))
+            fields[signal.id] = Field(signal.id, signal.label, "number", (normalise(signal.label),))
     for bonus in model.bonuses:
         if bonus.id not in fields:
-            fields[bonus.id] = Field(bonus.id, bonus.label, "flag", (bonus.id, normalise(bonus.label)))
+            fields[bonus.id] = Field(bonus.id, bonus.label, "flag", (normalise(bonus.label),))
     return fields
 
 
 def synonym_index(model: Model) -> dict[str, tuple[str, int]]:
-    """normalised header -> (field id, rank); a model's own ids win over generic synonyms.
+    """normalised header -> (field id, rank).
 
-    The rank is the synonym's position in its list: when two headers of one
-    file claim the same field ("ID" and "Account ID"), the better-ranked wins.
+    Precedence: a model's own signal and bonus ids, then canonical synonyms,
+    then the model's labels.  So ``nps_score`` is three-pillar's 0-10 signal,
+    but a column headed "NPS" is the canonical -100..100 NPS (and is rescaled
+    into the signal), even though that signal's label is also "NPS".  The rank
+    is the synonym's position in its list: when two headers of one file claim
+    the same field ("ID" and "Account ID"), the better-ranked wins.
     """
     index: dict[str, tuple[str, int]] = {}
-    fields = model_fields(model)
-    model_owned = [f for f in fields.values() if f.id not in CANONICAL_BY_ID]
-    for f in (*model_owned, *CANONICAL):
+    model_owned = [f for f in model_fields(model).values() if f.id not in CANONICAL_BY_ID]
+    for f in model_owned:
+        index.setdefault(normalise(f.id), (f.id, 0))
+    for f in CANONICAL:
         for rank, name in enumerate((f.id, *f.synonyms)):
             index.setdefault(normalise(name), (f.id, rank))
+    for f in model_owned:
+        for name in f.synonyms:
+            index.setdefault(name, (f.id, 1))
     return index
 
 

@@ -79,11 +79,11 @@ def _parsed_columns(src: Source, mapping: FileMapping, model: Model) -> list[Par
 def _load_table(con: Connection, src: Source, columns: Sequence[Parsed], table: str) -> Source:
     """Parse the whole file into ``table``; re-read as Latin-1 if UTF-8 turns out wrong."""
     relation, params = src.relation()
-    con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params)
+    con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params).fetchall()
     if src.encoding == "utf-8" and any(r[1] in ("INVALID UNICODE", "INVALID ENCODING") for r in rejected(con, src)):
         src = src.as_latin1()
         relation, params = src.relation()
-        con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params)
+        con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params).fetchall()
     return src
 
 
@@ -182,7 +182,7 @@ def _as_of(
             f"SELECT max(period) FILTER (WHERE period <= $1), count(*) FILTER (WHERE period > $1) "
             f"FROM {quote(rel.table)} WHERE account_id IS NOT NULL",
             [cutoff],
-        ).fetchone()
+        ).fetchall()[0]
         assert row is not None
         if row[0] is not None and (latest is None or row[0] > latest):
             latest = row[0]
@@ -272,7 +272,7 @@ def run(
     loaded: list[Loaded] = []
     with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
         try:
-            con.execute(MACROS)
+            con.execute(MACROS).fetchall()
             for i, export in enumerate(exports):
                 report(f"Reading {export.name}", 0.05 + 0.6 * i / len(exports))
                 try:
@@ -292,7 +292,6 @@ def run(
             report("Scoring", 0.7)
             result = _score(con, model, loaded, as_of, with_history, problems, report)
             result.mappings, result.rows_read = mappings, rows_read
-            report("Done", 1.0)
             return result
         except DuckDBError as exc:
             problems.append(
@@ -301,6 +300,7 @@ def run(
             return _empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
         finally:
             con.close()
+            report("Done", 1.0)
 
 
 def _rows_of(con: Connection, loaded: Sequence[Loaded], account_ids: pd.Series) -> int:
@@ -310,7 +310,7 @@ def _rows_of(con: Connection, loaded: Sequence[Loaded], account_ids: pd.Series) 
     for item in loaded:
         row = con.execute(
             f"SELECT count(*) FROM {quote(item.table)} WHERE account_id IN (SELECT account_id FROM unscored_ids)"
-        ).fetchone()
+        ).fetchall()[0]
         total += int(row[0]) if row else 0
     con.unregister("unscored_ids")
     return total
@@ -351,7 +351,7 @@ def _score(
     p = Params()
     scored_sql = _scored_sql(model, relations, p, as_of)
     if with_history:
-        con.execute(f"CREATE OR REPLACE TABLE scored AS {scored_sql}", p.values)
+        con.execute(f"CREATE OR REPLACE TABLE scored AS {scored_sql}", p.values).fetchall()
         scored, p = "scored", Params()
     else:
         scored = f"({scored_sql})"

@@ -65,7 +65,10 @@ def rejected(con: Connection, src: Source) -> list[tuple[int, str, str]]:
         rows = con.execute(f"SELECT line, error_type, csv_line FROM {quote(src.rejects)} ORDER BY line").fetchall()
     except Exception:  # no rejects table means no rejected rows
         return []
-    return [(int(r[0]), str(r[1]), str(r[2] or "")) for r in rows]
+    seen: dict[int, tuple[int, str, str]] = {}
+    for line, kind, text in rows:  # one error per surplus cell: keep one per line
+        seen.setdefault(int(line), (int(line), str(kind), str(text or "")))
+    return list(seen.values())
 
 
 def file_stats(con: Connection, table: str, columns: Sequence[Parsed], ranged: Sequence[str]) -> FileStats:
@@ -83,7 +86,7 @@ def file_stats(con: Connection, table: str, columns: Sequence[Parsed], ranged: S
     select += [f"bit_or(_bad{w})" for w in range(words)] + [f"bit_or(_odd{w})" for w in range(words)]
     for f in ranged:
         select += [f"min({quote(f)})", f"max({quote(f)})"]
-    row = con.execute(f"SELECT {', '.join(select)} FROM {quote(table)}").fetchone()
+    row = con.execute(f"SELECT {', '.join(select)} FROM {quote(table)}").fetchall()[0]
     assert row is not None
     values: list[Any] = list(row)
     head, masks, tail = values[:4], values[4 : 4 + 2 * words], values[4 + 2 * words :]

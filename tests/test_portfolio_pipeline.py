@@ -1,0 +1,259 @@
+"""The portfolio pipeline end to end: demo data, joins, trends, bad input, CLI and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scoring.actions import band_action
+from scoring.catalog import get_model, preset_models
+from scoring.cli import main
+from scoring.db import Store
+from scoring.engine import score
+from scoring.portfolio import demo_exports, load_portfolio
+from scoring.portfolio.kpis import kpis
+from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+TECH = get_model("technical-csm")
+
+
+@pytest.fixture(scope="module")
+def demo():  # type: ignore[no-untyped-def]
+    return load_portfolio(demo_exports(), TECH)
+
+
+def test_demo_portfolio_loads_with_history_and_trends(demo) -> None:  # type: ignore[no-untyped-def]
+    accounts = demo.accounts
+    assert len(accounts) == 300
+    assert not demo.problems, problems_text(demo)
+    assert demo.as_of == date(2026, 10, 31)
+    assert len(demo.history) == 300 * 12
+    assert set(accounts["band"]) == {"green", "yellow", "red"}
+    assert accounts["coverage"].eq(1.0).all()
+    assert accounts["moved_down"].sum() > 0 and accounts["turned_red"].sum() > 0
+    assert accounts["score_change"].notna().all() and (accounts["score_change"] < -5).any()
+    assert accounts["periods_in_band"].between(1, 12).all()
+    assert (accounts["periods_in_band"] == 12).any() and (accounts["periods_in_band"] == 1).any()
+
+
+def test_triage_order_and_arr_at_risk(demo) -> None:  # type: ignore[no-untyped-def]
+    accounts = demo.accounts
+    assert list(accounts["triage_rank"]) == list(range(1, len(accounts) + 1))
+    rank = accounts["band"].map({"red": 0, "yellow": 1, "green": 2})
+    assert rank.is_monotonic_increasing
+    for _, group in accounts.groupby("band"):
+        assert group["score"].is_monotonic_increasing
+    green = accounts["band"] == "green"
+    assert (accounts.loc[green, "arr_at_risk"] == 0).all()
+    assert (accounts.loc[~green, "arr_at_risk"] == accounts.loc[~green, "arr"]).all()
+
+
+@pytest.mark.parametrize("model", list(preset_models().values()), ids=lambda m: m.id)
+def test_demo_scores_and_actions_match_the_what_if_engine(model) -> None:  # type: ignore[no-untyped-def]
+    roi = {row["Account ID"]: row["roi_articulated"] == "yes" for row in csv.DictReader((DEMO / "accounts.csv").open())}
+    result = load_portfolio(demo_exports(), model)
+    for row in result.accounts.to_dict("records"):
+        values = {s: None if pd.isna(row[s]) else float(row[s]) for s in model.signal_ids}
+        bonuses = ["roi_articulated"] if roi[row["account_id"]] and model.bonuses else []
+        card = score(model, values, bonuses)
+        assert (row["score"], row["band"]) == (card.score, card.band)
+        assert band_action(model, card).why.startswith(row["action"])
+
+
+def test_history_shows_a_decline_for_accounts_that_moved_down(demo) -> None:  # type: ignore[no-untyped-def]
+    moved = demo.accounts[demo.accounts["moved_down"]]
+    history = demo.history.set_index("account_id")
+    for account_id in moved["account_id"].head(5):
+        bands = history.loc[account_id].sort_values("period")["band"].tolist()
+        assert bands[-2] == "green" and bands[-1] in ("yellow", "red")
+
+
+def test_kpis(demo) -> None:  # type: ignore[no-untyped-def]
+    k = kpis(demo.accounts)
+    assert k.accounts == 300
+    assert k.arr == pytest.approx(demo.accounts["arr"].sum())
+    soon = demo.accounts[demo.accounts["days_to_renewal"].between(0, 90) & (demo.accounts["band"] != "green")]
+    assert k.arr_renewing_at_risk == pytest.approx(soon["arr"].sum()) and k.arr_renewing_at_risk > 0
+    assert k.turned_red == int(demo.accounts["turned_red"].sum())
+
+
+ACCOUNTS = [
+    ["Account ID", "Account Name", "CSM", "Segment", "ARR", "Renewal Date", "Total_Seats"],
+    ["A-1", "Acme", "Ana", "SMB", "$120,000", "04/30/2026", "100"],
+    ["A-2", "Bravo", "Ben", "Enterprise", "$500,000", "12/31/2026", "0"],
+    ["A-3", "Charlie", "Ana", "SMB", "$50,000", "06/30/2026", "40"],
+]
+USAGE = [
+    ["acct_id", "Month", "Active Users", "Logins", "Usage %", "Last Check-in"],
+    ["A-1", "2026-02", "90", "1000", "95%", "2026-02-20"],
+    ["A-1", "2026-03", "30", "300", "30%", "2026-01-10"],
+    ["A-2", "2026-03", "10", "100", "80%", "2026-03-30"],
+    ["A-3", "2026-02", "20", "100", "50%", "2026-02-27"],
+    ["A-3", "2026-03", "38", "400", "90%", "2026-03-28"],
+]
+TICKETS = [
+    ["Customer ID", "Date", "Tickets", "P1/P2", "NPS"],
+    ["A-1", "2026-03-03", "2", "1", "8"],
+    ["A-1", "2026-03-17", "3", "0", "6"],
+    ["A-3", "2026-03-09", "1", "0", "9"],
+]
+
+
+def test_three_files_join_on_the_account_id() -> None:
+    files = {"accounts.csv": csv_bytes(ACCOUNTS), "usage.csv": csv_bytes(USAGE), "tickets.csv": csv_bytes(TICKETS)}
+    result = load(files)
+    accounts = by_id(result)
+    assert set(accounts) == {"A-1", "A-2", "A-3"}, problems_text(result)
+    a1 = accounts["A-1"]
+    assert a1["seat_utilization"] == pytest.approx(30.0)  # usage.csv users / accounts.csv seats
+    assert a1["days_since_checkin"] == 80  # 2026-03-31 - 2026-01-10
+    assert a1["prev_score"] > a1["score"] and a1["period"] == pd.Timestamp("2026-03-01")
+    assert accounts["A-2"]["days_to_renewal"] == (date(2026, 12, 31) - date(2026, 3, 31)).days
+
+
+def test_zero_seats_do_not_divide_by_zero() -> None:
+    result = load({"accounts.csv": csv_bytes(ACCOUNTS), "usage.csv": csv_bytes(USAGE)})
+    a2 = by_id(result)["A-2"]
+    assert pd.isna(a2["seat_utilization"]) and a2["score"] > 0
+
+
+def test_repeated_rows_in_a_month_sum_counts_and_keep_the_latest_value() -> None:
+    result = load(
+        {"accounts.csv": csv_bytes(ACCOUNTS), "usage.csv": csv_bytes(USAGE), "tickets.csv": csv_bytes(TICKETS)},
+        model="three-pillar",
+    )
+    a1 = by_id(result)["A-1"]
+    assert a1["support_tickets_inverse"] == pytest.approx(10 * (1 - 5 / 20))  # 2 + 3 tickets in March
+    assert a1["nps_score"] == pytest.approx(6.0)  # latest NPS 6 on 0-10 -> +20 -> 6/10
+    assert any("0-10 ratings" in p.message for p in result.warnings)
+
+
+def test_bad_rows_are_reported_with_row_numbers_and_good_rows_still_score() -> None:
+    rows = [
+        ["Account ID", "ARR", "Licensed Seats", "Active Users", "Usage %"],
+        ["A-1", "$1,000", "10", "5", "50%"],
+        ["A-2", "lots", "10", "5", "50%"],
+        ["A-3", "$1,000", "-4", "5", "50%"],
+        ["", "$1,000", "10", "5", "50%"],
+        ["A-5", "$1,000", "10", "5", "50%", "extra", "cells"],
+        ["A-6", "$2,000", "ten", "5", "inf"],
+        ["A-7", "$3,000", "10", "5", "60%"],
+    ]
+    result = load({"crm.csv": csv_bytes(rows)})
+    assert set(by_id(result)) == {"A-1", "A-2", "A-3", "A-7"}  # A-6 has no readable signal left
+    problems = {(p.column, p.rows) for p in result.problems}
+    assert ("ARR", (3,)) in problems
+    assert ("Licensed Seats", (4,)) in problems  # negative seats: impossible, set aside
+    assert ("Licensed Seats", (7,)) in problems and ("Usage %", (7,)) in problems
+    assert ("Account ID", (5,)) in problems
+    assert (None, (6,)) in problems  # the ragged row
+    assert not result.errors
+    assert pd.isna(by_id(result)["A-3"]["seat_utilization"])
+    assert any("'A-6'" in p.message for p in result.warnings)
+    assert result.rows_read == 7 and result.rows_scored == 4
+
+
+def test_a_file_without_an_account_column_is_an_error_naming_it() -> None:
+    result = load({"accounts.csv": csv_bytes(ACCOUNTS), "notes.csv": csv_bytes([["Colour", "Size"], ["red", "3"]])})
+    errors = [p for p in result.errors if p.file == "notes.csv"]
+    assert errors and "account" in errors[0].message.lower() and "account_id" in errors[0].fix
+    assert len(result.accounts) == 0 or set(result.accounts["account_id"]) <= {"A-1", "A-2", "A-3"}
+
+
+def test_nothing_scorable_comes_back_empty_with_an_error() -> None:
+    result = load({"names.csv": csv_bytes([["Account ID", "Account Name"], ["A-1", "Acme"]])})
+    assert result.accounts.empty and result.errors
+    assert any("no value for any signal" in p.message for p in result.warnings)
+
+
+def test_overrides_and_remembered_mapping_through_the_store(db_path: Path) -> None:
+    rows = [["Customer Ref", "Seats Bought", "Live Users"], ["A-1", "10", "8"]]
+    store = Store()
+    overrides = {"Customer Ref": "account_id", "Seats Bought": "licensed_seats", "Live Users": "active_users"}
+    first = load({"week1.csv": csv_bytes(rows)}, overrides=overrides, store=store)
+    assert by_id(first)["A-1"]["seat_utilization"] == pytest.approx(80.0)
+    second = load({"week2.csv": csv_bytes(rows)}, store=store)
+    assert second.mappings[0].remembered and by_id(second)["A-1"]["seat_utilization"] == pytest.approx(80.0)
+    store.close()
+
+
+def test_as_of_leaves_out_later_months() -> None:
+    result = load({"accounts.csv": csv_bytes(ACCOUNTS), "usage.csv": csv_bytes(USAGE)}, as_of=date(2026, 2, 28))
+    a1 = by_id(result)["A-1"]
+    assert a1["period"] == pd.Timestamp("2026-02-01") and a1["usage_rate"] == 95.0
+    assert any("after the as-of date" in p.message for p in result.warnings)
+
+
+def test_progress_is_reported_up_to_done() -> None:
+    seen: list[tuple[str, float]] = []
+    load({"accounts.csv": csv_bytes(ACCOUNTS)}, progress=lambda m, f: seen.append((m, f)))
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["portfolio", *args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_prints_the_triage_list_as_csv() -> None:
+    code, out, err = run_cli(*(str(DEMO / f) for f in ("accounts.csv", "usage_monthly.csv", "tickets.csv")),
+                             "--model", "technical-csm")
+    assert code == 0 and err == ""
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 300
+    for column in ("account_id", "account_name", "score", "band", "action", *TECH.signal_ids):
+        assert column in rows[0]
+    page = load_portfolio(demo_exports(), TECH).accounts
+    assert [r["account_id"] for r in rows] == page["account_id"].tolist()
+    assert [float(r["score"]) for r in rows] == page["score"].tolist()
+
+
+def test_cli_warnings_go_to_stderr_and_map_overrides_apply(tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_bytes(csv_bytes([["Ref", "Seats", "Users"], ["A-1", "10", "8"], ["A-2", "x", "4"]]))
+    code, out, err = run_cli(str(path), "--model", "technical-csm", "--map", "Ref=account_id",
+                             "--map", "Users=active_users", "--map", "Seats=licensed_seats")
+    assert code == 0
+    assert [r["account_id"] for r in csv.DictReader(io.StringIO(out))] == ["A-1"]
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith(("warning: ", "error: ")) for line in lines)
+    assert any("row 3" in line for line in lines)
+
+
+def test_cli_exits_2_with_one_line_when_nothing_scores(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    code, out, err = run_cli(str(path), "--model", "technical-csm")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    code, _, err = run_cli(str(path), "--model", "nope")
+    assert code == 2 and "unknown model" in err
+    code, _, err = run_cli(str(path), "--model", "technical-csm", "--map", "x=not_a_field")
+    assert code == 2 and "not a field" in err
+
+
+def test_exported_cells_never_start_a_formula(tmp_path: Path) -> None:
+    path = tmp_path / "evil.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                ["Account ID", "Account Name", "CSM", "Licensed Seats", "Active Users"],
+                ["=1+1", "=HYPERLINK(\"http://x\")", "@boss", "10", "1"],
+                ["A-2", "+44 Ltd", "-dash", "10", "9"],
+            ]
+        )
+    )
+    code, out, _ = run_cli(str(path), "--model", "technical-csm")
+    assert code == 0
+    for row in csv.reader(io.StringIO(out)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            assert not (cell.startswith("-") and not cell[1:].replace(".", "", 1).isdigit()), cell
+    assert "'=HYPERLINK" in out and "-" in out
