@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,15 @@ from playwright.sync_api import expect
 from tests.servers import AppServer
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def patient_assertions() -> Iterator[None]:
+    """Match the page's 20 s action timeout: the CPUs are shared, and a rerun can take a few seconds."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
 
 API_DOCS = "Read the API documentation cover to cover"
 SHADOW = "Sit in on customer calls from several segments"
@@ -20,9 +30,12 @@ def checkbox(page: Any, label: str) -> Any:
 
 
 def tick(page: Any, label: str) -> None:
-    """Click the visible label (Streamlit hides the real input) and wait for the saved caption."""
-    page.get_by_test_id("stCheckbox").filter(has_text=label).click()
+    """Click the visible label (Streamlit hides the real input), then wait for the caption the server
+    draws from the saved tick, so the next click never races the rerun."""
+    row = page.get_by_test_id("stColumn").filter(has=page.get_by_test_id("stCheckbox").filter(has_text=label))
+    row.get_by_test_id("stCheckbox").click()
     expect(checkbox(page, label)).to_be_checked()
+    expect(row.get_by_test_id("stCaptionContainer").filter(has_text="Ticked by")).to_be_visible()
 
 
 def caption(page: Any, text: str) -> Any:
