@@ -20,7 +20,16 @@ from pages.ui.checklist_actions import (
     on_tick,
     tick_key,
 )
-from scoring.checklists import NOTE_MAX_CHARS, Checklist, PlanProgress, StageProgress, Status, gate, md_escape
+from scoring.checklists import (
+    DUE_SOON_DAYS,
+    NOTE_MAX_CHARS,
+    Checklist,
+    PlanProgress,
+    StageProgress,
+    Status,
+    gate,
+    md_escape,
+)
 
 STATUS_BADGE: dict[Status, tuple[str, str]] = {
     Status.DONE: ("green", ":material/check_circle:"),
@@ -52,14 +61,14 @@ def status_badge(status: Status) -> None:
 
 def summary(pp: PlanProgress) -> None:
     state = pp.state
-    done, current, days, status = st.columns([2, 3, 2, 2])
+    done, current, in_stage, status = st.columns([2, 3, 2, 2])
     done.metric("Done", f"{state.percent_done} %", help=f"{state.ticked} of {state.total} items ticked")
     current.metric(
         "Current stage",
         pp.current.stage.title if pp.current else "Finished",
         help="The first stage that still has open items or is waiting for its sign-off.",
     )
-    days.metric(
+    in_stage.metric(
         "Days in stage",
         "-" if pp.days_in_stage is None else pp.days_in_stage,
         help="Days since this stage opened, or since the stages before it were finished if that was later.",
@@ -67,8 +76,8 @@ def summary(pp: PlanProgress) -> None:
     status.metric(
         "Status",
         str(pp.status).capitalize(),
-        help="Behind: a stage is past its last day with work open. Due soon: a stage ends within 7 days "
-        "with work open. Done: every item ticked and every gate signed off.",
+        help=f"Behind: a stage is past its last day with work open. Due soon: a stage ends within "
+        f"{DUE_SOON_DAYS} days with work open. Done: every item ticked and every gate signed off.",
     )
     if state.last_reset is not None:
         st.caption(f"Reset by {md_escape(state.last_reset.actor)} on {when(state.last_reset.at)}.")
