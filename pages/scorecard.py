@@ -1,7 +1,5 @@
 """What-if scorecard: move the signals, watch the score, the band, the drivers and the next steps."""
 
-from urllib.parse import urljoin
-
 import streamlit as st
 
 from pages.ui.scorecard_actions import recommended_actions
@@ -9,15 +7,14 @@ from pages.ui.scorecard_charts import drivers_chart
 from pages.ui.scorecard_custom import cached_models, custom_model_editor, model_label, show_toast
 from pages.ui.scorecard_inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
 from pages.ui.scorecard_levers import what_it_takes
-from pages.ui.scorecard_links import parse_link, scorecard_link
+from pages.ui.scorecard_links import share_link
 from pages.ui.scorecard_shell import require_app_shell
 from pages.ui.scorecard_state import (
     ACCOUNT_KEY,
     HERE_KEY,
     MODEL_KEY,
     PERSIST,
-    apply_link,
-    just_arrived,
+    follow_link,
     prepare,
     reset_to_defaults,
     reset_to_start,
@@ -35,14 +32,9 @@ models = cached_models()
 events = playbooks().events
 event_ids = [e.id for e in events]
 
-if st.session_state.get(MODEL_KEY) not in models:
-    st.session_state[MODEL_KEY] = DEFAULT_MODEL
-params = {name: st.query_params.get_all(name) for name in st.query_params}
-link = parse_link(params, models, st.session_state[MODEL_KEY], event_ids)
-if link is not None and just_arrived():
-    apply_link(link, models[link.model_id], event_ids)
-if link is not None and link.warnings:
-    st.warning("Some link parameters were ignored:\n" + "\n".join(f"- {w}" for w in link.warnings),
+link_problems = follow_link(models, DEFAULT_MODEL, event_ids)
+if link_problems:
+    st.warning("Some link parameters were ignored:\n" + "\n".join(f"- {p}" for p in link_problems),
                icon=":material/link_off:")
 
 pick, buttons = st.columns([3, 4], vertical_alignment="bottom")
@@ -86,10 +78,7 @@ with results:
     drivers_chart(model, card)
 
 with share_box:
-    path = scorecard_link(model.id, values, bonuses, account, events=happened)
-    # Relative to this page's own URL, so a server under a base path keeps it.
-    st.code(urljoin(st.context.url, path.lstrip("/")) if st.context.url else path, language=None, wrap_lines=True)
-    st.caption("Anyone who opens it sees these values; the account name travels as plain text.")
+    share_link(model.id, values, bonuses, account, happened)
 
 actions_column, levers_column = st.columns(2, gap="large")
 with actions_column:

@@ -172,8 +172,8 @@ def test_bad_link_parameters_warn_and_never_crash() -> None:
     at = page({"model": "technical-csm", "usage_rate": "lots", "seat_utilization": "250", "bogus": "1",
                "bonus": "free_money", "event": "meteor"})
     warning = at.warning[0].value
-    for name in ("usage_rate", "seat_utilization", "bogus", "free_money", "meteor"):
-        assert name in warning
+    for shown in ("`usage_rate=lots`", "`seat_utilization=250`", "`bogus`", "`bonus=free_money`", "`event=meteor`"):
+        assert shown in warning
     assert slider(at, "technical-csm", "usage_rate").value == 85
     assert score_text(at) == "76"
 
@@ -183,6 +183,13 @@ def test_an_unknown_model_in_a_link_falls_back() -> None:
     assert "no-such-model" in at.warning[0].value
     assert at.selectbox(key="scorecard:model").value == "technical-csm"
     assert slider(at, "technical-csm", "usage_rate").value == 40
+
+
+def test_link_text_in_a_warning_is_quoted_never_rendered() -> None:
+    at = page({"![x](https://evil.example/t.png)": "1", "usage_rate": "`9`[a](https://evil.example)"})
+    warning = at.warning[0].value
+    assert "`![x](https://evil.example/t.png)`" in warning
+    assert "`usage_rate='9'[a](https://evil.example)`" in warning
 
 
 def test_the_account_name_is_plain_text() -> None:
@@ -249,6 +256,8 @@ def test_custom_model_names_are_validated() -> None:
     assert "preset" in at.error[0].value
     save_custom(at, "All zero", {sid: 0 for sid in TECHNICAL})
     assert "above zero" in at.error[0].value
+    save_custom(at, "[click](https://evil.example)", {})
+    assert "only letters" in at.error[0].value
     assert at.selectbox(key="scorecard:model").value == "technical-csm"
 
 

@@ -8,6 +8,7 @@ never touches the database.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -23,6 +24,10 @@ PREVIEW_KEY = "custom:preview"
 ERROR_KEY = "custom:error"
 TOAST_KEY = "custom:toast"
 NAME_MAX_CHARS = 60
+# Names end up in labels, toasts and captions, which Streamlit renders as
+# Markdown: letters, digits and plain punctuation cannot form links, images,
+# emphasis or colour directives.
+NAME_PATTERN = re.compile(r"(?:[^\W_]|[ \-.,'&()/+])+")
 
 
 @st.cache_data(show_spinner=False)
@@ -55,7 +60,9 @@ def model_label(model: Model) -> str:
 
 
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """'Énergie & Co' -> 'energie-co': the stable part of a custom model's id."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def _weight_key(model: Model, group_id: str) -> str:
@@ -77,6 +84,8 @@ def _name_problem(name: str) -> str | None:
         return "Give the custom model a name."
     if len(name) > NAME_MAX_CHARS:
         return f"Keep the name under {NAME_MAX_CHARS} characters."
+    if not NAME_PATTERN.fullmatch(name):
+        return "Use only letters, digits, spaces and - . , ' & ( ) / + in the name."
     if not slug(name):
         return "Use at least one letter or digit in the name."
     for preset in preset_models().values():

@@ -11,7 +11,9 @@ message to a colleague) opens the scorecard exactly where the CSM left off:
   missing, exactly as the portfolio scores it);
 * ``bonus`` and ``event`` may repeat, or list ids separated by commas;
 * anything unusable is skipped with a warning naming the parameter -- a link
-  pasted from a chat message must never crash the page.
+  pasted from a chat message must never crash the page.  Whatever the URL
+  said is quoted in the warning as a code span, so it is shown, never run as
+  Markdown (no links, no images).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urljoin
+
+import streamlit as st
 
 from scoring.model import Model
 
@@ -27,6 +31,16 @@ PAGE_PATH = "/scorecard"
 MISSING = "na"
 RESERVED = ("model", "account", "bonus", "event")
 ACCOUNT_MAX_CHARS = 120
+SHOWN_MAX_CHARS = 40
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
 
 
 def _number_text(value: float) -> str:
@@ -45,13 +59,12 @@ def scorecard_link(
 ) -> str:
     """The path and query that open the scorecard on these values.
 
-    ``None`` or NaN values are written as ``na`` so the scorecard scores them
-    as missing instead of falling back to the model's defaults.
+    ``None``, NaN or pandas' NA are written as ``na`` so the scorecard scores
+    them as missing instead of falling back to the model's defaults.
     """
     params: list[tuple[str, str]] = [("model", model_id)]
     for signal_id, value in values.items():
-        missing = value is None or (isinstance(value, float) and math.isnan(value))
-        params.append((signal_id, MISSING if missing else _number_text(float(value))))  # type: ignore[arg-type]
+        params.append((signal_id, MISSING if _is_missing(value) else _number_text(float(value))))  # type: ignore[arg-type]
     params.extend(("bonus", b) for b in bonuses)
     params.extend(("event", e) for e in events)
     if account:
@@ -71,6 +84,12 @@ class Link:
     warnings: list[str] = field(default_factory=list)
 
 
+def _quoted(text: str) -> str:
+    """URL text as an inert Markdown code span, cut short."""
+    cleaned = _plain(text).replace("`", "'")[:SHOWN_MAX_CHARS]
+    return f"`{cleaned}`" if cleaned else "(empty)"
+
+
 def _ids(raw: Sequence[str]) -> list[str]:
     return [part.strip() for item in raw for part in item.split(",") if part.strip()]
 
@@ -86,12 +105,13 @@ def _value(model: Model, signal_id: str, text: str) -> tuple[float | None, str |
     signal = model.signal(signal_id)
     if text.strip().lower() in (MISSING, ""):
         return None, None
+    given = _quoted(f"{signal_id}={text}")
     try:
         number = float(text.strip().rstrip("%"))
     except ValueError:
-        return signal.default, f"{signal_id}={text!r} is not a number; kept the default"
+        return signal.default, f"{given} is not a number; kept the default"
     if not math.isfinite(number) or not signal.min <= number <= signal.max:
-        return signal.default, f"{signal_id}={text!r} is outside {signal.min:g}-{signal.max:g}; kept the default"
+        return signal.default, f"{given} is outside {signal.min:g}-{signal.max:g}; kept the default"
     return number, None
 
 
@@ -111,14 +131,15 @@ def parse_link(
         if wanted[-1] in models:
             model_id = wanted[-1]
         else:
-            warnings.append(f"model={wanted[-1]!r} is not a known model; showing {models[fallback_model].name}")
+            shown = models[fallback_model].name
+            warnings.append(f"{_quoted('model=' + wanted[-1])} is not a known model; showing {shown}")
     model = models[model_id]
     link = Link(model_id=model_id, warnings=warnings)
     for name, given in params.items():
         if name in RESERVED or not given:
             continue
         if name not in model.signal_ids:
-            warnings.append(f"{name!r} is not a signal of {model.name}; ignored")
+            warnings.append(f"{_quoted(name)} is not a signal of {model.name}; ignored")
             continue
         value, problem = _value(model, name, given[-1])
         link.values[name] = value
@@ -129,11 +150,26 @@ def parse_link(
         link.values = {}
     known_bonuses = {b.id for b in model.bonuses}
     link.bonuses = tuple(b for b in _ids(params.get("bonus", [])) if b in known_bonuses)
-    warnings.extend(f"bonus={b!r} is not a bonus of {model.name}; ignored"
+    warnings.extend(f"{_quoted('bonus=' + b)} is not a bonus of {model.name}; ignored"
                     for b in _ids(params.get("bonus", [])) if b not in known_bonuses)
     link.events = tuple(e for e in _ids(params.get("event", [])) if e in event_ids)
-    warnings.extend(f"event={e!r} is not a known event; ignored"
+    warnings.extend(f"{_quoted('event=' + e)} is not a known event; ignored"
                     for e in _ids(params.get("event", [])) if e not in event_ids)
     accounts = params.get("account", [])
     link.account = _plain(accounts[-1]) or None if accounts else None
     return link
+
+
+def share_link(
+    model_id: str,
+    values: Mapping[str, float | None],
+    bonuses: Iterable[str],
+    account: str | None,
+    events: Iterable[str],
+) -> None:
+    """The full URL of the current what-if, ready to copy."""
+    path = scorecard_link(model_id, values, bonuses, account, events=events)
+    # Resolved against this page's own URL, so a server under a base path keeps it.
+    url = urljoin(st.context.url, path.lstrip("/")) if st.context.url else path
+    st.code(url, language=None, wrap_lines=True)
+    st.caption("Anyone who opens it sees these values; the account name travels as plain text.")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pages.ui.scorecard_links import Link
+from pages.ui.scorecard_links import Link, parse_link
 from scoring.model import Model
 
 MODEL_KEY = "scorecard:model"
@@ -103,6 +103,23 @@ def apply_link(link: Link, model: Model, event_ids: list[str]) -> None:
     for event_id in event_ids:
         st.session_state[event_key(event_id)] = event_id in link.events
     _write(model, start, only_unset=False)
+
+
+def follow_link(models: dict[str, Model], default_model: str, event_ids: list[str]) -> list[str]:
+    """Apply the URL's deep link when the user has just arrived; return its problems.
+
+    The link is applied once per arrival, so moving a slider afterwards is not
+    undone by the parameters still sitting in the URL.
+    """
+    if st.session_state.get(MODEL_KEY) not in models:
+        st.session_state[MODEL_KEY] = default_model
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    link = parse_link(params, models, st.session_state[MODEL_KEY], event_ids)
+    if link is None:
+        return []
+    if just_arrived():
+        apply_link(link, models[link.model_id], event_ids)
+    return link.warnings
 
 
 def reset_to_start(model: Model) -> None:
