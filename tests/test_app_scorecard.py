@@ -282,3 +282,16 @@ def test_the_page_inside_the_app_keeps_values_across_a_page_switch() -> None:
     at.switch_page("pages/home.py").run()
     at.switch_page(PAGE).run()
     assert slider(at, "technical-csm", "usage_rate").value == 42
+
+
+def test_a_link_applies_on_each_arrival_not_on_each_rerun() -> None:
+    at = AppTest.from_file(ROOT / "app.py", default_timeout=TIMEOUT)
+    at.run()
+    at.query_params["usage_rate"] = "33"
+    at.switch_page(PAGE).run()
+    assert slider(at, "technical-csm", "usage_rate").value == 33
+    slider(at, "technical-csm", "usage_rate").set_value(60).run()
+    assert slider(at, "technical-csm", "usage_rate").value == 60
+    at.switch_page("pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert slider(at, "technical-csm", "usage_rate").value == 33, "following the same link again reopens its values"

@@ -147,8 +147,9 @@ def custom_model_editor(model: Model) -> None:
     """Reweight the current model and save it under a new name (or delete it)."""
     base_id = saved_models().get(model.id, (model.id, {}))[0] if model.custom else model.id
     base = preset_models()[base_id]
+    origin = f"{model_label(model)} (based on {base.name})" if model.custom else model.name
     st.caption(
-        f"Start from {model_label(model)} (based on {base.name}). Enter any positive numbers: they are scaled "
+        f"Starts from the weights of {origin}. Enter any positive numbers: they are scaled "
         "to add up to 100%. A weight of 0 leaves that part out."
     )
     with st.form("custom-model", border=False):
@@ -162,11 +163,11 @@ def custom_model_editor(model: Model) -> None:
                 group.label, min_value=0.0, max_value=1000.0, value=round(group.weight, 2), step=1.0,
                 key=_weight_key(model, group.id), help=f"Now {group.weight / model.total_weight:.0%} of the score.",
             )
-        left, right = st.columns(2)
-        left.form_submit_button("Preview normalised weights", on_click=_preview, args=(model,),
-                                icon=":material/percent:")
-        right.form_submit_button("Save custom model", on_click=_save, args=(model, base_id), type="primary",
-                                 icon=":material/save:")
+        with st.container(horizontal=True):
+            st.form_submit_button("Save custom model", on_click=_save, args=(model, base_id), type="primary",
+                                  icon=":material/save:")
+            st.form_submit_button("Preview normalised weights", on_click=_preview, args=(model,),
+                                  icon=":material/percent:")
     error = st.session_state.get(ERROR_KEY)
     if error:
         st.error(error, icon=":material/error:")

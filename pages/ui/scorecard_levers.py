@@ -60,7 +60,8 @@ def _cushion_rows(model: Model, found: list[Lever]) -> pd.DataFrame:
         elif room == 0:
             note = "any slip leaves green"
         else:
-            note = f"{_change(signal, room).lstrip('+')} of room"
+            verb = "drop" if signal.direction == "higher" else "rise"
+            note = f"can {verb} {_change(signal, room).lstrip('+')}"
         rows.append((signal.label, describe_value(signal, lever.current), describe_value(signal, target), note,
                      room / (signal.max - signal.min)))
     frame = pd.DataFrame(rows, columns=["Signal", "Now", "Can slip to", "Cushion", "room"])
