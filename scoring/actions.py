@@ -7,13 +7,13 @@ their values) that triggered it.  A generic sentence helps no CSM.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scoring.catalog import CATALOG_DIR, CatalogError, read_toml
+from scoring.catalog import CATALOG_DIR, CatalogError, preset_models, read_toml
 from scoring.engine import Scorecard
 from scoring.model import BAND_NAMES, BandName, Model, Signal
 
@@ -73,20 +73,48 @@ class Action:
     steps: tuple[str, ...]
 
 
-def _conditions(raw: Any, source: str, where: str) -> tuple[Condition, ...]:
+KINDS = ("risk", "move", "growth")
+
+
+def _conditions(
+    raw: Any, source: str, where: str, signal_ids: set[str], event_ids: set[str]
+) -> tuple[Condition, ...]:
+    """Parse a rule's conditions; a typo in an id would otherwise leave a rule silently dead."""
     if not isinstance(raw, list):
         raise CatalogError(source, where, "must be a list of conditions")
     out = []
     for i, c in enumerate(raw):
+        here = f"{where}[{i}]"
         if not isinstance(c, dict) or ("signal" in c) == ("event" in c):
-            raise CatalogError(source, f"{where}[{i}]", "give exactly one of signal or event")
-        if "signal" in c and ("below" in c) == ("atleast" in c):
-            raise CatalogError(source, f"{where}[{i}]", "a signal condition needs below or atleast (0-1)")
+            raise CatalogError(source, here, "give exactly one of signal or event")
+        if "event" in c and c["event"] not in event_ids:
+            raise CatalogError(source, f"{here}.event", f"unknown event {c['event']!r}; declare it under [[events]]")
+        if "signal" in c:
+            if c["signal"] not in signal_ids:
+                raise CatalogError(source, f"{here}.signal", f"no model has a signal {c['signal']!r}")
+            if ("below" in c) == ("atleast" in c):
+                raise CatalogError(source, here, "a signal condition needs below or atleast (0-1)")
+            limit = c.get("below", c.get("atleast"))
+            if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 <= limit <= 1:
+                key = "below" if "below" in c else "atleast"
+                raise CatalogError(source, f"{here}.{key}", "must be a number from 0 to 1 (a share of the best value)")
         out.append(Condition(c.get("signal"), c.get("event"), c.get("below"), c.get("atleast")))
     return tuple(out)
 
 
-def parse_playbooks(data: Mapping[str, Any], source: str) -> Playbooks:
+def _events(data: Mapping[str, Any], source: str) -> tuple[Event, ...]:
+    events = []
+    for i, e in enumerate(data.get("events", [])):
+        try:
+            events.append(Event(str(e["id"]), str(e["label"]), str(e["help"])))
+        except (KeyError, TypeError) as exc:
+            raise CatalogError(source, f"events[{i}]", f"needs id, label and help ({exc})") from None
+    return tuple(events)
+
+
+def parse_playbooks(data: Mapping[str, Any], source: str, signal_ids: Collection[str] | None = None) -> Playbooks:
+    """Build the rules; ``signal_ids`` defaults to every signal of the preset models."""
+    known = set(signal_ids) if signal_ids is not None else {s for m in preset_models().values() for s in m.signal_ids}
     bands: dict[str, BandPolicy] = {}
     for name in BAND_NAMES:
         b = data.get("bands", {}).get(name)
@@ -103,7 +131,8 @@ def parse_playbooks(data: Mapping[str, Any], source: str) -> Playbooks:
             )
         except KeyError as exc:
             raise CatalogError(source, f"bands.{name}.{exc.args[0]}", "is missing") from None
-    events = tuple(Event(str(e["id"]), str(e["label"]), str(e["help"])) for e in data.get("events", []))
+    events = _events(data, source)
+    event_ids = {e.id for e in events}
     rules = []
     seen: set[str] = set()
     for i, r in enumerate(data.get("rules", [])):
@@ -112,14 +141,24 @@ def parse_playbooks(data: Mapping[str, Any], source: str) -> Playbooks:
         if not isinstance(rid, str) or rid in seen:
             raise CatalogError(source, f"{where}.id", "must be a unique text id")
         seen.add(rid)
+        kind = r.get("kind", "move")
+        if kind not in KINDS:
+            raise CatalogError(source, f"{where}.kind", f"must be one of {', '.join(KINDS)}")
+        rule_bands = tuple(r.get("band", BAND_NAMES))
+        if not rule_bands or any(b not in BAND_NAMES for b in rule_bands):
+            raise CatalogError(source, f"{where}.band", f"must list bands among {', '.join(BAND_NAMES)}")
+        any_of = _conditions(r.get("any", []), source, f"{where}.any", known, event_ids)
+        all_of = _conditions(r.get("all", []), source, f"{where}.all", known, event_ids)
+        if not any_of and not all_of:
+            raise CatalogError(source, where, "needs at least one condition under any or all")
         rules.append(
             Rule(
                 id=rid,
                 title=str(r.get("title", rid)),
-                kind=str(r.get("kind", "move")),
-                any=_conditions(r.get("any", []), source, f"{where}.any"),
-                all=_conditions(r.get("all", []), source, f"{where}.all"),
-                bands=tuple(r.get("band", BAND_NAMES)),
+                kind=kind,
+                any=any_of,
+                all=all_of,
+                bands=rule_bands,  # type: ignore[arg-type]
                 steps=tuple(str(s) for s in r.get("steps", [])),
             )
         )

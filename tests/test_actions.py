@@ -133,10 +133,33 @@ def test_a_signal_the_model_lacks_never_triggers_a_rule() -> None:
     assert "adoption-gap" not in ids(recommend(model, score(model, worst)))
 
 
-def test_a_broken_playbook_file_names_the_field() -> None:
+GOOD_BANDS = {
+    name: {"label": "x", "cadence": "weekly", "escalation_level": 1, "summary": "s", "steps": []}
+    for name in ("green", "yellow", "red")
+}
+EVENTS = [{"id": "executive_change", "label": "Sponsor left", "help": "h"}]
+
+
+@pytest.mark.parametrize(
+    ("rule", "field"),
+    [
+        ({"id": "r", "any": [{"signal": "usage_rate"}]}, r"rules\[0\]\.any\[0\]"),
+        ({"id": "r", "any": [{"signal": "usage_rat", "below": 0.5}]}, r"rules\[0\]\.any\[0\]\.signal"),
+        ({"id": "r", "any": [{"signal": "usage_rate", "below": 50}]}, r"rules\[0\]\.any\[0\]\.below"),
+        ({"id": "r", "all": [{"event": "meteor"}]}, r"rules\[0\]\.all\[0\]\.event"),
+        ({"id": "r", "kind": "panic", "any": [{"event": "executive_change"}]}, r"rules\[0\]\.kind"),
+        ({"id": "r", "band": ["gren"], "any": [{"event": "executive_change"}]}, r"rules\[0\]\.band"),
+        ({"id": "r"}, r"rules\[0\]: needs at least one condition"),
+    ],
+)
+def test_a_broken_rule_names_the_field(rule: dict[str, object], field: str) -> None:
+    with pytest.raises(CatalogError, match=r"^playbooks\.toml: " + field):
+        parse_playbooks({"bands": GOOD_BANDS, "events": EVENTS, "rules": [rule]}, "playbooks.toml")
+
+
+def test_missing_band_policies_name_the_field() -> None:
     with pytest.raises(CatalogError, match=r"playbooks\.toml: bands\.green: is missing"):
         parse_playbooks({"bands": {}}, "playbooks.toml")
-    good = {name: {"label": "x", "cadence": "weekly", "escalation_level": 1, "summary": "s", "steps": []}
-            for name in ("green", "yellow", "red")}
-    with pytest.raises(CatalogError, match=r"rules\[0\]\.any\[0\]"):
-        parse_playbooks({"bands": good, "rules": [{"id": "r", "any": [{"signal": "x"}]}]}, "playbooks.toml")
+    with pytest.raises(CatalogError, match=r"bands\.red\.cadence"):
+        broken = {**GOOD_BANDS, "red": {k: v for k, v in GOOD_BANDS["red"].items() if k != "cadence"}}
+        parse_playbooks({"bands": broken}, "playbooks.toml")
