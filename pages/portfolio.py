@@ -1,6 +1,42 @@
-"""Placeholder until the page lands."""
+"""Portfolio triage: score a book of accounts from exports, see who needs attention, hand on a list."""
 
 import streamlit as st
 
-st.title("portfolio")
-st.info("This page is being built.")
+from pages.ui import portfolio_filters as filters
+from pages.ui import portfolio_heatmaps as heatmaps
+from pages.ui import portfolio_kpis as kpis
+from pages.ui import portfolio_mapping as mapping
+from pages.ui import portfolio_problems as problems
+from pages.ui import portfolio_triage as triage
+from pages.ui import portfolio_upload as upload
+from pages.ui.state import all_models, store
+
+st.title("Portfolio triage")
+st.caption("Every account in your exports, scored with one health model: who is at risk, why, and what to do next.")
+
+model = upload.model_picker(all_models())
+source = upload.choose_source()
+result = upload.score(source, model, mapping.overrides(source.digest), store())
+upload.publish_accounts(result)
+
+problems.show(result.problems)
+mapping.editor(model, result.mappings, result.problems, source.digest)
+if result.accounts.empty:
+    problems.nothing_scored(source.names)
+    st.stop()
+
+chosen = filters.sidebar(result.accounts)
+view = filters.apply(result.accounts, chosen)
+kpis.tiles(view, chosen)
+if view.empty:
+    filters.nothing_matches(chosen)
+    st.stop()
+
+st.subheader("Accounts most at risk")
+heatmaps.worst_accounts(model, view)
+st.subheader("Signals by segment or CSM")
+heatmaps.by_group(model, view)
+
+st.subheader("Triage list")
+triage.open_in_scorecard(model, view)
+triage.triage_table(model, view)

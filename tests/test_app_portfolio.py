@@ -1,25 +1,40 @@
-"""The portfolio page's building blocks, without a running page."""
+"""The portfolio triage page: its building blocks, then the page itself under AppTest."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from urllib.parse import parse_qs
 
-import numpy as np
 import pandas as pd
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from pages.ui import portfolio_cells as cells
 from pages.ui import portfolio_charts as charts
 from pages.ui import portfolio_filters as filters
+from pages.ui.portfolio_mapping import OVERRIDES_KEY
+from pages.ui.portfolio_problems import sentence
 from pages.ui.portfolio_text import money, plain
+from pages.ui.portfolio_upload import source_of
 from scoring.catalog import preset_models
-from scoring.engine import attainment
+from scoring.portfolio.result import Export, InputProblem
 
 MODELS = preset_models()
+TECH = MODELS["technical-csm"]
+
+CRM_CSV = (
+    b"Account ID,Account Name,CSM,Segment,ARR,Renewal Date,Usage %,Total_Seats,Active Users\n"
+    b'X-1,Zephyr Freight,Ann Lee,SMB,"$120,000",12/20/2026,35%,100,20\n'
+    b'X-2,Yonder Health,Bo Chen,Enterprise,"$80,500",01/05/2027,90%,50,48\n'
+    b'X-3,Quill & Co,Ann Lee,Enterprise,"$1,250,000",03/31/2027,72%,400,300\n'
+)
+UPLOADED = ["Zephyr Freight", "Yonder Health", "Quill & Co"]
 
 
-def accounts_frame() -> pd.DataFrame:
+def frame() -> pd.DataFrame:
+    """Four accounts in triage order, with the attainments the SQL would add."""
     return pd.DataFrame(
         {
             "account_id": ["a1", "a2", "a3", "a4"],
@@ -29,81 +44,81 @@ def accounts_frame() -> pd.DataFrame:
             "band": ["red", "yellow", "green", "green"],
             "score": [41.0, 66.5, 88.0, 92.0],
             "arr": [120_000.0, 50_000.0, 8_000.0, 300_000.0],
-            "days_to_renewal": [20, 75, -3, float("nan")],
+            "days_to_renewal": [20, 75, -3, None],
             "usage_rate": [20.0, 60.0, 95.0, None],
             "seat_utilization": [10.0, 70.0, 90.0, 100.0],
-            "teams_live": [50.0, 80.0, 100.0, 100.0],
-            "override_rate": [40.0, 10.0, 0.0, 5.0],
-            "csm_responsiveness": [30.0, 70.0, 90.0, 95.0],
+            "att__usage_rate": [0.2, 0.6, 0.95, None],
+            "att__seat_utilization": [0.1, 0.7, 0.9, 1.0],
         }
     )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.sampled_from(sorted(MODELS)), st.data())
-def test_vectorised_attainment_matches_the_engine(model_id: str, data: st.DataObject) -> None:
-    model = MODELS[model_id]
-    signal = data.draw(st.sampled_from(model.signals))
-    values = data.draw(
-        st.lists(st.floats(signal.min - 50, signal.max + 50, allow_nan=False), min_size=1, max_size=20)
-    )
-    frame = pd.DataFrame({signal.id: values})
-    got = cells.attainment(frame, signal)
-    for value, vectorised in zip(values, got, strict=True):
-        assert math.isclose(vectorised, attainment(signal, value), abs_tol=1e-12)
-
-
-def test_missing_signal_is_no_data_not_red() -> None:
-    model = MODELS["technical-csm"]
-    frame = accounts_frame()
-    colours = cells.cell_colour(model, frame, model.signal("usage_rate"))
-    assert colours.tolist() == ["red", "yellow", "green", cells.NO_DATA]
-    assert np.isnan(cells.attainment(frame, model.signal("usage_rate")).iloc[3])
-
-
-def test_traffic_light_cells_show_their_light() -> None:
-    model = MODELS["traffic-light"]
-    signal = model.signal("open_p1p2_tickets")
-    frame = pd.DataFrame({signal.id: [0.0, 2.0, 3.0, None]})
-    assert cells.cell_colour(model, frame, signal).tolist() == ["green", "yellow", "red", cells.NO_DATA]
+# ---- building blocks --------------------------------------------------------
 
 
 def test_filters_combine_and_keep_triage_order() -> None:
-    frame = accounts_frame()
-    assert filters.apply(frame, filters.Filters()) is frame
-    dana = filters.apply(frame, filters.Filters(owners=("Dana",)))
-    assert dana["account_id"].tolist() == ["a1", "a3"]
-    soon = filters.apply(frame, filters.Filters(window="Next 30 days"))
-    assert soon["account_id"].tolist() == ["a1"]
-    past = filters.apply(frame, filters.Filters(window=filters.PAST_RENEWAL))
-    assert past["account_id"].tolist() == ["a3"]
-    mixed = filters.apply(frame, filters.Filters(bands=("green",), segments=("Mid-market",)))
-    assert mixed["account_id"].tolist() == ["a4"]
-    found = filters.apply(frame, filters.Filters(search="acm"))
-    assert found["account_id"].tolist() == ["a1", "a4"]
+    accounts = frame()
+    assert filters.apply(accounts, filters.Filters()) is accounts
+    assert filters.apply(accounts, filters.Filters(owners=("Dana",)))["account_id"].tolist() == ["a1", "a3"]
+    assert filters.apply(accounts, filters.Filters(window="Next 30 days"))["account_id"].tolist() == ["a1"]
+    assert filters.apply(accounts, filters.Filters(window=filters.PAST_RENEWAL))["account_id"].tolist() == ["a3"]
+    both = filters.Filters(bands=("green",), segments=("Mid-market",))
+    assert filters.apply(accounts, both)["account_id"].tolist() == ["a4"]
+    assert filters.apply(accounts, filters.Filters(search="acm"))["account_id"].tolist() == ["a1", "a4"]
 
 
-def test_account_heatmap_has_score_and_every_signal_and_names_clashes() -> None:
-    model = MODELS["technical-csm"]
-    frame = accounts_frame()
-    long = charts.account_cells(model, frame)
-    assert len(long) == len(frame) * (1 + len(model.signals))
-    assert set(long["Signal"]) == {charts.SCORE_COLUMN, *(s.label for s in model.signals)}
+def test_cell_colours_follow_the_sql_attainment_and_show_gaps() -> None:
+    accounts = frame()
+    colours = cells.cell_colour(TECH, accounts, TECH.signal("usage_rate"))
+    assert colours.tolist() == ["red", "yellow", "green", cells.NO_DATA]
+    model = MODELS["traffic-light"]
+    signal = model.signal("open_p1p2_tickets")
+    lights = pd.DataFrame({f"att__{signal.id}": [1.0, 0.5, 0.0, None]})
+    assert cells.cell_colour(model, lights, signal).tolist() == ["green", "yellow", "red", cells.NO_DATA]
+
+
+def test_account_cells_round_values_and_tell_same_named_accounts_apart() -> None:
+    accounts = frame().assign(usage_rate=[20.4567, 60.0, 95.0, None])
+    long = charts.account_cells(TECH, accounts)
+    assert len(long) == len(accounts) * (1 + len(TECH.signals))
     assert {"Acme (a1)", "Acme (a4)"} <= set(long["Account"])
     usage = long[(long["Signal"] == "Usage rate") & (long["account_id"] == "a1")].iloc[0]
-    assert (usage["Value"], usage["Colour"]) == ("20%", "red")
-    spec = charts.account_heatmap(model, frame).to_dict()
-    assert spec["params"][0]["name"] == "pick"
+    assert (usage["Value"], usage["Colour"], usage["Order"]) == ("20%", "red", 0)
+    missing = long[(long["Signal"] == "Teams or locations live") & (long["account_id"] == "a2")].iloc[0]
+    assert (missing["Value"], missing["Colour"]) == ("no data", cells.NO_DATA)
 
 
-def test_group_cells_average_attainment_weakest_first() -> None:
-    model = MODELS["technical-csm"]
-    long, total = charts.group_cells(model, accounts_frame(), "owner", limit=1)
+def test_heatmap_templates_carry_no_data_and_a_click_selection() -> None:
+    template = charts.account_template(TECH)
+    assert "data" not in template and "datasets" not in template
+    assert [p["name"] for p in template["params"]] == ["pick"]
+    assert charts.sized(template, 10)["height"] == 10 * charts.CELL_HEIGHT
+    assert "height" not in template or template["height"] != 10 * charts.CELL_HEIGHT + 1
+    assert charts.account_template(TECH) is template
+
+
+def test_group_cells_average_attainment_weakest_group_first() -> None:
+    long, total = charts.group_cells(TECH, frame(), "owner", limit=1)
     assert total == 2
     assert set(long["Group"]) == {"Dana"}
     seats = long[long["Signal"] == "Seat utilisation"].iloc[0]
     assert math.isclose(seats["Attainment"], 0.5)
-    assert seats["Accounts"] == 2
+    assert (seats["Accounts"], seats["ARR"]) == (2, 128_000.0)
+
+
+def test_problem_sentence_names_file_column_rows_and_fix_as_plain_text() -> None:
+    problem = InputProblem(
+        file="*crm*.csv",
+        message="ARR is not a number",
+        fix="Remove the text",
+        column="ARR [USD]",
+        rows=(3, 9),
+        count=2,
+    )
+    text = sentence(problem)
+    assert r"\*crm\*\.csv" in text and r"ARR \[USD\]" in text
+    assert "2 rows, e.g. row 3, 9" in text
+    assert "What to do:** Remove the text" in text
 
 
 def test_plain_text_defuses_markdown_and_directives() -> None:
@@ -112,7 +127,147 @@ def test_plain_text_defuses_markdown_and_directives() -> None:
 
 
 def test_money_is_short() -> None:
-    assert money(1_234_567) == "$1.2M"
-    assert money(85_000) == "$85K"
-    assert money(950) == "$950"
-    assert money(float("nan")) == "-"
+    assert (money(1_234_567), money(85_000), money(950), money(float("nan"))) == ("$1.2M", "$85K", "$950", "-")
+
+
+# ---- the page ---------------------------------------------------------------
+
+
+@pytest.fixture
+def at(db_path: Path) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    app.switch_page("pages/portfolio.py").run()
+    assert not app.exception
+    return app
+
+
+def triage(app: AppTest) -> pd.DataFrame:
+    return app.dataframe(key="portfolio_triage").value
+
+
+def upload(app: AppTest, *files: tuple[str, bytes]) -> None:
+    app.file_uploader(key="portfolio_files").set_value([(name, data, "text/csv") for name, data in files]).run()
+    assert not app.exception
+
+
+def test_demo_portfolio_shows_kpis_heatmaps_and_the_triage_list(at: AppTest) -> None:
+    assert any("Showing the demo portfolio" in i.value for i in at.info)
+    labels = [m.label for m in at.metric]
+    assert labels == ["Red accounts", "Yellow accounts", "Green accounts", "Renewals at risk", "Newly red"]
+    assert sum(int(m.value) for m in at.metric[:3]) == 300
+    assert len(at.get("vega_lite_chart")) == 2
+    table = triage(at)
+    assert len(table) == 300
+    assert table["triage_rank"].is_monotonic_increasing
+    assert len(at.session_state["portfolio_accounts"]) == 300
+    assert not at.error
+
+
+def test_filters_narrow_the_triage_list_and_say_when_nothing_is_left(at: AppTest) -> None:
+    owner = at.multiselect(key="pf_owner").options[0]
+    at.multiselect(key="pf_owner").set_value([owner]).run()
+    rows = triage(at)
+    assert 0 < len(rows) < 300 and set(rows["owner"]) == {owner}
+    at.button_group(key="pf_band").set_value(["red"]).run()
+    assert set(triage(at)["band"]) == {filters.BAND_LABELS["red"]}
+    at.selectbox(key="pf_window").set_value("Next 90 days").run()
+    assert triage(at)["days_to_renewal"].between(0, 90).all()
+    at.text_input(key="pf_search").set_value("no such account anywhere").run()
+    assert any("No account matches these filters" in i.value for i in at.info)
+    assert not at.get("download_button")
+    next(b for b in at.sidebar.button if "Clear" in b.label).click().run()
+    assert len(triage(at)) == 300
+
+
+def test_an_uploaded_crm_export_replaces_the_demo(at: AppTest) -> None:
+    upload(at, ("crm.csv", CRM_CSV))
+    assert not any("Showing the demo portfolio" in i.value for i in at.info)
+    table = triage(at)
+    assert sorted(table["account_name"]) == sorted(UPLOADED)
+    assert table.set_index("account_name").loc["Quill & Co", "arr"] == 1_250_000
+    assert sorted(at.session_state["portfolio_accounts"]) == sorted(UPLOADED)
+    assert any("crm" in e.label for e in at.expander)
+    assert not at.error
+
+
+def test_a_broken_file_gets_a_clear_error_not_a_traceback(at: AppTest) -> None:
+    upload(at, ("export.csv", b"\x00\x01\x02\xff binary junk"))
+    messages = " ".join(e.value for e in at.error)
+    assert "export\\.csv" in messages
+    assert "What to do" in messages
+    assert not at.exception
+
+
+def test_good_rows_are_scored_next_to_a_bad_file(at: AppTest) -> None:
+    upload(at, ("crm.csv", CRM_CSV), ("notes.csv", b"\x00\x01 not an export"))
+    assert sorted(triage(at)["account_name"]) == sorted(UPLOADED)
+    assert any("notes\\.csv" in e.value for e in at.error)
+
+
+def test_uploaded_files_survive_a_visit_to_another_page(at: AppTest) -> None:
+    upload(at, ("crm.csv", CRM_CSV))
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/portfolio.py").run()
+    assert any("you uploaded earlier" in i.value for i in at.info)
+    assert sorted(triage(at)["account_name"]) == sorted(UPLOADED)
+    next(b for b in at.button if "demo" in b.label).click().run()
+    assert len(triage(at)) == 300
+
+
+def scored(app: AppTest) -> pd.DataFrame:
+    return app.session_state["portfolio_scored"].result.accounts
+
+
+def test_a_mapping_correction_rescores_and_is_remembered(at: AppTest) -> None:
+    upload(at, ("crm.csv", CRM_CSV))
+    assert scored(at)["usage_rate"].notna().all()
+    digest = source_of([Export("crm.csv", CRM_CSV)]).digest
+    at.session_state[OVERRIDES_KEY] = {digest: {"Usage %": "ignore"}}
+    at.run()
+    assert scored(at)["usage_rate"].isna().all()
+    assert any("ignored" in e.label for e in at.expander)
+
+    again = AppTest.from_file("../app.py", default_timeout=60)
+    again.run()
+    again.switch_page("pages/portfolio.py").run()
+    upload(again, ("crm.csv", CRM_CSV))
+    assert any("remembered" in e.label for e in again.expander)
+
+
+def test_choosing_an_account_links_to_the_scorecard_with_its_values(at: AppTest) -> None:
+    second = at.selectbox(key="portfolio_pick").options[1]
+    at.selectbox(key="portfolio_pick").set_value(at.session_state["portfolio_triage_ids"][1]).run()
+    link = at.get("page_link")[0].proto
+    query = parse_qs(link.query_string)
+    assert link.page == "scorecard"
+    assert query["model"] == ["technical-csm"]
+    assert query["account"] == [second]
+    assert set(TECH.signal_ids) <= set(query)
+
+
+def test_another_model_rescores_the_same_files(at: AppTest) -> None:
+    before = [m.value for m in at.metric[:3]]
+    at.selectbox(key="portfolio_model").set_value("three-pillar").run()
+    assert not at.exception
+    assert [m.value for m in at.metric[:3]] != before
+    assert any("No data for" in w.value for w in at.warning)
+
+
+def test_editing_the_mapping_table_becomes_an_override() -> None:
+    def script() -> None:
+        import streamlit as st
+
+        from pages.ui.portfolio_mapping import overrides, remember_edits
+
+        st.session_state["editor"] = {"edited_rows": {1: {"Read as": "ignore"}, 2: {"Read as": "arr"}}}
+        remember_edits("editor", "digest-1", ["Account ID", "Usage %", "Contract Value"])
+        st.session_state["editor"] = {"edited_rows": {0: {"Read as": None}}}
+        remember_edits("editor", "digest-1", ["Account ID", "Usage %", "Contract Value"])
+        st.json(overrides("digest-1"))
+        st.json(overrides("another-upload"))
+
+    app = AppTest.from_function(script, default_timeout=30).run()
+    assert not app.exception
+    assert json.loads(app.json[0].value) == {"Account ID": "ignore", "Contract Value": "arr", "Usage %": "ignore"}
+    assert json.loads(app.json[1].value) == {}
