@@ -5,7 +5,7 @@ account list plus two months of usage, so the trend columns are filled),
 loaded once through the page's own upload path, then the sidebar filters
 are changed one at a time and each rerun is timed with AppTest.
 
-Run: python bench/bench_portfolio_page.py [--accounts 100000] [--reruns 30]
+Run: python bench/bench_portfolio_page.py [--accounts 100000] [--months 2] [--reruns 30]
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from scoring.portfolio.result import Export  # noqa: E402
 SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
 
 
-def exports(accounts: int, seed: int = 7) -> list[Export]:
-    """A CRM export and a two-month usage export, shaped like the demo files."""
+def exports(accounts: int, months: int = 2, seed: int = 7) -> list[Export]:
+    """A CRM export and a monthly usage export, shaped like the demo files."""
     rng = np.random.default_rng(seed)
     ids = [f"ACC-{i:06d}" for i in range(accounts)]
     renewal = pd.Timestamp("2026-11-01") + pd.to_timedelta(rng.integers(-20, 400, accounts), unit="D")
@@ -50,9 +50,9 @@ def exports(accounts: int, seed: int = 7) -> list[Export]:
             "Licensed Seats": rng.integers(10, 2_000, accounts),
         }
     )
-    months = []
-    for month in ("2026-09", "2026-10"):
-        months.append(
+    frames = []
+    for month in pd.period_range(end="2026-10", periods=months, freq="M").strftime("%Y-%m"):
+        frames.append(
             pd.DataFrame(
                 {
                     "account id": ids,
@@ -65,7 +65,7 @@ def exports(accounts: int, seed: int = 7) -> list[Export]:
                 }
             )
         )
-    usage = pd.concat(months, ignore_index=True)
+    usage = pd.concat(frames, ignore_index=True)
     return [Export("crm_accounts.csv", _csv(crm)), Export("usage_monthly.csv", _csv(usage))]
 
 
@@ -96,14 +96,18 @@ def filter_changes(at: AppTest) -> list[Callable[[], None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--months", type=int, default=2, help="months of usage history per account")
     parser.add_argument("--reruns", type=int, default=30)
     args = parser.parse_args()
 
     os.environ["HEALTH_STUDIO_DB"] = str(Path(tempfile.mkdtemp()) / "bench.duckdb")
     started = time.perf_counter()
-    files = exports(args.accounts)
+    files = exports(args.accounts, args.months)
     size = sum(len(f.data) for f in files) / 1e6
-    print(f"generated {args.accounts:,} accounts ({size:.1f} MB of CSV) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {args.accounts:,} accounts x {args.months} months ({size:.1f} MB of CSV) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()

@@ -189,6 +189,7 @@ def test_an_uploaded_crm_export_replaces_the_demo(at: AppTest) -> None:
     assert sorted(at.session_state["portfolio_accounts"]) == sorted(UPLOADED)
     assert any("crm" in e.label for e in at.expander)
     assert not at.error
+    assert any("needs a month or period column" in c.value for c in at.caption)
 
 
 def test_a_broken_file_gets_a_clear_error_not_a_traceback(at: AppTest) -> None:
@@ -205,12 +206,14 @@ def test_good_rows_are_scored_next_to_a_bad_file(at: AppTest) -> None:
     assert any("notes\\.csv" in e.value for e in at.error)
 
 
-def test_uploaded_files_survive_a_visit_to_another_page(at: AppTest) -> None:
+def test_uploads_and_filters_survive_a_visit_to_another_page(at: AppTest) -> None:
     upload(at, ("crm.csv", CRM_CSV))
+    at.multiselect(key="pf_owner").set_value(["Ann Lee"]).run()
     at.switch_page("pages/home.py").run()
     at.switch_page("pages/portfolio.py").run()
     assert any("you uploaded earlier" in i.value for i in at.info)
-    assert sorted(triage(at)["account_name"]) == sorted(UPLOADED)
+    assert sorted(triage(at)["account_name"]) == ["Quill & Co", "Zephyr Freight"]
+    next(b for b in at.sidebar.button if "Clear" in b.label).click().run()
     next(b for b in at.button if "demo" in b.label).click().run()
     assert len(triage(at)) == 300
 

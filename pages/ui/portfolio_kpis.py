@@ -48,6 +48,9 @@ def tiles(view: pd.DataFrame, filters: Filters) -> None:
         help="Accounts that are red now and were not in the previous period of the export.",
         border=True,
     )
-    columns[4].caption(f"since the previous period; {count(numbers.moved_down, 'account')} slipped from green")
+    if view["prev_band"].notna().any():
+        columns[4].caption(f"since the previous period; {count(numbers.moved_down, 'account')} slipped from green")
+    else:
+        columns[4].caption("needs a month or period column, so two periods can be compared")
     if filters.active:
         st.caption(f"Figures cover the {count(numbers.accounts, 'account')} that match your filters.")

@@ -33,6 +33,7 @@ COLUMNS = [
     "account_name",
     "band",
     "score",
+    "coverage",
     "score_change",
     "periods_in_band",
     "moved_down",
@@ -52,6 +53,10 @@ COLUMN_CONFIG = {
     "account_name": st.column_config.TextColumn("Account", pinned=True),
     "band": st.column_config.TextColumn("Band"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
+    "coverage": st.column_config.NumberColumn(
+        "Data", format="percent", help="Share of the model's weight the export had data for; missing signals "
+        "are left out of the score rather than counted as zero."
+    ),
     "score_change": st.column_config.NumberColumn(
         "Change", format="%+.1f", help="Score change since the previous period in the export."
     ),
