@@ -113,15 +113,16 @@ def test_a_database_held_by_another_process_is_named_plainly(
     assert any("another" in e and "server" in e and str(fresh_store) in e for e in errors), errors
 
 
-def test_the_holder_lost_nothing_after_the_refusal(held_store: subprocess.Popen[str], fresh_store: Path) -> None:
+def test_the_page_recovers_once_the_other_process_lets_go(
+    held_store: subprocess.Popen[str], fresh_store: Path
+) -> None:
     at = open_page("pages/scorecard.py")
     assert at.error
     held_store.communicate("", timeout=30)
-    store = Store(fresh_store)
-    try:
-        assert [m[0] for m in store.custom_models()] == ["custom-held"]
-    finally:
-        store.close()
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "Held (custom)" in at.selectbox(key="scorecard:model").options
 
 
 # ---- real servers -------------------------------------------------------------------------------
@@ -150,6 +151,20 @@ def test_a_second_server_on_the_same_file_says_so(app_server: AppServer, second_
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.goto(f"{app_server.url}/ramp")
     expect(page.get_by_text("No ramp plans yet")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_the_second_server_works_once_the_first_stops(
+    app_server: AppServer, second_server: AppServer, page: Any
+) -> None:
+    page.goto(f"{app_server.url}/ramp")
+    expect(page.get_by_text("No ramp plans yet")).to_be_visible()
+    page.goto(f"{second_server.url}/ramp")
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("already open in another")
+    app_server.stop()
+    page.reload()
+    expect(page.get_by_text("No ramp plans yet")).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
 
 
 RAMP_ITEMS = (

@@ -26,6 +26,7 @@ def store() -> Store:
     """The shared store, or a clear message and a stopped page if it won't open."""
     opened = _open_store()
     if isinstance(opened, StoreUnavailable):
+        _open_store.clear()  # retry on the next run: the other server may have stopped, the file been restored
         st.error(str(opened), icon=":material/database:")
         st.stop()
     return opened  # type: ignore[return-value]
