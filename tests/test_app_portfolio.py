@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from pages.ui import portfolio_cells as cells
 from pages.ui import portfolio_charts as charts
 from pages.ui import portfolio_filters as filters
+from pages.ui import portfolio_upload
 from pages.ui.portfolio_mapping import OVERRIDES_KEY
 from pages.ui.portfolio_problems import sentence
 from pages.ui.portfolio_text import money, plain
@@ -274,3 +275,13 @@ def test_editing_the_mapping_table_becomes_an_override() -> None:
     assert not app.exception
     assert json.loads(app.json[0].value) == {"Account ID": "ignore", "Contract Value": "arr", "Usage %": "ignore"}
     assert json.loads(app.json[1].value) == {}
+
+
+def test_an_unexpected_failure_is_a_message_not_a_traceback(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(portfolio_upload, "load_portfolio", broken)
+    upload(at, ("fresh.csv", CRM_CSV + b"X-9,Brand New,Ann Lee,SMB,$1,01/01/2027,1%,1,1\n"))
+    assert any("Scoring stopped unexpectedly" in e.value for e in at.error)
+    assert "disk full" not in " ".join(e.value for e in at.error)

@@ -10,6 +10,7 @@ filters, and other sessions with the same files, reuse one run.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from scoring.portfolio import load_portfolio
 from scoring.portfolio.demo import demo_exports
 from scoring.portfolio.result import Export, PortfolioResult
 
+LOG = logging.getLogger(__name__)
 MODEL_KEY = "portfolio_model"
 DEFAULT_MODEL = "technical-csm"  # the demo exports feed every one of its signals
 ACCOUNTS_KEY = "portfolio_accounts"
@@ -191,7 +193,17 @@ def score(source: Source, model: Model, overrides: dict[str, str], store: Store)
             # This run saves the corrected mapping; cached runs of the same
             # files made before it would hand out the old one.
             _scored.clear()
-        result, summary = _scored(*key, source, model, store)
+        try:
+            result, summary = _scored(*key, source, model, store)
+        except Exception:
+            LOG.exception("scoring %s with %s failed", source.names, model.id)
+            st.error(
+                "Scoring stopped unexpectedly. Nothing you uploaded or saved was changed. Try again; if it "
+                "happens again, load the files one at a time to find the one that trips it, and send the "
+                "server log to whoever runs this app.",
+                icon=":material/error:",
+            )
+            st.stop()
         kept = Scored(key, result, summary)
         st.session_state[SCORED_KEY] = kept
     st.caption(f":material/check_circle: {kept.summary}")
