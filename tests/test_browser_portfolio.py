@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.servers import AppServer
 
@@ -66,6 +68,18 @@ def test_uploaded_crm_export_is_scored_drawn_and_downloadable(
     assert "'=HYPERLINK(1)" in text
     assert ",=HYPERLINK" not in text
 
-    page.get_by_role("link", name="Open in the what-if scorecard").click()
+    # Clicking the second account's row on the heatmap picks it for the scorecard link.
+    link = page.get_by_role("link", name="Open in the what-if scorecard")
+    before = link.get_attribute("href")
+    heatmap.locator("g.mark-rect path").nth(1).click(force=True)
+    expect(link).not_to_have_attribute("href", before, timeout=30_000)
+    first, second = account_in(before), account_in(link.get_attribute("href"))
+    assert first in NAMES and second in NAMES and second != first
+
+    link.click()
     page.wait_for_url("**/scorecard?**", timeout=30_000)
-    assert "account=" in page.url
+    assert account_in(page.url) == second
+
+
+def account_in(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["account"][0]
