@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -18,8 +18,13 @@ from pages.ui import portfolio_upload
 from pages.ui.portfolio_mapping import OVERRIDES_KEY
 from pages.ui.portfolio_problems import sentence
 from pages.ui.portfolio_text import money, plain
+from pages.ui.portfolio_triage import link_for
 from pages.ui.portfolio_upload import source_of
+from pages.ui.scorecard_links import parse_link
 from scoring.catalog import preset_models
+from scoring.engine import score
+from scoring.portfolio import load_portfolio
+from scoring.portfolio.demo import demo_exports
 from scoring.portfolio.result import Export, InputProblem
 
 MODELS = preset_models()
@@ -285,3 +290,18 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(at: AppTest, monkeyp
     upload(at, ("fresh.csv", CRM_CSV + b"X-9,Brand New,Ann Lee,SMB,$1,01/01/2027,1%,1,1\n"))
     assert any("Scoring stopped unexpectedly" in e.value for e in at.error)
     assert "disk full" not in " ".join(e.value for e in at.error)
+
+
+def test_scorecard_links_reproduce_every_portfolio_score_bonuses_included() -> None:
+    overflowing = Export("over.csv", b"Account ID,Account Name,Usage %,Licensed Seats,Active Users\nZ,Zed,150%,10,15\n")
+    rows = [
+        *load_portfolio(demo_exports(), TECH).accounts.to_dict("records"),
+        *load_portfolio([overflowing], TECH).accounts.to_dict("records"),
+    ]
+    with_bonus = 0
+    for row in rows:
+        link = parse_link(parse_qs(urlsplit(link_for(TECH, row)).query), MODELS, "technical-csm", [])
+        assert link is not None and not link.warnings, (row["account_name"], link and link.warnings)
+        with_bonus += bool(link.bonuses)
+        assert score(TECH, link.values, link.bonuses).score == row["score"], row["account_name"]
+    assert 0 < with_bonus < len(rows)
