@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
@@ -305,3 +306,18 @@ def test_scorecard_links_reproduce_every_portfolio_score_bonuses_included() -> N
         with_bonus += bool(link.bonuses)
         assert score(TECH, link.values, link.bonuses).score == row["score"], row["account_name"]
     assert 0 < with_bonus < len(rows)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "parquet", "tsv"])
+def test_excel_parquet_and_tsv_exports_are_accepted(at: AppTest, kind: str, tmp_path: Path) -> None:
+    table = pd.read_csv(io.BytesIO(CRM_CSV), dtype=str)
+    path = tmp_path / f"crm.{kind}"
+    if kind == "xlsx":
+        table.to_excel(path, index=False)
+    elif kind == "parquet":
+        table.to_parquet(path, index=False)
+    else:
+        table.to_csv(path, sep="\t", index=False)
+    upload(at, (path.name, path.read_bytes()))
+    assert sorted(triage(at)["account_name"]) == sorted(UPLOADED)
+    assert not at.error
