@@ -69,9 +69,9 @@ COLUMN_CONFIG = {
     "moved_down": st.column_config.CheckboxColumn(
         "Moved down", help="Dropped from green to yellow or red since the previous period."
     ),
-    "arr": st.column_config.NumberColumn("ARR", format="dollar"),
+    "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
     "arr_at_risk": st.column_config.NumberColumn(
-        "ARR at risk", format="dollar", help="ARR of accounts in the yellow or red band."
+        "ARR at risk", format="$%,.0f", help="ARR of accounts in the yellow or red band."
     ),
     "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
     "days_to_renewal": st.column_config.NumberColumn("Days to renewal"),
