@@ -59,6 +59,7 @@ from scoring.engine import score  # noqa: E402
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 OUTCOME_TIMEOUT_MS = 30_000
+ACTIONS_PER_VISIT = 4  # interactions per page visit, so reruns, not page loads, dominate the traffic
 SLIDER_MODEL = "technical-csm"
 SLIDER_SIGNAL = "usage_rate"
 SLIDER_LABEL = "Usage rate"
@@ -108,28 +109,30 @@ async def failures(page: Page, tally: Tally) -> None:
 
 
 class Session:
-    def __init__(
-        self, browser: Any, url: str, number: int, deadline: float, seed: int, setup_lock: asyncio.Lock
-    ) -> None:
-        self.browser, self.url, self.deadline, self.setup_lock = browser, url, deadline, setup_lock
+    """One CSM in one browser context: set up, then loop over the three pages until the deadline."""
+
+    def __init__(self, browser: Any, url: str, number: int, seed: int, setup_lock: asyncio.Lock) -> None:
+        self.browser, self.url, self.setup_lock = browser, url, setup_lock
         self.subject = f"Load tester {number:02d}"
         self.tally = Tally(self.subject)
         self.rng = random.Random(seed + number)
-        self.checklist = checklists_of_kind("ramp")[0]
-        self.plan_id = plan_id(self.checklist.id, self.subject)
-        self.items = self.checklist.stages[0].items
+        self.items = checklists_of_kind("ramp")[0].stages[0].items
         self.at_max, self.at_min = expected_scores()
+        self.context: Any = None
 
-    async def run(self) -> Tally:
-        context = await self.browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(OUTCOME_TIMEOUT_MS)
-        page = await context.new_page()
+    async def open(self) -> Page:
+        self.context = await self.browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(OUTCOME_TIMEOUT_MS)
+        page = await self.context.new_page()
         page.on("pageerror", lambda _exc: self.tally.errors.update(["javascript error"]))
+        await self.start_plan(page)
+        return page
+
+    async def loop(self, page: Page, deadline: float) -> Tally:
         try:
-            await self.start_plan(page)
-            while time.monotonic() < self.deadline:
+            while time.monotonic() < deadline:
                 for step in (self.ramp, self.scorecard, self.portfolio):
-                    if time.monotonic() >= self.deadline:
+                    if time.monotonic() >= deadline:
                         break
                     try:
                         await step(page)
@@ -137,7 +140,7 @@ class Session:
                         self.tally.errors[f"outcome not seen on {step.__name__}"] += 1
                     await failures(page, self.tally)
         finally:
-            await context.close()
+            await self.context.close()
         return self.tally
 
     async def load(self, page: Page, path: str, ready: Any) -> None:
@@ -171,7 +174,7 @@ class Session:
     async def ramp(self, page: Page) -> None:
         first_bar = page.get_by_test_id("stProgress").first
         await self.load(page, f"/ramp?csm={quote(self.subject)}", first_bar)
-        for _ in range(2):
+        for _ in range(ACTIONS_PER_VISIT):
             item = self.rng.choice(self.items)
             target = not self.tally.intended.get(item.id, False)
             self.tally.intended[item.id] = target
@@ -190,7 +193,7 @@ class Session:
         await self.load(page, "/scorecard", metric)
         thumb = page.get_by_test_id("stSlider").filter(has_text=SLIDER_LABEL).get_by_role("slider")
         await thumb.focus()
-        for key, shown in (("End", self.at_max), ("Home", self.at_min)):
+        for key, shown in (("End", self.at_max), ("Home", self.at_min)) * (ACTIONS_PER_VISIT // 2):
             await self.timed(
                 page,
                 "slider",
@@ -202,8 +205,9 @@ class Session:
         await self.load(page, "/portfolio", page.get_by_role("heading", name="Triage list"))
         pill = page.get_by_test_id("stSidebar").get_by_role("button", name=RED_PILL, exact=True)
         caption = page.get_by_text(FILTER_CAPTION)
-        await self.timed(page, "filter", pill.click, lambda: expect(caption).to_be_visible())
-        await self.timed(page, "filter", pill.click, lambda: expect(caption).to_have_count(0))
+        for _ in range(ACTIONS_PER_VISIT // 2):
+            await self.timed(page, "filter", pill.click, lambda: expect(caption).to_be_visible())
+            await self.timed(page, "filter", pill.click, lambda: expect(caption).to_have_count(0))
 
 
 def lost_writes(db: Path, tallies: list[Tally]) -> tuple[int, int, int]:
@@ -263,10 +267,11 @@ async def drive(url: str, sessions: int, seconds: float, seed: int) -> tuple[lis
         try:
             warm = await warm_up(browser, url)
             lock = asyncio.Lock()
+            runners = [Session(browser, url, n, seed, lock) for n in range(1, sessions + 1)]
+            pages = await asyncio.gather(*(r.open() for r in runners))
             started = time.monotonic()
             deadline = started + seconds
-            runners = [Session(browser, url, n, deadline, seed, lock) for n in range(1, sessions + 1)]
-            tallies = await asyncio.gather(*(r.run() for r in runners))
+            tallies = await asyncio.gather(*(r.loop(p, deadline) for r, p in zip(runners, pages, strict=True)))
             return list(tallies), warm, time.monotonic() - started
         finally:
             await browser.close()
