@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from pages.ui.shell import require_app_shell
+
+require_app_shell()
 st.title("Account Health Studio")
 st.write("Score customer health, triage a book of accounts and keep onboarding plans on track.")
 

@@ -17,9 +17,11 @@ from pages.ui.checklist_new import new_plan_form
 from pages.ui.checklist_overview import overview
 from pages.ui.checklist_pick import checklists_or_stop, pick_plan, plans_of, progress_of
 from pages.ui.checklist_red_flags import red_flags
+from pages.ui.shell import require_app_shell
 
 PICK_KEY = "plan"
 
+require_app_shell()
 st.title("Customer onboarding")
 st.caption(
     "One plan per account and checklist, from the week before kickoff through hypercare to the 90-day review. "

@@ -15,9 +15,11 @@ from pages.ui.checklist_export import exports
 from pages.ui.checklist_new import new_plan_form
 from pages.ui.checklist_overview import overview
 from pages.ui.checklist_pick import checklists_or_stop, pick_plan, plans_of, progress_of
+from pages.ui.shell import require_app_shell
 
 PICK_KEY = "csm"
 
+require_app_shell()
 st.title("30-60-90 day ramp plan")
 st.caption(
     "A new CSM's first three months: learn the product and the book, contribute with a safety net, then own "

@@ -8,7 +8,6 @@ from pages.ui.scorecard_custom import cached_models, custom_model_editor, model_
 from pages.ui.scorecard_inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
 from pages.ui.scorecard_levers import what_it_takes
 from pages.ui.scorecard_links import share_link
-from pages.ui.scorecard_shell import require_app_shell
 from pages.ui.scorecard_state import (
     ACCOUNT_KEY,
     HERE_KEY,
@@ -20,6 +19,7 @@ from pages.ui.scorecard_state import (
     reset_to_start,
 )
 from pages.ui.scorecard_summary import headline
+from pages.ui.shell import require_app_shell
 from scoring.actions import playbooks, recommend
 from scoring.engine import score
 

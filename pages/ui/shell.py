@@ -1,9 +1,9 @@
-"""Make a deep link work as the very first request a fresh server sees.
+"""Make any page URL work as the very first request a fresh server sees.
 
 Streamlit treats an app with a ``pages/`` folder as an old-style multipage
 app until ``st.navigation`` runs once in the process.  So when the first
-visitor after a restart opens ``/scorecard?...`` directly, Streamlit runs
-this page on its own, without app.py: no wide layout, the wrong sidebar.
+visitor after a restart opens ``/scorecard?...`` (or any page) directly,
+Streamlit runs that page on its own, without app.py: no wide layout, the wrong sidebar.
 Switching that mode off and rerunning hands the request to app.py, which
 routes it back here with the same URL and query parameters.
 """
