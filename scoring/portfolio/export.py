@@ -6,13 +6,31 @@ the file is opened: an account named ``=HYPERLINK(...)`` would become a live
 link.  Such *text* cells get a leading single quote, which spreadsheets show
 as plain text.  Numeric columns stay numbers, so a score change of -5 remains
 -5 and still sorts and sums: a number cannot carry a formula.
+
+The CSV is written by DuckDB (the page's download and the CLI share this
+function): for 100k accounts it is several times faster than pandas.
 """
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 
+from scoring.db import engine
+from scoring.portfolio.parse import quote
+
 DANGEROUS_START = r"^[=+\-@\t\r]"
+QUOTE = "''''"  # the SQL literal for one single quote
+
+
+def _is_text(series: pd.Series) -> bool:
+    return not (
+        pd.api.types.is_numeric_dtype(series)
+        or pd.api.types.is_bool_dtype(series)
+        or pd.api.types.is_datetime64_any_dtype(series)
+    )
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -20,9 +38,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         series = safe[column]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
-            continue
-        if pd.api.types.is_bool_dtype(series):
+        if not _is_text(series):
             continue
         text = series.astype("string")
         risky = text.str.contains(DANGEROUS_START, regex=True, na=False)
@@ -32,5 +48,26 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """The frame as formula-safe CSV text (dates as YYYY-MM-DD, no index)."""
-    return neutralise(frame).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    """The frame as formula-safe CSV text: header row, dates as YYYY-MM-DD, no index."""
+    columns = []
+    for name in frame.columns:
+        column = quote(str(name))
+        if _is_text(frame[name]):
+            text = f"CAST({column} AS VARCHAR)"
+            risky = f"regexp_matches({text}, '{DANGEROUS_START}')"
+            columns.append(f"CASE WHEN {risky} THEN {QUOTE} || {text} ELSE {text} END AS {column}")
+        else:
+            columns.append(column)
+    con = engine()
+    try:
+        con.register("export_frame", frame)
+        with tempfile.TemporaryDirectory(prefix="health_studio_csv_") as tmp:
+            path = Path(tmp) / "export.csv"
+            target = str(path).replace("'", "''")
+            con.execute(
+                f"COPY (SELECT {', '.join(columns)} FROM export_frame) TO '{target}' "
+                "(HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%d')"
+            ).fetchall()
+            return path.read_text(encoding="utf-8")
+    finally:
+        con.close()

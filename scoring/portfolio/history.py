@@ -11,42 +11,70 @@ Choices, so the numbers can be explained to a CSM:
 * ``turned_red``: red now and something else last period;
   ``moved_down``: green last period and yellow or red now.
 
-One GROUP BY per account does it all (a list of the account's months, newest
-first), which is far cheaper than window functions over millions of rows.
+Each account's scored months are packed into single integers, month x 2048
++ score x 10 (a one-decimal score out of 100 needs 11 bits), collected as one
+list per account and sorted newest first: integer lists sort far faster than
+lists of structs or an ordered aggregate over millions of rows.  The band of
+a packed month is recomputed from its score with the model's band lines.  The
+latest row itself is found by a join on (account, latest month).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scoring.model import Bands
 from scoring.portfolio.parse import quote
+from scoring.portfolio.sql import Params
 
-NO_PERIOD = "DATE '0001-01-01'"
+PACK = 2048  # room for score x 10 (0..1000) below the month
 
 
-def rollup_select(scored: str, columns: Sequence[str]) -> str:
+def _band_of(score: str, p: Params, bands: Bands) -> str:
+    return (
+        f"CASE WHEN {score} IS NULL THEN NULL WHEN {score} >= {p.num(bands.green)} THEN 'green' "
+        f"WHEN {score} >= {p.num(bands.yellow)} THEN 'yellow' ELSE 'red' END"
+    )
+
+
+def rollup_select(scored: str, columns: Sequence[str], bands: Bands, p: Params) -> str:
     """SELECT one row per account: its latest scored row plus trend columns.
 
     Accounts with no scored month come back with NULL scores, so the caller
-    can report them rather than lose them silently.
+    can report them rather than lose them silently.  ``_dups`` counts scored
+    months that appear more than once for the account: files are only
+    deduplicated when that happens (a cheap check here instead of a costly
+    DISTINCT over every row up front).
     """
-    latest = ", ".join(f"cur.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
+    latest = ", ".join(f"l.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
+    month = f"CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(period) END * {PACK}"
+    packed = f"CAST({month} + round(score * 10) AS BIGINT)"
+    prev = f"CAST(m.h[2] % {PACK} AS DOUBLE) / 10.0"
+    bands_of = f"list_transform(m.h, lambda x: {_band_of(f'CAST(x % {PACK} AS DOUBLE) / 10.0', p, bands)})"
     return f"""
-        WITH s AS (SELECT * FROM {scored}),
-        r AS (
+        WITH months AS (
             SELECT account_id,
-                   arg_max(s, COALESCE(period, {NO_PERIOD})) FILTER (WHERE score IS NOT NULL) AS cur,
-                   list(struct_pack(sc := score, b := band) ORDER BY period DESC NULLS LAST)
-                       FILTER (WHERE score IS NOT NULL) AS h
-            FROM s GROUP BY account_id
+                   list_reverse_sort(list({packed}) FILTER (WHERE score IS NOT NULL)) AS h,
+                   max(period) FILTER (WHERE score IS NOT NULL) AS latest_period
+            FROM {scored} GROUP BY account_id
+        ),
+        latest AS (
+            SELECT s.* FROM {scored} AS s
+            JOIN months AS m ON s.account_id = m.account_id AND s.period IS NOT DISTINCT FROM m.latest_period
+            WHERE s.score IS NOT NULL
+        ),
+        trend AS (
+            SELECT *, {prev} AS prev_score, {bands_of} AS bands FROM months AS m
         )
-        SELECT account_id, {latest},
-               COALESCE(len(h), 0) AS periods_scored,
-               h[2].sc AS prev_score,
-               h[2].b AS prev_band,
-               round(cur.score - h[2].sc, 1) AS score_change,
-               COALESCE(list_position(list_transform(h, lambda x: x.b <> h[1].b), true) - 1, len(h)) AS periods_in_band,
-               COALESCE(cur.band = 'red' AND h[2].b <> 'red', false) AS turned_red,
-               COALESCE(h[2].b = 'green' AND cur.band <> 'green', false) AS moved_down
-        FROM r
+        SELECT m.account_id AS account_id, {latest},
+               COALESCE(len(m.h), 0) AS periods_scored,
+               m.prev_score AS prev_score,
+               m.bands[2] AS prev_band,
+               round(l.score - m.prev_score, 1) AS score_change,
+               COALESCE(list_position(list_transform(m.bands, lambda b: b <> m.bands[1]), true) - 1, len(m.h))
+                   AS periods_in_band,
+               COALESCE(l.band = 'red' AND m.bands[2] <> 'red', false) AS turned_red,
+               COALESCE(m.bands[2] = 'green' AND l.band <> 'green', false) AS moved_down,
+               len(m.h) - len(list_distinct(list_transform(m.h, lambda x: x // {PACK}))) AS _dups
+        FROM trend AS m LEFT JOIN latest AS l ON l.account_id = m.account_id
     """

@@ -5,12 +5,14 @@ mapped column gets one SQL expression, chosen from a sample of its values so
 the common case is a single cheap cast (``TRY_CAST``) and the general
 cleaner (regular expressions) runs only for cells the cheap path could not
 read.  A cell that is not blank but still yields NULL is *bad*; a parsed
-value that cannot be true (negative seats, a date in 1066) is *impossible*.
+value that cannot be true (negative seats, infinity, a date in 1066) is
+*impossible*.
 Both set the cell aside and set a bit in the row's ``_bad``/``_odd`` masks,
 which the pipeline counts into InputProblems with example rows.
 
-Blank-like markers (``n/a``, ``-``, ``null``) mean "no value" and are not
-errors.  ``NaN`` and ``inf`` are errors: they are not numbers a CSM meant.
+Blank-like markers (``n/a``, ``-``, ``null``) in value columns mean "no
+value" and are not errors.  NaN and infinity are caught by the sanity rule
+rather than the parser, so each parse expression appears once per cell.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from scoring.portfolio.fields import Field
 
@@ -39,7 +42,6 @@ CREATE OR REPLACE TEMP MACRO hs_num_us(s) AS
 CREATE OR REPLACE TEMP MACRO hs_num_eu(s) AS
     TRY_CAST(replace(replace(rtrim(hs_signed(hs_clean(s)), 'kmb'), '.', ''), ',', '.') AS DOUBLE)
     * hs_mult(hs_signed(hs_clean(s)));
-CREATE OR REPLACE TEMP MACRO hs_finite(x) AS CASE WHEN isfinite(x) THEN x END;
 CREATE OR REPLACE TEMP MACRO hs_excel_date(s) AS
     CASE WHEN regexp_full_match(trim(s), '[0-9]{5}(\.[0-9]+)?')
          THEN DATE '1899-12-30' + CAST(floor(CAST(trim(s) AS DOUBLE)) AS INTEGER) END;
@@ -56,6 +58,14 @@ _SLASHED = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})\b")
 _US_SPECIFIC = re.compile(r"(^|[^\d])\d{1,3}(,\d{3})+\.\d+$|^-?\d*\.\d{1,2}$|^-?\d+\.\d{4,}$")
 _EU_SPECIFIC = re.compile(r"(^|[^\d])\d{1,3}(\.\d{3})+,\d+$|^-?\d*,\d{1,2}$|^-?\d+,\d{4,}$")
 _DOT_GROUPS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]|$)")
+FORMAT_SAMPLE = 200
+_PLAIN_NUMBER = re.compile(r"^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+_PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NUMERIC_TYPES = (
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+    "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
+)
 
 
 def quote(identifier: str) -> str:
@@ -82,6 +92,7 @@ class Parsed:
     sane: str | None
     checked: bool
     describe: str  # what a good cell looks like, for the fix text
+    native: str | None = None  # DuckDB type the reader produces itself (then no cell can be "bad")
 
 
 def _decimal_comma(values: Sequence[str], delimiter: str) -> bool:
@@ -105,7 +116,7 @@ def number_expr(raw: str, sample: Sequence[str], delimiter: str) -> str:
     elif any("," in v for v in sample):
         fast = f"replace({fast}, ',', '')"
     general = f"hs_num_eu({raw})" if eu else f"hs_num_us({raw})"
-    return f"hs_finite(COALESCE(TRY_CAST({fast} AS DOUBLE), {general}))"
+    return f"COALESCE(TRY_CAST({fast} AS DOUBLE), {general})"
 
 
 def _date_formats(sample: Sequence[str]) -> list[str]:
@@ -128,41 +139,85 @@ def _date_formats(sample: Sequence[str]) -> list[str]:
     return first + [f for f in DATE_FORMATS if f not in first]
 
 
+def _best_format(sample: Sequence[str], formats: Sequence[str]) -> str | None:
+    """The layout that reads most of the sample (ISO dates return None: a cast reads them)."""
+    values = [v.strip() for v in sample[:FORMAT_SAMPLE]]
+    if not values or sum(bool(_ISO_DATE.match(v)) for v in values) > len(values) / 2:
+        return None
+    best, best_count = None, 0
+    for fmt in formats:
+        count = 0
+        for v in values:
+            try:
+                datetime.strptime(v, fmt)
+            except ValueError:
+                continue
+            count += 1
+        if count > best_count:
+            best, best_count = fmt, count
+    return best
+
+
 def date_expr(raw: str, sample: Sequence[str]) -> str:
+    """The sample's layout as one cheap strptime, then a cast, every known layout, Excel serials.
+
+    DuckDB tries a list of layouts one by one, which is slow over millions of
+    cells, so the list only sees the cells the sample's layout missed.
+    """
     formats = _date_formats(sample)
     fmt_sql = "[" + ", ".join(f"'{f}'" for f in formats) + "]"
-    slashed = sum(bool(_SLASHED.match(v)) for v in sample)
     parts = [f"TRY_CAST({raw} AS DATE)", f"try_strptime(trim({raw}), {fmt_sql})::DATE", f"hs_excel_date({raw})"]
-    if slashed > len(sample) / 2:
-        parts.insert(0, f"try_strptime({raw}, '{formats[0]}')::DATE")
+    best = _best_format(sample, formats)
+    if best is not None:
+        parts.insert(0, f"try_strptime({raw}, '{best}')::DATE")
     return "COALESCE(" + ", ".join(parts) + ")"
 
 
-def parse_column(field: Field, header: str, sample: Sequence[str], delimiter: str) -> Parsed:
+def native_type(kind: str, values: Sequence[str], column_type: str | None) -> str | None:
+    """DOUBLE or DATE when the reader itself can type the column (Parquet types, or a clean sample)."""
+    if kind == "number":
+        if column_type is not None:
+            return "DOUBLE" if column_type.split("(")[0] in NUMERIC_TYPES else None
+        return "DOUBLE" if values and all(_PLAIN_NUMBER.match(v) for v in values) else None
+    if kind in ("date", "period"):
+        if column_type is not None:
+            return "DATE" if column_type.startswith(("DATE", "TIMESTAMP")) else None
+        return "DATE" if values and all(_PLAIN_DATE.match(v) for v in values) else None
+    return None
+
+
+def parse_column(
+    field: Field,
+    header: str,
+    sample: Sequence[str],
+    delimiter: str,
+    column_type: str | None = None,
+    allow_native: bool = True,
+) -> Parsed:
+    """How to read one mapped column; ``column_type`` is Parquet's type for it, if any."""
     raw = quote(header)
     values = [v for v in sample if v is not None and v.strip().lower() not in MISSING_MARKERS]
+    native = native_type(field.kind, values, column_type) if allow_native else None
     if field.kind in ("key", "text"):
-        expr = f"NULLIF(trim({raw}), '')"
-        if field.kind == "key":
-            expr = f"CASE WHEN lower(trim({raw})) IN {literal_list(MISSING_MARKERS)} THEN NULL ELSE trim({raw}) END"
+        # Only the key is trimmed: "A-1 " must join "A-1"; names are shown as written (and it saves a pass).
+        expr = f"NULLIF(trim({raw}), '')" if field.kind == "key" else raw
         return Parsed(field.id, header, expr, None, False, "text")
     if field.kind == "number":
-        sane = "{v} >= 0" if field.nonnegative else None
+        sane = "isfinite({v}) AND {v} >= 0" if field.nonnegative else "isfinite({v})"
         what = "a number such as 1200, $120,000 or 35%"
-        return Parsed(field.id, header, number_expr(raw, values, delimiter), sane, True, what)
+        expr = f"CAST({raw} AS DOUBLE)" if native else number_expr(raw, values, delimiter)
+        return Parsed(field.id, header, expr, sane, True, what, native)
     if field.kind == "flag":
         expr = (
             f"CASE WHEN lower(trim({raw})) IN {literal_list(TRUE_WORDS)} THEN TRUE "
             f"WHEN lower(trim({raw})) IN {literal_list(FALSE_WORDS)} THEN FALSE END"
         )
         return Parsed(field.id, header, expr, None, True, "yes or no (1/0, true/false, x)")
-    date = date_expr(raw, values)
+    date = f"CAST({raw} AS DATE)" if native else date_expr(raw, values)
     sane = "year({v}) BETWEEN " + f"{MIN_YEAR} AND {MAX_YEAR}"
     if field.kind == "period":
-        return Parsed(
-            field.id, header, f"date_trunc('month', {date})::DATE", sane, True, "a month or date such as 2026-03"
-        )
-    return Parsed(field.id, header, date, sane, True, "a date such as 2026-03-31 or 03/31/2026")
+        return Parsed(field.id, header, date, sane, True, "a month or date such as 2026-03", native)
+    return Parsed(field.id, header, date, sane, True, "a date such as 2026-03-31 or 03/31/2026", native)
 
 
 def typed_select(columns: Sequence[Parsed], relation: str) -> str:
@@ -183,7 +238,8 @@ def typed_select(columns: Sequence[Parsed], relation: str) -> str:
             outer.append(f"{alias} AS {quote(col.field)}")
             continue
         raw_alias = quote(f"r{i}")
-        inner.append(f"{quote(col.header)} AS {raw_alias}")
+        if not col.native:
+            inner.append(f"{quote(col.header)} AS {raw_alias}")
         sane = col.sane.replace("{v}", alias) if col.sane else None
         kept = f"CASE WHEN {sane} THEN {alias} END" if sane else alias
         outer.append(f"{kept} AS {quote(col.field)}")
@@ -193,13 +249,14 @@ def typed_select(columns: Sequence[Parsed], relation: str) -> str:
             bad_bits.append([])
             odd_bits.append([])
         blank = f"lower(trim({raw_alias})) IN {literal_list(MISSING_MARKERS)}"
-        bad_bits[word].append(
-            f"CASE WHEN {alias} IS NULL AND {raw_alias} IS NOT NULL AND NOT ({blank}) THEN {1 << pos} ELSE 0 END"
-        )
+        if not col.native:
+            bad_bits[word].append(
+                f"CASE WHEN {alias} IS NULL AND {raw_alias} IS NOT NULL AND NOT ({blank}) THEN {1 << pos} ELSE 0 END"
+            )
         if sane:
             odd_bits[word].append(f"CASE WHEN {alias} IS NOT NULL AND NOT ({sane}) THEN {1 << pos} ELSE 0 END")
     for word, bits in enumerate(bad_bits):
-        outer.append(f"CAST({' | '.join(bits)} AS BIGINT) AS _bad{word}")
+        outer.append(f"CAST({' | '.join(bits or ['0'])} AS BIGINT) AS _bad{word}")
         odd = odd_bits[word] or ["0"]
         outer.append(f"CAST({' | '.join(odd)} AS BIGINT) AS _odd{word}")
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {relation})"

@@ -17,8 +17,8 @@ only when nothing at all can be scored do the tables come back empty.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from scoring.portfolio.triage import account_columns, accounts_select
 
 Progress = Callable[[str, float], None]
 SCALED = ("nps", "csat", "usage_rate")
+MAX_ATTEMPTS = 3
 HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
 PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
 
@@ -64,7 +65,8 @@ def _error(file: str, message: str, fix: str, column: str | None = None) -> Inpu
     return InputProblem(file, message, fix, severity="error", column=column)
 
 
-def _parsed_columns(src: Source, mapping: FileMapping, model: Model) -> list[Parsed]:
+def _parsed_columns(src: Source, mapping: FileMapping, model: Model, as_text: Collection[str] = ()) -> list[Parsed]:
+    """How each mapped column is read; headers in ``as_text`` are never typed by the reader."""
     fields = model_fields(model)
     columns = []
     for position, header in enumerate(src.headers):
@@ -72,19 +74,41 @@ def _parsed_columns(src: Source, mapping: FileMapping, model: Model) -> list[Par
         if field_id is None:
             continue
         sample = [row[position] for row in src.sample if row[position] is not None]
-        columns.append(parse_column(fields[field_id], header, sample, src.delimiter))
+        column_type = src.column_types[position] if src.column_types else None
+        native_ok = header not in as_text
+        columns.append(parse_column(fields[field_id], header, sample, src.delimiter, column_type, native_ok))
     return columns
 
 
-def _load_table(con: Connection, src: Source, columns: Sequence[Parsed], table: str) -> Source:
-    """Parse the whole file into ``table``; re-read as Latin-1 if UTF-8 turns out wrong."""
-    relation, params = src.relation()
-    con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params).fetchall()
-    if src.encoding == "utf-8" and any(r[1] in ("INVALID UNICODE", "INVALID ENCODING") for r in rejected(con, src)):
-        src = src.as_latin1()
+def _load_table(
+    con: Connection, src: Source, mapping: FileMapping, model: Model, table: str
+) -> tuple[Source, list[Parsed]]:
+    """Parse the whole file into ``table``, falling back from typed reading where a cell disagrees.
+
+    Columns read natively whose cells fail the reader's cast are read again
+    as text (so the bad cells are counted, not their rows lost); a file that
+    is not UTF-8 after all is read again as Latin-1.
+    """
+    as_text: set[str] = set()
+    columns = _parsed_columns(src, mapping, model)
+    for attempt in range(MAX_ATTEMPTS):
+        last = attempt == MAX_ATTEMPTS - 1
+        if last:
+            as_text |= {c.header for c in columns if c.native}
+            columns = _parsed_columns(src, mapping, model, as_text)
+        src = src.with_native({c.header: c.native for c in columns if c.native}, attempt)
         relation, params = src.relation()
         con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params).fetchall()
-    return src
+        rejects = rejected(con, src)
+        if src.encoding == "utf-8" and any(r.kind in ("INVALID UNICODE", "INVALID ENCODING") for r in rejects):
+            src = src.as_latin1()
+            continue
+        failed = {r.column for r in rejects if r.kind == "CAST" and r.column}
+        if not failed or last:
+            return src, columns
+        as_text |= failed
+        columns = _parsed_columns(src, mapping, model, as_text)
+    return src, columns
 
 
 def _load_file(
@@ -102,8 +126,7 @@ def _load_file(
     problems.extend(src.notes)
     mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
     problems.extend(clashes)
-    columns = _parsed_columns(src, mapping, model)
-    if not any(c.field == "account_id" for c in columns):
+    if "account_id" not in mapping.columns.values():
         headers = ", ".join(repr(h) for h in src.headers[:8])
         problems.append(
             _error(
@@ -115,7 +138,7 @@ def _load_file(
         return None, mapping, problems
     table = f"file_{index}"
     noted = len(src.notes)
-    src = _load_table(con, src, columns, table)
+    src, columns = _load_table(con, src, mapping, model, table)
     problems.extend(src.notes[noted:])
     ranged = [c.field for c in columns if c.field in SCALED]
     stats = file_stats(con, table, columns, ranged)
@@ -179,8 +202,9 @@ def _as_of(
     tables = []
     for rel in dated:
         row = con.execute(
-            f"SELECT max(period) FILTER (WHERE period <= $1), count(*) FILTER (WHERE period > $1) "
-            f"FROM {quote(rel.table)} WHERE account_id IS NOT NULL",
+            "SELECT max(m) FILTER (WHERE m <= $1), count(*) FILTER (WHERE m > $1) "
+            f"FROM (SELECT CAST(date_trunc('month', period) AS DATE) AS m FROM {quote(rel.table)} "
+            "WHERE account_id IS NOT NULL)",
             [cutoff],
         ).fetchall()[0]
         assert row is not None
@@ -203,7 +227,7 @@ def _relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
         table=loaded.table,
         fields=fields,
         dated=any(c.field == "period" for c in loaded.columns),
-        duplicates=loaded.stats.duplicates > 0,
+        duplicates=False,
         scales=scales,
     )
 
@@ -214,6 +238,21 @@ def _scored_sql(model: Model, relations: Sequence[FileRelation], p: Params, as_o
     bonuses = [b.id for b in model.bonuses if b.id in present]
     facts = facts_select(relations, [*direct, *bonuses], bonuses, p.date(as_of))
     return score_select(model, f"({facts})", direct, bonuses, p, keep=PASS_THROUGH)
+
+
+def _ranked(
+    con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date, with_history: bool
+) -> pd.DataFrame:
+    """Score every account-month and rank the accounts (plus ``_dups``, see history.rollup_select)."""
+    p = Params()
+    scored_sql = _scored_sql(model, relations, p, as_of)
+    if with_history:
+        con.execute(f"CREATE OR REPLACE TABLE scored AS {scored_sql}", p.values).fetchall()
+        scored, p = "scored", Params()
+    else:
+        scored = f"({scored_sql})"
+    rolled = f"({rollup_select(scored, _rolled_columns(model), model.bands, p)})"
+    return con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
 
 
 def _rolled_columns(model: Model) -> list[str]:
@@ -348,16 +387,12 @@ def _score(
             )
         )
 
-    p = Params()
-    scored_sql = _scored_sql(model, relations, p, as_of)
-    if with_history:
-        con.execute(f"CREATE OR REPLACE TABLE scored AS {scored_sql}", p.values).fetchall()
-        scored, p = "scored", Params()
-    else:
-        scored = f"({scored_sql})"
     report("Ranking accounts", 0.85)
-    rolled = f"({rollup_select(scored, _rolled_columns(model))})"
-    accounts = con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
+    accounts = _ranked(con, model, relations, as_of, with_history)
+    if accounts["_dups"].fillna(0).gt(0).any():
+        relations = [replace(r, duplicates=True) for r in relations]
+        accounts = _ranked(con, model, relations, as_of, with_history)
+    accounts = accounts.drop(columns="_dups")
     history = pd.DataFrame(columns=HISTORY_COLUMNS)
     if with_history:
         history = con.execute(

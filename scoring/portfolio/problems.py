@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scoring.db import Connection
+from scoring.db import Connection, DuckDBError
 from scoring.portfolio.fields import CANONICAL_BY_ID
 from scoring.portfolio.parse import Parsed, mask_position, quote
 from scoring.portfolio.read import Source
@@ -31,7 +31,6 @@ _REJECT_REASONS = {
 class FileStats:
     rows: int
     no_account: int
-    duplicates: int
     bad: tuple[int, ...]
     odd: tuple[int, ...]
     no_period: int
@@ -57,17 +56,26 @@ class RowNumbers:
         return self.first_row + line - 2
 
 
-def rejected(con: Connection, src: Source) -> list[tuple[int, str, str]]:
-    """(line, error type, text) of rows DuckDB's CSV reader set aside."""
-    if src.kind != "csv" or not src.rejects:
+@dataclass(frozen=True)
+class Rejected:
+    line: int
+    kind: str
+    column: str | None
+
+
+def rejected(con: Connection, src: Source) -> list[Rejected]:
+    """Rows DuckDB's CSV reader set aside, one per line, in file order."""
+    if src.kind != "csv" or not src.rejects_table:
         return []
     try:
-        rows = con.execute(f"SELECT line, error_type, csv_line FROM {quote(src.rejects)} ORDER BY line").fetchall()
-    except Exception:  # no rejects table means no rejected rows
+        rows = con.execute(
+            f"SELECT line, error_type, column_name FROM {quote(src.rejects_table)} ORDER BY line"
+        ).fetchall()
+    except DuckDBError:  # no rejects table means no rejected rows
         return []
-    seen: dict[int, tuple[int, str, str]] = {}
-    for line, kind, text in rows:  # one error per surplus cell: keep one per line
-        seen.setdefault(int(line), (int(line), str(kind), str(text or "")))
+    seen: dict[int, Rejected] = {}
+    for line, kind, column in rows:  # one error per surplus cell: keep one per line
+        seen.setdefault(int(line), Rejected(int(line), str(kind), column))
     return list(seen.values())
 
 
@@ -75,12 +83,9 @@ def file_stats(con: Connection, table: str, columns: Sequence[Parsed], ranged: S
     fields = [c.field for c in columns]
     words = (len([c for c in columns if c.checked]) + 61) // 62
     has_data = f"NOT ({_all_null(columns)})"
-    keys = "account_id, period" if "period" in fields else "account_id"
     select = [
         "count(*)",
         f"count(*) FILTER (WHERE account_id IS NULL AND {has_data})",
-        f"count(*) FILTER (WHERE account_id IS NOT NULL) - count(DISTINCT ({keys})) "
-        "FILTER (WHERE account_id IS NOT NULL)",
         "count(*) FILTER (WHERE period IS NULL AND account_id IS NOT NULL)" if "period" in fields else "0",
     ]
     select += [f"bit_or(_bad{w})" for w in range(words)] + [f"bit_or(_odd{w})" for w in range(words)]
@@ -89,13 +94,12 @@ def file_stats(con: Connection, table: str, columns: Sequence[Parsed], ranged: S
     row = con.execute(f"SELECT {', '.join(select)} FROM {quote(table)}").fetchall()[0]
     assert row is not None
     values: list[Any] = list(row)
-    head, masks, tail = values[:4], values[4 : 4 + 2 * words], values[4 + 2 * words :]
+    head, masks, tail = values[:3], values[3 : 3 + 2 * words], values[3 + 2 * words :]
     ranges = {f: (tail[2 * i], tail[2 * i + 1]) for i, f in enumerate(ranged)}
     return FileStats(
         rows=int(head[0]),
         no_account=int(head[1]),
-        duplicates=int(head[2] or 0),
-        no_period=int(head[3]),
+        no_period=int(head[2]),
         bad=tuple(int(m or 0) for m in masks[:words]),
         odd=tuple(int(m or 0) for m in masks[words:]),
         ranges=ranges,
@@ -138,21 +142,21 @@ def _plural(n: int, word: str) -> str:
 
 
 def describe(
-    con: Connection, src: Source, table: str, columns: Sequence[Parsed], stats: FileStats, rejects: list
+    con: Connection, src: Source, table: str, columns: Sequence[Parsed], stats: FileStats, rejects: list[Rejected]
 ) -> list[InputProblem]:
     """InputProblems for one file: unreadable rows, bad and impossible cells, missing keys."""
     problems: list[InputProblem] = []
-    rows = RowNumbers(src, [r[0] for r in rejects])
+    rows = RowNumbers(src, [r.line for r in rejects])
     name = src.name
     if rejects:
         shown = rejects[:EXAMPLES]
-        why = "; ".join(f"row {rows.of_line(r[0])}: {_REJECT_REASONS.get(r[1], r[1].lower())}" for r in shown)
+        why = "; ".join(f"row {rows.of_line(r.line)}: {_REJECT_REASONS.get(r.kind, r.kind.lower())}" for r in shown)
         problems.append(
             InputProblem(
                 name,
                 f"{_plural(len(rejects), 'row')} could not be read and were set aside ({why}).",
                 "Check the separators and quotes on those rows, or export the file again.",
-                rows=tuple(rows.of_line(r[0]) for r in shown),
+                rows=tuple(rows.of_line(r.line) for r in shown),
                 count=len(rejects),
             )
         )
@@ -194,8 +198,8 @@ def describe(
                     f"{_plural(count, 'value')} in {col.header!r} cannot be a real {label} ({examples}); left out."
                 )
                 fix = (
-                    "Counts, seats and amounts cannot be negative, and dates must fall between 1900 and 2200: "
-                    "correct the source data."
+                    "Correct them in the source data: counts, seats and amounts cannot be negative, numbers "
+                    "must be finite, and dates must fall between 1900 and 2200."
                 )
             problems.append(
                 InputProblem(

@@ -107,7 +107,7 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
                {signals},
                prev_score, prev_band, periods_in_band, turned_red, moved_down,
                coverage, raw, period, periods_scored, days_since_checkin, weakest, cadence,
-               {atts}
+               {atts}, _dups
         FROM ({ranked})
         ORDER BY triage_rank
     """
