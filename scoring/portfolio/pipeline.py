@@ -98,7 +98,14 @@ def _load_table(
             columns = _parsed_columns(src, mapping, model, as_text)
         src = src.with_native({c.header: c.native for c in columns if c.native}, attempt)
         relation, params = src.relation()
-        con.execute(f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}", params).fetchall()
+        create = f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}"
+        try:
+            con.execute(create, params).fetchall()
+        except DuckDBError as exc:
+            if src.kind != "csv" or not src.quote or "quote" not in str(exc).lower():
+                raise
+            src = src.unquoted()
+            continue
         rejects = rejected(con, src)
         if src.encoding == "utf-8" and any(r.kind in ("INVALID UNICODE", "INVALID ENCODING") for r in rejects):
             src = src.as_latin1()
@@ -255,6 +262,31 @@ def _ranked(
     return con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
 
 
+def _duplicate_problems(
+    con: Connection, loaded: Sequence[Loaded], relations: Sequence[FileRelation]
+) -> list[InputProblem]:
+    """Say which files repeat an account (and month), since their rows were merged."""
+    problems = []
+    for item, rel in zip(loaded, relations, strict=True):
+        key = "account_id, CAST(date_trunc('month', period) AS DATE)" if rel.dated else "account_id"
+        where = "account_id IS NOT NULL" + (" AND period IS NOT NULL" if rel.dated else "")
+        repeats = con.execute(
+            f"SELECT count(*) - count(DISTINCT ({key})) FROM {quote(item.table)} WHERE {where}"
+        ).fetchall()[0][0]
+        if repeats:
+            what = "an account and month" if rel.dated else "an account"
+            problems.append(
+                InputProblem(
+                    item.src.name,
+                    f"{repeats:,} rows repeat {what} already in the file; they were merged: logins and tickets "
+                    "added up, every other value taken from the latest row.",
+                    "If those rows are different accounts, give each its own account id.",
+                    count=int(repeats),
+                )
+            )
+    return problems
+
+
 def _rolled_columns(model: Model) -> list[str]:
     return [
         "account_id", "period", *PASS_THROUGH, *(f"v__{s}" for s in model.signal_ids),
@@ -392,6 +424,7 @@ def _score(
     if accounts["_dups"].fillna(0).gt(0).any():
         relations = [replace(r, duplicates=True) for r in relations]
         accounts = _ranked(con, model, relations, as_of, with_history)
+        problems.extend(_duplicate_problems(con, loaded, relations))
     accounts = accounts.drop(columns="_dups")
     history = pd.DataFrame(columns=HISTORY_COLUMNS)
     if with_history:

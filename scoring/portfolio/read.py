@@ -56,6 +56,7 @@ class Source:
     sample: tuple[tuple[str | None, ...], ...]
     first_row: int
     delimiter: str = ","
+    quote: str = '"'  # "" once a never-closed quote made quoted reading impossible
     encoding: str = "utf-8"
     rejects: str | None = None  # DuckDB table collecting unreadable CSV rows
     notes: tuple[InputProblem, ...] = field(default=())
@@ -81,10 +82,10 @@ class Source:
             )
             return f"(SELECT {cols} FROM read_parquet(?))", [str(self.path)]
         options = (
-            "all_varchar = true, header = true, delim = ?, quote = '\"', escape = '\"', encoding = ?, "
+            "all_varchar = true, header = true, delim = ?, quote = ?, escape = ?, encoding = ?, "
             f"max_line_size = {MAX_LINE_BYTES}"
         )
-        params: list[Any] = [str(self.path), self.delimiter, self.encoding]
+        params: list[Any] = [str(self.path), self.delimiter, self.quote, self.quote, self.encoding]
         if native:
             options += ", types = ?"
             params.append(native)
@@ -96,6 +97,15 @@ class Source:
             options += ", store_rejects = true, rejects_table = ?, rejects_scan = ?"
             params += [self.rejects_table, f"{self.rejects_table}_scan"]
         return f"read_csv(?, {options})", params
+
+    def unquoted(self) -> Source:
+        note = InputProblem(
+            self.name,
+            "A quote mark in the file is never closed, so quotes were read as ordinary characters; "
+            "rows that had separators inside quotes were set aside.",
+            "Check the quotes in the rows listed, or export the file again.",
+        )
+        return replace(self, quote="", notes=(*self.notes, note))
 
     def as_latin1(self) -> Source:
         note = InputProblem(
@@ -225,11 +235,11 @@ def _open_csv(
     try:
         return _sample(con, src), []
     except DuckDBError as exc:
-        if "unicode" in str(exc).lower() and src.encoding == "utf-8":
-            try:
-                return _sample(con, src.as_latin1()), []
-            except DuckDBError:
-                pass
+        retry = src.as_latin1() if "unicode" in str(exc).lower() and src.encoding == "utf-8" else src.unquoted()
+        try:
+            return _sample(con, retry), []
+        except DuckDBError:
+            pass
         return _error(
             name,
             f"The file could not be read as CSV ({_first_line(exc)}).",

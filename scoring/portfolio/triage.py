@@ -31,6 +31,7 @@ LEAD_COLUMNS = (
 TREND_COLUMNS = ("prev_score", "prev_band", "periods_in_band", "turned_red", "moved_down")
 TAIL_COLUMNS = ("coverage", "raw", "period", "periods_scored", "days_since_checkin", "weakest", "cadence")
 LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
+MAX_TEXT = 200  # a longer "name" is a broken export, not a name
 
 # Bidirectional and control characters could make a name display as something else.
 _UNSAFE_TEXT = r"[\x00-\x08\x0b-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
@@ -57,7 +58,8 @@ def _lost(model: Model, signal_id: str, p: Params) -> str:
 
 
 def _safe_text(column: str) -> str:
-    return f"regexp_replace({quote(column)}, '{_UNSAFE_TEXT}', '', 'g')"
+    """Display text without control or direction-changing characters, at most 200 characters."""
+    return f"left(regexp_replace({quote(column)}, '{_UNSAFE_TEXT}', '', 'g'), {MAX_TEXT})"
 
 
 def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
