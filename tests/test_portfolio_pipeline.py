@@ -257,3 +257,24 @@ def test_exported_cells_never_start_a_formula(tmp_path: Path) -> None:
             assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
             assert not (cell.startswith("-") and not cell[1:].replace(".", "", 1).isdigit()), cell
     assert "'=HYPERLINK" in out and "-" in out
+
+
+def test_repeated_accounts_are_merged_and_reported() -> None:
+    rows = [
+        ["Account ID", "Licensed Seats", "Active Users"],
+        ["A-1", "10", "2"],
+        ["A-2", "10", "5"],
+        ["A-1", "10", "9"],
+    ]
+    result = load({"crm.csv": csv_bytes(rows)})
+    assert len(result.accounts) == 2
+    assert by_id(result)["A-1"]["seat_utilization"] == pytest.approx(90.0)  # the later row wins
+    merged = [p for p in result.warnings if p.file == "crm.csv" and "repeat" in p.message]
+    assert merged and merged[0].count == 1
+
+
+def test_a_never_closed_quote_sets_its_row_aside_and_keeps_the_rest() -> None:
+    data = b'Account ID,Account Name,Licensed Seats,Active Users\nA-1,a,10,2\nA-2,"Acme, Inc,10,3\nA-3,c,10,4\n'
+    result = load({"quotes.csv": data})
+    assert {"A-1", "A-3"} <= set(by_id(result))
+    assert any("never closed" in p.message for p in result.warnings)

@@ -247,19 +247,28 @@ def _scored_sql(model: Model, relations: Sequence[FileRelation], p: Params, as_o
     return score_select(model, f"({facts})", direct, bonuses, p, keep=PASS_THROUGH)
 
 
-def _ranked(
-    con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date, with_history: bool
-) -> pd.DataFrame:
-    """Score every account-month and rank the accounts (plus ``_dups``, see history.rollup_select)."""
+def _ranked(con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date) -> pd.DataFrame:
+    """Score every account-month and rank the accounts (plus ``_dups``, see history.rollup_select).
+
+    The scored months are never stored: scoring is cheap arithmetic over the
+    typed tables, so recomputing it where it is needed costs less than
+    materialising millions of wide rows (and keeps memory down).
+    """
     p = Params()
-    scored_sql = _scored_sql(model, relations, p, as_of)
-    if with_history:
-        con.execute(f"CREATE OR REPLACE TABLE scored AS {scored_sql}", p.values).fetchall()
-        scored, p = "scored", Params()
-    else:
-        scored = f"({scored_sql})"
+    scored = f"({_scored_sql(model, relations, p, as_of)})"
     rolled = f"({rollup_select(scored, _rolled_columns(model), model.bands, p)})"
     return con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
+
+
+def _history(con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date) -> pd.DataFrame:
+    """Every scored month of every account (account_id, period, score, band), oldest first."""
+    p = Params()
+    scored = _scored_sql(model, relations, p, as_of)
+    return con.execute(
+        f"SELECT account_id, period, score, band FROM ({scored}) "
+        "WHERE score IS NOT NULL AND period IS NOT NULL ORDER BY account_id, period",
+        p.values,
+    ).df()
 
 
 def _duplicate_problems(
@@ -420,18 +429,15 @@ def _score(
         )
 
     report("Ranking accounts", 0.85)
-    accounts = _ranked(con, model, relations, as_of, with_history)
+    accounts = _ranked(con, model, relations, as_of)
     if accounts["_dups"].fillna(0).gt(0).any():
         relations = [replace(r, duplicates=True) for r in relations]
-        accounts = _ranked(con, model, relations, as_of, with_history)
+        accounts = _ranked(con, model, relations, as_of)
         problems.extend(_duplicate_problems(con, loaded, relations))
     accounts = accounts.drop(columns="_dups")
     history = pd.DataFrame(columns=HISTORY_COLUMNS)
     if with_history:
-        history = con.execute(
-            "SELECT account_id, period, score, band FROM scored "
-            "WHERE score IS NOT NULL AND period IS NOT NULL ORDER BY account_id, period"
-        ).df()
+        history = _history(con, model, relations, as_of)
 
     unscored = accounts[accounts["score"].isna()]
     rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later
