@@ -5,6 +5,7 @@ import streamlit as st
 from pages.ui import portfolio_filters as filters
 from pages.ui import portfolio_heatmaps as heatmaps
 from pages.ui import portfolio_kpis as kpis
+from pages.ui import portfolio_links as links
 from pages.ui import portfolio_mapping as mapping
 from pages.ui import portfolio_problems as problems
 from pages.ui import portfolio_triage as triage
@@ -38,5 +39,5 @@ st.subheader("Signals by segment or CSM")
 heatmaps.by_group(model, view)
 
 st.subheader("Triage list")
-triage.open_in_scorecard(model, view)
+links.open_in_scorecard(model, view)
 triage.triage_table(model, view)

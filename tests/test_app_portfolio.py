@@ -16,10 +16,10 @@ from pages.ui import portfolio_cells as cells
 from pages.ui import portfolio_charts as charts
 from pages.ui import portfolio_filters as filters
 from pages.ui import portfolio_upload
+from pages.ui.portfolio_links import link_for
 from pages.ui.portfolio_mapping import OVERRIDES_KEY
 from pages.ui.portfolio_problems import sentence
 from pages.ui.portfolio_text import money, plain
-from pages.ui.portfolio_triage import link_for
 from pages.ui.portfolio_upload import source_of
 from pages.ui.scorecard_links import parse_link
 from scoring.catalog import preset_models

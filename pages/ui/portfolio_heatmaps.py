@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.portfolio_charts import account_cells, account_template, group_cells, group_template, sized
+from pages.ui.portfolio_links import PICK_KEY
 from pages.ui.portfolio_text import count
-from pages.ui.portfolio_triage import PICK_KEY
 from scoring.model import Model
 
 HEATMAP_ROWS = 50

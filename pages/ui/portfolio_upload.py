@@ -87,15 +87,11 @@ def demo_source() -> Source:
     return source_of(demo_exports(), demo=True)
 
 
-def use_exports(exports: Iterable[Export]) -> None:
-    """Make these files the session's portfolio (the uploader's path, callable from tests)."""
-    st.session_state[SOURCE_KEY] = source_of(exports)
-
-
 def _on_upload() -> None:
+    """New files become the session's portfolio; removing them all goes back to the demo."""
     files = st.session_state.get(UPLOAD_KEY) or []
     if files:
-        use_exports(Export(f.name, f.getvalue()) for f in files)
+        st.session_state[SOURCE_KEY] = source_of(Export(f.name, f.getvalue()) for f in files)
     else:
         st.session_state.pop(SOURCE_KEY, None)
 
