@@ -100,7 +100,7 @@ def test_heatmap_templates_carry_no_data_and_a_click_selection() -> None:
     assert "data" not in template and "datasets" not in template
     assert [p["name"] for p in template["params"]] == ["pick"]
     assert charts.sized(template, 10)["height"] == 10 * charts.CELL_HEIGHT
-    assert "height" not in template or template["height"] != 10 * charts.CELL_HEIGHT + 1
+    assert "height" not in template
     assert charts.account_template(TECH) is template
 
 
