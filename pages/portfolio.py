@@ -10,8 +10,10 @@ from pages.ui import portfolio_mapping as mapping
 from pages.ui import portfolio_problems as problems
 from pages.ui import portfolio_triage as triage
 from pages.ui import portfolio_upload as upload
+from pages.ui.shell import require_app_shell
 from pages.ui.state import all_models, store
 
+require_app_shell()
 st.title("Portfolio triage")
 st.caption("Every account in your exports, scored with one health model: who is at risk, why, and what to do next.")
 
