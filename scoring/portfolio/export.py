@@ -33,20 +33,6 @@ def _is_text(series: pd.Series) -> bool:
     )
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells can never start a formula."""
-    safe = frame.copy()
-    for column in safe.columns:
-        series = safe[column]
-        if not _is_text(series):
-            continue
-        text = series.astype("string")
-        risky = text.str.contains(DANGEROUS_START, regex=True, na=False)
-        if risky.any():
-            safe[column] = series.where(~risky, "'" + text)
-    return safe
-
-
 def to_csv(frame: pd.DataFrame) -> str:
     """The frame as formula-safe CSV text: header row, dates as YYYY-MM-DD, no index."""
     columns = []

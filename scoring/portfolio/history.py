@@ -16,7 +16,8 @@ Each account's scored months are packed into single integers, month x 2048
 list per account and sorted newest first: integer lists sort far faster than
 lists of structs or an ordered aggregate over millions of rows.  The band of
 a packed month is recomputed from its score with the model's band lines.  The
-latest row itself is found by a join on (account, latest month).
+latest row itself is found by joining the facts on (account, latest month)
+and scoring just those rows.
 """
 
 from __future__ import annotations
@@ -37,8 +38,20 @@ def _band_of(score: str, p: Params, bands: Bands) -> str:
     )
 
 
-def rollup_select(scored: str, columns: Sequence[str], bands: Bands, p: Params) -> str:
+def latest_join(facts: str) -> str:
+    """The facts of each account's latest scored month (uses the ``months`` CTE of rollup_select)."""
+    return (
+        f"SELECT f.* FROM {facts} AS f JOIN months AS m "
+        "ON f.account_id = m.account_id AND f.period IS NOT DISTINCT FROM m.latest_period"
+    )
+
+
+def rollup_select(scored: str, latest: str, columns: Sequence[str], bands: Bands, p: Params) -> str:
     """SELECT one row per account: its latest scored row plus trend columns.
+
+    ``scored`` scores every month; ``latest`` scores only the latest month of
+    each account (see latest_join), so the wide columns of the latest row are
+    computed for one row per account rather than for every month.
 
     Accounts with no scored month come back with NULL scores, so the caller
     can report them rather than lose them silently.  ``_dups`` counts scored
@@ -46,7 +59,7 @@ def rollup_select(scored: str, columns: Sequence[str], bands: Bands, p: Params) 
     deduplicated when that happens (a cheap check here instead of a costly
     DISTINCT over every row up front).
     """
-    latest = ", ".join(f"l.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
+    picked = ", ".join(f"l.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
     month = f"CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(period) END * {PACK}"
     packed = f"CAST({month} + round(score * 10) AS BIGINT)"
     prev = f"CAST(m.h[2] % {PACK} AS DOUBLE) / 10.0"
@@ -58,15 +71,11 @@ def rollup_select(scored: str, columns: Sequence[str], bands: Bands, p: Params) 
                    max(period) FILTER (WHERE score IS NOT NULL) AS latest_period
             FROM {scored} GROUP BY account_id
         ),
-        latest AS (
-            SELECT s.* FROM {scored} AS s
-            JOIN months AS m ON s.account_id = m.account_id AND s.period IS NOT DISTINCT FROM m.latest_period
-            WHERE s.score IS NOT NULL
-        ),
+        latest AS ({latest}),
         trend AS (
             SELECT *, {prev} AS prev_score, {bands_of} AS bands FROM months AS m
         )
-        SELECT m.account_id AS account_id, {latest},
+        SELECT m.account_id AS account_id, {picked},
                COALESCE(len(m.h), 0) AS periods_scored,
                m.prev_score AS prev_score,
                m.bands[2] AS prev_band,

@@ -2,8 +2,9 @@
 
 Stages (each is DuckDB SQL; Python only orchestrates and words problems):
 
-1. open each export as an all-text relation (``read``), decide its mapping
-   (``detect``), and parse it once into a typed table (``parse``);
+1. open each export (``read``), decide its mapping (``detect``), and parse
+   it once into a typed table (``parse``): clean columns typed by DuckDB's
+   reader, the rest parsed from text in SQL;
 2. count what was wrong in it (``problems``) and how NPS/CSAT/usage are
    scaled;
 3. join the files into account-month facts (``facts``), score every month
@@ -29,7 +30,7 @@ from scoring.model import Model
 from scoring.portfolio.detect import resolve_mapping
 from scoring.portfolio.facts import FileRelation, facts_select
 from scoring.portfolio.fields import model_fields
-from scoring.portfolio.history import rollup_select
+from scoring.portfolio.history import latest_join, rollup_select
 from scoring.portfolio.parse import MACROS, Parsed, parse_column, quote, typed_select
 from scoring.portfolio.problems import FileStats, describe, file_stats, rejected
 from scoring.portfolio.read import Source, open_export
@@ -51,10 +52,6 @@ class Loaded:
     columns: tuple[Parsed, ...]
     stats: FileStats
     rejected: int  # rows the CSV reader could not split into cells
-
-    @property
-    def set_aside(self) -> int:
-        return self.rejected + self.stats.no_account + self.stats.no_period
 
 
 def _silent(message: str, fraction: float) -> None:
@@ -239,12 +236,17 @@ def _relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
     )
 
 
-def _scored_sql(model: Model, relations: Sequence[FileRelation], p: Params, as_of: date) -> str:
+def _scored_sql(
+    model: Model, relations: Sequence[FileRelation], p: Params, as_of: date, latest_only: bool = False
+) -> str:
+    """Scores of every account-month, or (``latest_only``) of each account's latest month."""
     present = {f for r in relations for f in r.fields}
     direct = [s for s in model.signal_ids if s in present]
     bonuses = [b.id for b in model.bonuses if b.id in present]
-    facts = facts_select(relations, [*direct, *bonuses], bonuses, p.date(as_of))
-    return score_select(model, f"({facts})", direct, bonuses, p, keep=PASS_THROUGH)
+    facts = f"({facts_select(relations, [*direct, *bonuses], bonuses, p.date(as_of))})"
+    if latest_only:
+        facts = f"({latest_join(facts)})"
+    return score_select(model, facts, direct, bonuses, p, keep=PASS_THROUGH)
 
 
 def _ranked(con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date) -> pd.DataFrame:
@@ -256,8 +258,11 @@ def _ranked(con: Connection, model: Model, relations: Sequence[FileRelation], as
     """
     p = Params()
     scored = f"({_scored_sql(model, relations, p, as_of)})"
-    rolled = f"({rollup_select(scored, _rolled_columns(model), model.bands, p)})"
-    return con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
+    latest = _scored_sql(model, relations, p, as_of, latest_only=True)
+    rolled = f"({rollup_select(scored, latest, _rolled_columns(model), model.bands, p)})"
+    accounts = con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
+    accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
+    return accounts
 
 
 def _history(con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date) -> pd.DataFrame:

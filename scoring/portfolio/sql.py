@@ -41,6 +41,10 @@ class Params:
         self.values.append(str(value))
         return f"CAST(${len(self.values)} AS VARCHAR)"
 
+    def text_list(self, values: list[str]) -> str:
+        self.values.append([str(v) for v in values])
+        return f"CAST(${len(self.values)} AS VARCHAR[])"
+
     def date(self, value: Any) -> str:
         self.values.append(value)
         return f"CAST(${len(self.values)} AS DATE)"

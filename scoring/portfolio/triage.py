@@ -63,53 +63,53 @@ def _safe_text(column: str) -> str:
 
 
 def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
-    """The final per-account table, in triage order."""
+    """The final per-account table, sorted in triage order (``triage_rank`` is numbered by the caller).
+
+    The weakest signals are found by sorting small (-lost, rank) pairs per
+    account, where rank is the signal id's alphabetical place: the same order
+    as ``Scorecard.weakest`` (most points lost, then signal id), with labels
+    looked up afterwards so no per-row strings are built until the end.
+    """
     book = playbooks()
+    by_id = sorted(model.signals, key=lambda s: s.id)
     gaps = ", ".join(
-        f"struct_pack(k := -({_lost(model, s.id, p)}), id := {p.text(s.id)}, l := {p.text(s.label)}, "
-        f"lost := {_lost(model, s.id, p)})"
-        for s in model.signals
+        f"struct_pack(k := -({_lost(model, s.id, p)}), i := {rank})" for rank, s in enumerate(by_id, start=1)
     )
+    labels = p.text_list([s.label for s in by_id])
     summary = "CASE band " + " ".join(f"WHEN '{b}' THEN {p.text(book.bands[b].summary)}" for b in BAND_NAMES) + " END"
     cadence = "CASE band " + " ".join(f"WHEN '{b}' THEN {p.text(book.bands[b].cadence)}" for b in BAND_NAMES) + " END"
-    gap_text = "gaps[{i}].l || ' (-' || printf('%.1f', gaps[{i}].lost) || ' pts)'"
+    gap_text = "{labels}[gaps[{i}].i] || ' (-' || printf('%.1f', -gaps[{i}].k) || ' pts)'"
+    first, second = gap_text.format(labels=labels, i=1), gap_text.format(labels=labels, i=2)
     action = (
         f"CASE len(gaps) WHEN 0 THEN {summary} || ' No signal is losing points.' "
-        f"WHEN 1 THEN {summary} || ' Biggest gaps: ' || {gap_text.format(i=1)} || '.' "
-        f"ELSE {summary} || ' Biggest gaps: ' || {gap_text.format(i=1)} || ' and ' || {gap_text.format(i=2)} || '.' END"
+        f"WHEN 1 THEN {summary} || ' Biggest gaps: ' || {first} || '.' "
+        f"ELSE {summary} || ' Biggest gaps: ' || {first} || ' and ' || {second} || '.' END"
     )
-    threshold = p.num(LOST_THRESHOLD)
+    threshold = p.num(-LOST_THRESHOLD)
     as_of_sql = p.date(as_of)
     signals = ", ".join(f"{quote('v__' + s)} AS {quote(s)}" for s in model.signal_ids)
     atts = ", ".join(quote(att_column(s)) for s in model.signal_ids)
     at_risk = "CASE WHEN band IN ('red', 'yellow') THEN COALESCE(arr, 0.0) ELSE 0.0 END"
     with_gaps = f"""
         SELECT *,
-               list_sort(list_filter([{gaps}], lambda x: x.lost > {threshold}))[1:2] AS gaps,
+               list_sort(list_filter([{gaps}], lambda x: x.k < {threshold}))[1:2] AS gaps,
                {at_risk} AS arr_at_risk,
                CAST(renewal_date - {as_of_sql} AS BIGINT) AS days_to_renewal
         FROM {rolled}
     """
-    ranked = f"""
-        SELECT *,
-               row_number() OVER (
-                   ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END,
-                            score, arr_at_risk DESC, days_to_renewal ASC NULLS LAST, account_id
-               ) AS triage_rank,
-               {action} AS action,
-               {cadence} AS cadence,
-               array_to_string(list_transform(gaps, lambda x: x.l), ', ') AS weakest
-        FROM ({with_gaps})
-    """
     return f"""
-        SELECT triage_rank, account_id,
+        SELECT account_id,
                {_safe_text('account_name')} AS account_name, {_safe_text('owner')} AS owner,
                {_safe_text('segment')} AS segment,
-               band, score, score_change, arr, arr_at_risk, renewal_date, days_to_renewal, action,
+               band, score, score_change, arr, arr_at_risk, renewal_date, days_to_renewal,
+               {action} AS action,
                {signals},
                prev_score, prev_band, periods_in_band, turned_red, moved_down,
-               coverage, raw, period, periods_scored, days_since_checkin, weakest, cadence,
+               coverage, raw, period, periods_scored, days_since_checkin,
+               array_to_string(list_transform(gaps, lambda x: {labels}[x.i]), ', ') AS weakest,
+               {cadence} AS cadence,
                {atts}, _dups
-        FROM ({ranked})
-        ORDER BY triage_rank
+        FROM ({with_gaps})
+        ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END,
+                 score, arr_at_risk DESC, days_to_renewal ASC NULLS LAST, account_id
     """
