@@ -31,6 +31,7 @@ HEADER = (
 )
 BOMB_MEGABYTES = 400
 LONG_LINE_BYTES = 5 * 1024 * 1024
+LATE_NUL_ROWS = 1500
 
 
 def good_row(n: int, name: str | None = None) -> list[str]:
@@ -424,6 +425,30 @@ def _newline_names(path: Path) -> None:
     path.write_bytes(with_names(names))
 
 
+def _cr_only(path: Path) -> None:
+    """Old Mac line endings: carriage returns and no line feeds."""
+    path.write_bytes(good_csv(1, 2, 3).replace(b"\n", b"\r"))
+
+
+def _concatenated(path: Path) -> None:
+    """Two exports pasted together, so the header row turns up again as data."""
+    path.write_bytes(good_csv(1, 2) + good_csv(3, 4))
+
+
+def _wide(path: Path) -> None:
+    """A CRM export with 3,000 custom fields nobody asked for."""
+    extra = [f"custom_field_{n}" for n in range(3000)]
+    rows = [[*good_row(n), *("x" for _ in extra)] for n in (1, 2)]
+    path.write_bytes(csv_bytes((*HEADER, *extra), rows))
+
+
+def _late_nul(path: Path) -> None:
+    """A NUL byte in a name far past the first 64 KB, where a binary sniff does not look."""
+    rows = [good_row(n) for n in range(1, LATE_NUL_ROWS + 1)]
+    rows[-2][1] = "Null\x00Byte Inc"
+    path.write_bytes(csv_bytes(HEADER, rows))
+
+
 CASES: tuple[Case, ...] = (
     Case("empty.csv", "a zero-byte file", _bytes(b"")),
     Case("blank_lines.csv", "only whitespace and line breaks", _bytes(b"\n\n   \r\n\t\n")),
@@ -483,6 +508,12 @@ CASES: tuple[Case, ...] = (
     Case("ids_only.csv", "account ids and names but no signal", _ids_only),
     Case("crm_style.csv", "semicolons, BOM, currency, percent text and US dates", _crm_style, scored=ids(1, 2)),
     Case("newline_names.csv", "line breaks, commas and quotes inside names", _newline_names, scored=ids(1, 2, 3)),
+    Case("cr_line_endings.csv", "carriage returns as the only line breaks", _cr_only, scored=ids(1, 2, 3)),
+    Case("concatenated_exports.csv", "two exports pasted together, header repeated mid-file", _concatenated,
+         scored=ids(1, 2, 3, 4), unscored=("account_id",), rejected=True),
+    Case("wide_3000_columns.csv", "3,000 extra columns", _wide, scored=ids(1, 2)),
+    Case("nul_byte_late.csv", "a NUL byte inside a name past the first 64 KB", _late_nul,
+         scored=ids(*range(1, LATE_NUL_ROWS + 1))),
 )
 
 CASES_BY_NAME: dict[str, Case] = {c.name: c for c in CASES}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.ui.portfolio_links import TABLE_ROWS
 from pages.ui.portfolio_upload import UPLOAD_KEY
 from pages.ui.state import _open_store
 from scoring.catalog import get_model
@@ -66,6 +67,12 @@ def table_names(at: AppTest) -> list[str]:
     return frames[0]["account_name"].astype(str).tolist()
 
 
+def download_label(at: AppTest) -> str:
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    return str(buttons[0].proto.label)
+
+
 def mentions(text: str, name: str) -> bool:
     """The file name appears, allowing for Markdown escapes such as 'nan\\_inf.csv'."""
     return name in text.replace("\\", "")
@@ -86,7 +93,8 @@ def test_hostile_upload_on_the_portfolio_page(case: Case, corpus: Path, fresh_st
     expected = load_portfolio([Export(case.name, case.path(corpus).read_bytes())], get_model(MODEL))
     scored = expected.accounts.dropna(subset=["score"])
     assert set(case.scored) <= set(scored["account_id"]), expected.problems
-    assert sorted(table_names(at)) == sorted(scored["account_name"].astype(str))
+    assert f"Download {len(scored):,} account" in download_label(at)
+    assert sorted(table_names(at)) == sorted(scored["account_name"].head(TABLE_ROWS).astype(str))
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.names], ids=[c.name for c in CASES if c.names])
