@@ -59,6 +59,9 @@ from scoring.engine import score  # noqa: E402
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 OUTCOME_TIMEOUT_MS = 30_000
+MAX_SESSIONS = 50
+MAX_SECONDS = 3600
+SETUP_BUDGET_SECONDS = 600  # warm-up, plan creation and the last loop may overrun the deadline by this much
 ACTIONS_PER_VISIT = 4  # interactions per page visit, so reruns, not page loads, dominate the traffic
 SLIDER_MODEL = "technical-csm"
 SLIDER_SIGNAL = "usage_rate"
@@ -283,13 +286,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the sessions loop (default 60)")
     parser.add_argument("--seed", type=int, default=7, help="seed for the items each session ticks")
     args = parser.parse_args()
+    if not 1 <= args.sessions <= MAX_SESSIONS or not 0 < args.seconds <= MAX_SECONDS:
+        parser.error(f"--sessions must be 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"no browser at {CHROMIUM}")
     with tempfile.TemporaryDirectory(prefix="load_test_") as tmp:
         db = Path(tmp) / "load.duckdb"
         server = AppServer(db_path=db, log_path=Path(tmp) / "streamlit.log").start()
         try:
-            tallies, warm, elapsed = asyncio.run(drive(server.url, args.sessions, args.seconds, args.seed))
+            run = drive(server.url, args.sessions, args.seconds, args.seed)
+            tallies, warm, elapsed = asyncio.run(asyncio.wait_for(run, args.seconds + SETUP_BUDGET_SECONDS))
         finally:
             server.stop()
         missing, mismatched, found = lost_writes(db, tallies)
