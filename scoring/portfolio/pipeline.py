@@ -18,8 +18,8 @@ only when nothing at all can be scored do the tables come back empty.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,170 +27,21 @@ import pandas as pd
 
 from scoring.db import Connection, DuckDBError, Store, engine
 from scoring.model import Model
-from scoring.portfolio.detect import resolve_mapping
 from scoring.portfolio.facts import FileRelation, facts_select
-from scoring.portfolio.fields import model_fields
 from scoring.portfolio.history import latest_join, rollup_select
-from scoring.portfolio.parse import MACROS, Parsed, parse_column, quote, typed_select
-from scoring.portfolio.problems import FileStats, describe, file_stats, rejected
-from scoring.portfolio.read import Source, open_export
+from scoring.portfolio.load import Loaded, error, load_file, scaling
+from scoring.portfolio.parse import MACROS, quote
 from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult
 from scoring.portfolio.sql import Params, att_column, score_select
 from scoring.portfolio.triage import account_columns, accounts_select
 
 Progress = Callable[[str, float], None]
-SCALED = ("nps", "csat", "usage_rate")
-MAX_ATTEMPTS = 3
 HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
 PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
 
 
-@dataclass(frozen=True)
-class Loaded:
-    src: Source
-    table: str
-    columns: tuple[Parsed, ...]
-    stats: FileStats
-    rejected: int  # rows the CSV reader could not split into cells
-
-
 def _silent(message: str, fraction: float) -> None:
     """The default progress callback: nobody is watching."""
-
-
-def _error(file: str, message: str, fix: str, column: str | None = None) -> InputProblem:
-    return InputProblem(file, message, fix, severity="error", column=column)
-
-
-def _parsed_columns(src: Source, mapping: FileMapping, model: Model, as_text: Collection[str] = ()) -> list[Parsed]:
-    """How each mapped column is read; headers in ``as_text`` are never typed by the reader."""
-    fields = model_fields(model)
-    columns = []
-    for position, header in enumerate(src.headers):
-        field_id = mapping.columns.get(header)
-        if field_id is None:
-            continue
-        sample = [row[position] for row in src.sample if row[position] is not None]
-        column_type = src.column_types[position] if src.column_types else None
-        native_ok = header not in as_text
-        columns.append(parse_column(fields[field_id], header, sample, src.delimiter, column_type, native_ok))
-    return columns
-
-
-def _load_table(
-    con: Connection, src: Source, mapping: FileMapping, model: Model, table: str
-) -> tuple[Source, list[Parsed]]:
-    """Parse the whole file into ``table``, falling back from typed reading where a cell disagrees.
-
-    Columns read natively whose cells fail the reader's cast are read again
-    as text (so the bad cells are counted, not their rows lost); a file that
-    is not UTF-8 after all is read again as Latin-1.
-    """
-    as_text: set[str] = set()
-    columns = _parsed_columns(src, mapping, model)
-    for attempt in range(MAX_ATTEMPTS):
-        last = attempt == MAX_ATTEMPTS - 1
-        if last:
-            as_text |= {c.header for c in columns if c.native}
-            columns = _parsed_columns(src, mapping, model, as_text)
-        src = src.with_native({c.header: c.native for c in columns if c.native}, attempt)
-        relation, params = src.relation()
-        create = f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}"
-        try:
-            con.execute(create, params).fetchall()
-        except DuckDBError as exc:
-            if src.kind != "csv" or not src.quote or "quote" not in str(exc).lower():
-                raise
-            src = src.unquoted()
-            continue
-        rejects = rejected(con, src)
-        if src.encoding == "utf-8" and any(r.kind in ("INVALID UNICODE", "INVALID ENCODING") for r in rejects):
-            src = src.as_latin1()
-            continue
-        failed = {r.column for r in rejects if r.kind == "CAST" and r.column}
-        if not failed or last:
-            return src, columns
-        as_text |= failed
-        columns = _parsed_columns(src, mapping, model, as_text)
-    return src, columns
-
-
-def _load_file(
-    con: Connection,
-    export: Export,
-    index: int,
-    model: Model,
-    overrides: Mapping[str, str | None] | None,
-    store: Store | None,
-    workdir: Path,
-) -> tuple[Loaded | None, FileMapping | None, list[InputProblem]]:
-    src, problems = open_export(con, export, workdir, index)
-    if src is None:
-        return None, None, problems
-    problems.extend(src.notes)
-    mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
-    problems.extend(clashes)
-    if "account_id" not in mapping.columns.values():
-        headers = ", ".join(repr(h) for h in src.headers[:8])
-        problems.append(
-            _error(
-                src.name,
-                f"No column was recognised as the account id (columns: {headers}).",
-                "Map the column that identifies the account to 'account_id', e.g. --map 'Customer Ref=account_id'.",
-            )
-        )
-        return None, mapping, problems
-    table = f"file_{index}"
-    noted = len(src.notes)
-    src, columns = _load_table(con, src, mapping, model, table)
-    problems.extend(src.notes[noted:])
-    ranged = [c.field for c in columns if c.field in SCALED]
-    stats = file_stats(con, table, columns, ranged)
-    unreadable = rejected(con, src)
-    problems.extend(describe(con, src, table, columns, stats, unreadable))
-    if stats.rows == 0:
-        problems.append(
-            _error(src.name, "The file has a header row but no data rows.", "Export the report again with its data.")
-        )
-        return None, mapping, problems
-    return Loaded(src, table, tuple(columns), stats, len(unreadable)), mapping, problems
-
-
-def _scales(loaded: Loaded) -> tuple[dict[str, str], list[InputProblem]]:
-    """Rescale NPS, CSAT and usage columns written on another scale than the models use."""
-    scales: dict[str, str] = {}
-    notes: list[InputProblem] = []
-    header = {c.field: c.header for c in loaded.columns}
-
-    def note(field: str, text: str) -> None:
-        notes.append(
-            InputProblem(
-                loaded.src.name,
-                f"{header[field]!r} {text}",
-                "If that is wrong, convert the column before uploading.",
-                column=header[field],
-            )
-        )
-
-    for field, (low, high) in loaded.stats.ranges.items():
-        if low is None or high is None or high <= 0:
-            continue
-        if field == "nps" and low >= 0 and high <= 10:
-            scales[field] = "({x} * 20.0 - 100.0)"
-            note(field, "looks like 0-10 ratings, so it was converted to NPS (0 -> -100, 10 -> +100).")
-        elif field == "csat" and high <= 1:
-            scales[field] = "({x} * 100.0)"
-            note(field, "looks like fractions, so it was read as a percentage (0.8 -> 80).")
-        elif field == "csat" and high <= 5:
-            scales[field] = "({x} * 20.0)"
-            note(field, "looks like a 1-5 rating, so it was converted to 0-100 (4 -> 80).")
-        elif field == "csat" and high <= 10:
-            scales[field] = "({x} * 10.0)"
-            note(field, "looks like a 0-10 rating, so it was converted to 0-100 (8 -> 80).")
-        elif field == "usage_rate" and high <= 1:
-            scales[field] = "({x} * 100.0)"
-            note(field, "looks like fractions, so it was read as a percentage (0.35 -> 35%).")
-    return scales, notes
 
 
 def _as_of(
@@ -347,12 +198,12 @@ def run(
     problems: list[InputProblem] = []
     mappings: list[FileMapping] = []
     if not exports:
-        problems.append(_error("(none)", "No file was given.", "Upload at least one export."))
+        problems.append(error("(none)", "No file was given.", "Upload at least one export."))
         return _empty(model, problems, mappings, 0)
     try:
         con = engine()
     except DuckDBError as exc:
-        problems.append(_error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
+        problems.append(error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
         return _empty(model, problems, mappings, 0)
     loaded: list[Loaded] = []
     with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
@@ -361,10 +212,10 @@ def run(
             for i, export in enumerate(exports):
                 report(f"Reading {export.name}", 0.05 + 0.6 * i / len(exports))
                 try:
-                    item, mapping, found = _load_file(con, export, i, model, overrides, store, Path(tmp))
+                    item, mapping, found = load_file(con, export, i, model, overrides, store, Path(tmp))
                 except DuckDBError as exc:
                     item, mapping, found = None, None, [
-                        _error(export.name, f"The file could not be loaded ({_short(exc)}).", "Check the file.")
+                        error(export.name, f"The file could not be loaded ({_short(exc)}).", "Check the file.")
                     ]
                 problems.extend(found)
                 if mapping is not None:
@@ -380,7 +231,7 @@ def run(
             return result
         except DuckDBError as exc:
             problems.append(
-                _error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
+                error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
             )
             return _empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
         finally:
@@ -417,7 +268,7 @@ def _score(
 ) -> PortfolioResult:
     relations = []
     for item in loaded:
-        scales, notes = _scales(item)
+        scales, notes = scaling(item)
         problems.extend(notes)
         relations.append(_relation(item, scales))
     as_of, later, tables = _as_of(con, relations, requested_as_of)
@@ -462,7 +313,7 @@ def _score(
         accounts["triage_rank"] = range(1, len(accounts) + 1)
     if accounts.empty:
         problems.append(
-            _error(
+            error(
                 "(all files)",
                 f"No account could be scored with {model.name}.",
                 "Map at least one column that feeds a signal of this model (see the mapping).",

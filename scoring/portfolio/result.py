@@ -69,11 +69,13 @@ class PortfolioResult:
     arr_at_risk, triage_rank.  ``history`` has account_id, period, score, band.
 
     Added by the pipeline: ``period`` (the account's latest scored month, NaT
-    without history), ``raw`` (unrounded score), ``days_since_checkin``,
-    ``cadence`` (check-in rhythm for the band), ``weakest`` (labels of the
-    two signals losing most points) and, per signal, ``att__<signal id>`` (its
-    0..1 attainment, for colouring a heatmap).  ``as_of`` is the date the
-    day counts are measured from.
+    without history), ``periods_scored`` (how many months were scored),
+    ``raw`` (unrounded score), ``days_since_checkin``, ``cadence`` (check-in
+    rhythm for the band), ``weakest`` (labels of the two signals losing most
+    points) and, per signal, ``att__<signal id>`` (its 0..1 attainment, for
+    colouring a heatmap).  ``as_of`` is the date the day counts are measured
+    from.  ``rows_read`` counts data rows in all files (unreadable ones
+    included); ``rows_scored`` those that fed a scored account.
     """
 
     model_id: str
