@@ -5,7 +5,9 @@ Rules, in the order they apply:
 * each file is reduced to one row per account and month (files with a
   period column) or one row per account (files without): when an export
   repeats a key, additive fields (logins, tickets) are summed and every other
-  field takes the latest row (latest date, then latest in the file);
+  field takes the latest row (latest date, then latest in the file).  Files
+  are read as they are first; only when the rollup finds a repeated key are
+  they reduced (``FileRelation.duplicates``), so clean exports skip the cost;
 * the months are the union of every dated file's months; an account that
   appears only in undated files gets a single undated row;
 * a field present in several files is taken from the first dated file that

@@ -1,10 +1,11 @@
-"""Open an export (CSV, Excel or Parquet) as an all-text DuckDB relation.
+"""Open an export (CSV, Excel or Parquet) as a DuckDB relation.
 
 Every format ends up as the same thing: a ``FROM`` clause whose columns are
-all VARCHAR, so one set of parsing rules (``scoring.portfolio.parse``) serves
-them all and a bad cell is a counted problem, never a failed load.  The
-format is decided by the bytes, not the file name, because CRM users rename
-files freely.
+text, except those the sample shows to be plain numbers or ISO dates, which
+DuckDB's reader types itself (see ``Source``).  One set of parsing rules
+(``scoring.portfolio.parse``) serves every format, and a bad cell is a
+counted problem, never a failed load.  The format is decided by the bytes,
+not the file name, because CRM users rename files freely.
 
 Big UTF-8 and Latin-1 CSV files are read by DuckDB in place; only UTF-16 is
 decoded in Python (DuckDB's reader misses big-endian UTF-16), and Excel is
