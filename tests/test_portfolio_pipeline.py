@@ -278,3 +278,16 @@ def test_a_never_closed_quote_sets_its_row_aside_and_keeps_the_rest() -> None:
     result = load({"quotes.csv": data})
     assert {"A-1", "A-3"} <= set(by_id(result))
     assert any("never closed" in p.message for p in result.warnings)
+
+
+def test_check_ins_after_the_as_of_date_are_ignored_and_reported() -> None:
+    rows = [
+        ["Account ID", "Licensed Seats", "Active Users", "Last Check-in"],
+        ["A-1", "10", "5", "2026-03-20"],
+        ["A-2", "10", "5", "2099-01-01"],
+    ]
+    result = load({"crm.csv": csv_bytes(rows)})
+    accounts = by_id(result)
+    assert accounts["A-1"]["days_since_checkin"] == 11
+    assert pd.isna(accounts["A-2"]["days_since_checkin"])
+    assert any(p.column == "Last Check-in" and p.count == 1 for p in result.warnings)

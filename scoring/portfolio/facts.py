@@ -15,7 +15,9 @@ Rules, in the order they apply:
   every month of that account);
 * ``days_since_checkin`` is measured to the end of each month (or to
   ``as_of`` for undated rows and for the current month), unless the export
-  gives it directly.
+  gives it directly; a check-in dated after that day tells nothing about the
+  month and is left out (an accounts list's current "last check-in" so only
+  counts for the latest month).
 """
 
 from __future__ import annotations

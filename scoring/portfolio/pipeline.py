@@ -239,6 +239,30 @@ def run(
             report("Done", 1.0)
 
 
+def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> list[InputProblem]:
+    """Check-in dates after the as-of date say nothing about engagement; say they were ignored."""
+    problems = []
+    for item in loaded:
+        header = next((c.header for c in item.columns if c.field == "last_checkin"), None)
+        if header is None:
+            continue
+        later = con.execute(
+            f"SELECT count(*) FROM {quote(item.table)} WHERE last_checkin > $1", [as_of]
+        ).fetchall()[0][0]
+        if later:
+            problems.append(
+                InputProblem(
+                    item.src.name,
+                    f"{later:,} dates in {header!r} are after {as_of:%Y-%m-%d}, the date the portfolio is "
+                    "measured at, so they were not used for days since the last check-in.",
+                    "Check those dates; a check-in cannot be in the future.",
+                    column=header,
+                    count=int(later),
+                )
+            )
+    return problems
+
+
 def _rows_of(con: Connection, loaded: Sequence[Loaded], account_ids: pd.Series) -> int:
     """How many input rows belong to these accounts (to report rows used honestly)."""
     con.register("unscored_ids", pd.DataFrame({"account_id": account_ids.astype(str)}))
@@ -283,6 +307,7 @@ def _score(
                 count=later,
             )
         )
+    problems.extend(_future_checkins(con, loaded, as_of))
 
     report("Ranking accounts", 0.85)
     accounts = _ranked(con, model, relations, as_of)
