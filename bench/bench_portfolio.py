@@ -21,9 +21,10 @@ that path's alone, read from ru_maxrss):
 * a plain pandas read + groupby-per-account baseline;
 * peak RSS of each (target < 1 GB).
 
-Run: python bench/bench_portfolio.py [--sizes 10000,100000] [--months 24]
-The machine is shared: CPU seconds are printed next to wall seconds because
-they move less when other work competes for the two cores.
+Run: python bench/bench_portfolio.py [--sizes 10000,100000] [--months 24] [--repeat 3]
+The machine is shared: each path runs ``--repeat`` times and the fastest run
+is shown (peak RSS is the worst run), and CPU seconds are printed next to
+wall seconds because they move less when other work competes for the cores.
 """
 
 from __future__ import annotations
@@ -137,14 +138,20 @@ def _child(kind: str, path: str) -> None:
     print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mb": rss}))
 
 
-def measure(kind: str, path: Path) -> dict[str, float]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(path)], capture_output=True, text=True, check=True
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["process"] = time.perf_counter() - started
-    return result
+def measure(kind: str, path: Path, repeat: int) -> dict[str, float]:
+    """The fastest of ``repeat`` fresh-process runs (the machine is shared; the minimum is the least disturbed)."""
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", kind, str(path)], capture_output=True, text=True, check=True
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["process"] = time.perf_counter() - started
+        runs.append(result)
+    best = min(runs, key=lambda r: r["seconds"])
+    best["rss_mb"] = max(r["rss_mb"] for r in runs)
+    return best
 
 
 def main() -> None:
@@ -152,6 +159,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--flavours", default="analytics,crm")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per path; the fastest is shown, RSS is the worst")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -162,7 +170,7 @@ def main() -> None:
     for flavour in args.flavours.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             for path in generate(size, args.months, flavour):
-                e2e, bare, pandas = (measure(k, path) for k in ("pipeline", "bare", "pandas"))
+                e2e, bare, pandas = (measure(k, path, args.repeat) for k in ("pipeline", "bare", "pandas"))
                 print(
                     f"{path.name:34} {size * args.months:>9,} {e2e['seconds']:>7.2f} {e2e['cpu']:>7.2f} "
                     f"{e2e['process']:>7.2f} {bare['seconds']:>7.2f} {bare['cpu']:>7.2f} "
