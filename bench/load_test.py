@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -237,6 +238,13 @@ def lost_writes(db: Path, tallies: list[Tally]) -> tuple[int, int, int]:
     return missing, mismatched, found
 
 
+def cpu_seconds(server: AppServer) -> float:
+    """User + system CPU time of the server process so far (Linux /proc), to tell its share from the browsers'."""
+    assert server.process is not None
+    fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -294,8 +302,10 @@ def main() -> int:
         db = Path(tmp) / "load.duckdb"
         server = AppServer(db_path=db, log_path=Path(tmp) / "streamlit.log").start()
         try:
+            cpu_before, wall_before = cpu_seconds(server), time.monotonic()
             run = drive(server.url, args.sessions, args.seconds, args.seed)
             tallies, warm, elapsed = asyncio.run(asyncio.wait_for(run, args.seconds + SETUP_BUDGET_SECONDS))
+            server_cpu, wall = cpu_seconds(server) - cpu_before, time.monotonic() - wall_before
         finally:
             server.stop()
         missing, mismatched, found = lost_writes(db, tallies)
@@ -311,6 +321,9 @@ def main() -> int:
         print(line(kind, [ms for t in tallies for ms in t.latencies.get(kind, [])]))
     print("page loads (navigation -> first outcome drawn):")
     print(line("all", [ms for t in tallies for ms in t.loads]))
+    share = 100 * server_cpu / wall
+    print(f"server CPU, warm-up to end: {server_cpu:.0f} s in {wall:.0f} s ({share:.0f}% of one core; "
+          f"{os.cpu_count()} cores shared with the browsers)")
     print(f"errors: {sum(errors.values())}" + (f" ({dict(errors)})" if errors else ""))
     print(f"ticks and unticks made: {toggles}; found in the database: {found}")
     print(f"lost writes: {missing + mismatched} (missing events {missing}, items not in their last state {mismatched})")
