@@ -40,6 +40,11 @@ class FileRelation:
     dated: bool
     duplicates: bool
     scales: dict[str, str]  # field -> SQL rescaling of that field's column (see pipeline)
+    source: str = ""  # a subquery to read instead of the table (the one-pass path)
+
+    @property
+    def from_sql(self) -> str:
+        return self.source or quote(self.table)
 
 
 def _value(field: str, rel: FileRelation) -> str:
@@ -47,13 +52,20 @@ def _value(field: str, rel: FileRelation) -> str:
     return expr.replace("{x}", quote(field))
 
 
-def file_select(rel: FileRelation) -> str:
-    """One row per key of one file, with its fields rescaled."""
+def file_select(rel: FileRelation, carry: Sequence[str] = ()) -> str:
+    """One row per key of one file, with its fields rescaled.
+
+    ``carry`` columns (the parse masks) are passed through, and then no row
+    is filtered out: the one-pass path counts the rows the filter would drop.
+    """
     keys = ["account_id"] + (["CAST(date_trunc('month', period) AS DATE) AS period"] if rel.dated else [])
     where = "account_id IS NOT NULL" + (" AND period IS NOT NULL" if rel.dated else "")
+    if carry:
+        cols = [*keys, *(f"{_value(f, rel)} AS {quote(f)}" for f in rel.fields), *(quote(c) for c in carry)]
+        return f"SELECT {', '.join(cols)} FROM {rel.from_sql}"
     if not rel.duplicates:
         cols = [*keys, *(f"{_value(f, rel)} AS {quote(f)}" for f in rel.fields)]
-        return f"SELECT {', '.join(cols)} FROM {quote(rel.table)} WHERE {where}"
+        return f"SELECT {', '.join(cols)} FROM {rel.from_sql} WHERE {where}"
     order = "struct_pack(d := period, r := rowid)" if rel.dated else "rowid"
     aggs = []
     for f in rel.fields:
@@ -63,7 +75,7 @@ def file_select(rel: FileRelation) -> str:
         else:
             aggs.append(f"arg_max({_value(f, rel)}, {order}) FILTER (WHERE {quote(f)} IS NOT NULL) AS {quote(f)}")
     group = "account_id, CAST(date_trunc('month', period) AS DATE)" if rel.dated else "account_id"
-    return f"SELECT {', '.join([*keys, *aggs])} FROM {quote(rel.table)} WHERE {where} GROUP BY {group}"
+    return f"SELECT {', '.join([*keys, *aggs])} FROM {rel.from_sql} WHERE {where} GROUP BY {group}"
 
 
 def _typed_null(field: str, flags: Sequence[str]) -> str:
@@ -76,7 +88,9 @@ def _typed_null(field: str, flags: Sequence[str]) -> str:
     return "CAST(NULL AS DOUBLE)"
 
 
-def _joined(relations: Sequence[FileRelation], fields: Sequence[str], flags: Sequence[str]) -> str:
+def _joined(
+    relations: Sequence[FileRelation], fields: Sequence[str], flags: Sequence[str], carry: Sequence[str] = ()
+) -> str:
     """One row per account-month with every field, each taken from the first file that has it."""
     ordered = [*(r for r in relations if r.dated), *(r for r in relations if not r.dated)]
     alias = [f"f{i}" for i in range(len(ordered))]
@@ -91,7 +105,8 @@ def _joined(relations: Sequence[FileRelation], fields: Sequence[str], flags: Seq
         only = ordered[0]
         period = "f0.period" if only.dated else "CAST(NULL AS DATE)"
         cols = ["f0.account_id AS account_id", f"{period} AS period", *(pick(f) for f in fields)]
-        return f"SELECT {', '.join(cols)} FROM ({file_select(only)}) AS f0"
+        cols += [f"f0.{quote(c)} AS {quote(c)}" for c in carry]
+        return f"SELECT {', '.join(cols)} FROM ({file_select(only, carry)}) AS f0"
 
     ctes = [f"{a} AS ({file_select(r)})" for a, r in zip(alias, ordered, strict=True)]
     dated = [a for a, r in zip(alias, ordered, strict=True) if r.dated]
@@ -113,13 +128,19 @@ def _joined(relations: Sequence[FileRelation], fields: Sequence[str], flags: Seq
 
 
 def facts_select(
-    relations: Sequence[FileRelation], extra: Sequence[str], flags: Sequence[str], as_of_sql: str
+    relations: Sequence[FileRelation],
+    extra: Sequence[str],
+    flags: Sequence[str],
+    as_of_sql: str,
+    carry: Sequence[str] = (),
 ) -> str:
     """SELECT account_id, period and every field the scoring needs, one row per account-month.
 
     ``extra`` are the signal-id and bonus columns present in some file
     (``flags`` the bonus ones); ``as_of_sql`` the bound as-of date.  Months
-    after the as-of date are left out.
+    after the as-of date are left out.  With ``carry`` (one clean file read in
+    one pass) nothing is left out: a ``_kept`` column marks the rows that
+    would be, and the carried columns ride along.
     """
     fields = [*TEXT_FIELDS, *NUMERIC_FIELDS, *DATE_FIELDS, *(e for e in extra if e not in CANONICAL_BY_ID)]
     ref = f"CASE WHEN period IS NULL THEN {as_of_sql} ELSE LEAST(last_day(period), {as_of_sql}) END"
@@ -131,7 +152,10 @@ def facts_select(
         *(quote(f) for f in fields if f not in ("account_name", "days_since_checkin")),
         f"COALESCE(days_since_checkin, {since}) AS days_since_checkin",
     ]
-    return (
-        f"SELECT {', '.join(outer)} FROM ({_joined(relations, fields, flags)}) "
-        f"WHERE period IS NULL OR period <= {as_of_sql}"
-    )
+    kept = f"period IS NULL OR period <= {as_of_sql}"
+    if carry:
+        dated = relations[0].dated
+        usable = "account_id IS NOT NULL" + (" AND period IS NOT NULL" if dated else "")
+        outer += [f"({usable} AND ({kept})) AS _kept", *(quote(c) for c in carry)]
+        return f"SELECT {', '.join(outer)} FROM ({_joined(relations, fields, flags, carry)})"
+    return f"SELECT {', '.join(outer)} FROM ({_joined(relations, fields, flags)}) WHERE {kept}"

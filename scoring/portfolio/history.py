@@ -42,16 +42,27 @@ def latest_join(facts: str) -> str:
     """The facts of each account's latest scored month (uses the ``months`` CTE of rollup_select)."""
     return (
         f"SELECT f.* FROM {facts} AS f JOIN months AS m "
-        "ON f.account_id = m.account_id AND f.period IS NOT DISTINCT FROM m.latest_period"
+        "ON f.account_id = m.account_id AND f.period IS NOT DISTINCT FROM m.latest_period AND m.h IS NOT NULL"
     )
 
 
-def rollup_select(scored: str, latest: str, columns: Sequence[str], bands: Bands, p: Params) -> str:
+def packed(scored_filter: str = "score IS NOT NULL") -> str:
+    """The account's scored months as one newest-first list of packed integers."""
+    month = f"CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(period) END * {PACK}"
+    value = f"CAST({month} + round(score * 10) AS BIGINT)"
+    return f"list_reverse_sort(list({value}) FILTER (WHERE {scored_filter}))"
+
+
+def rollup_select(
+    scored: str, latest: str, columns: Sequence[str], bands: Bands, p: Params, months: str | None = None
+) -> str:
     """SELECT one row per account: its latest scored row plus trend columns.
 
     ``scored`` scores every month; ``latest`` scores only the latest month of
     each account (see latest_join), so the wide columns of the latest row are
-    computed for one row per account rather than for every month.
+    computed for one row per account rather than for every month.  ``months``
+    replaces the per-account aggregate when the caller already has it
+    (account_id, h, latest_period; the one-pass path).
 
     Accounts with no scored month come back with NULL scores, so the caller
     can report them rather than lose them silently.  ``_dups`` counts scored
@@ -60,17 +71,14 @@ def rollup_select(scored: str, latest: str, columns: Sequence[str], bands: Bands
     DISTINCT over every row up front).
     """
     picked = ", ".join(f"l.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
-    month = f"CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(period) END * {PACK}"
-    packed = f"CAST({month} + round(score * 10) AS BIGINT)"
+    months = months or (
+        f"SELECT account_id, {packed()} AS h, max(period) FILTER (WHERE score IS NOT NULL) AS latest_period "
+        f"FROM {scored} GROUP BY account_id"
+    )
     prev = f"CAST(m.h[2] % {PACK} AS DOUBLE) / 10.0"
     bands_of = f"list_transform(m.h, lambda x: {_band_of(f'CAST(x % {PACK} AS DOUBLE) / 10.0', p, bands)})"
     return f"""
-        WITH months AS (
-            SELECT account_id,
-                   list_reverse_sort(list({packed}) FILTER (WHERE score IS NOT NULL)) AS h,
-                   max(period) FILTER (WHERE score IS NOT NULL) AS latest_period
-            FROM {scored} GROUP BY account_id
-        ),
+        WITH months AS ({months}),
         latest AS ({latest}),
         trend AS (
             SELECT *, {prev} AS prev_score, {bands_of} AS bands FROM months AS m

@@ -38,7 +38,7 @@ def error(file: str, message: str, fix: str, column: str | None = None) -> Input
     return InputProblem(file, message, fix, severity="error", column=column)
 
 
-def _parsed_columns(src: Source, mapping: FileMapping, model: Model, as_text: Collection[str] = ()) -> list[Parsed]:
+def parsed_columns(src: Source, mapping: FileMapping, model: Model, as_text: Collection[str] = ()) -> list[Parsed]:
     """How each mapped column is read; headers in ``as_text`` are never typed by the reader."""
     fields = model_fields(model)
     columns = []
@@ -63,12 +63,12 @@ def _load_table(
     is not UTF-8 after all is read again as Latin-1.
     """
     as_text: set[str] = set()
-    columns = _parsed_columns(src, mapping, model)
+    columns = parsed_columns(src, mapping, model)
     for attempt in range(MAX_ATTEMPTS):
         last = attempt == MAX_ATTEMPTS - 1
         if last:
             as_text |= {c.header for c in columns if c.native}
-            columns = _parsed_columns(src, mapping, model, as_text)
+            columns = parsed_columns(src, mapping, model, as_text)
         src = src.with_native({c.header: c.native for c in columns if c.native}, attempt)
         relation, params = src.relation()
         create = f"CREATE OR REPLACE TABLE {quote(table)} AS {typed_select(columns, relation)}"
@@ -87,7 +87,7 @@ def _load_table(
         if not failed or last:
             return src, columns
         as_text |= failed
-        columns = _parsed_columns(src, mapping, model, as_text)
+        columns = parsed_columns(src, mapping, model, as_text)
     return src, columns
 
 

@@ -28,16 +28,16 @@ import pandas as pd
 from scoring.db import Connection, DuckDBError, Store, engine
 from scoring.model import Model
 from scoring.portfolio.facts import FileRelation, facts_select
+from scoring.portfolio.fast import try_one_pass
 from scoring.portfolio.history import latest_join, rollup_select
 from scoring.portfolio.load import Loaded, error, load_file, scaling
+from scoring.portfolio.outcome import HISTORY_COLUMNS, PASS_THROUGH, empty, finish, rolled_columns
 from scoring.portfolio.parse import MACROS, quote
 from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult
-from scoring.portfolio.sql import Params, att_column, score_select
-from scoring.portfolio.triage import account_columns, accounts_select
+from scoring.portfolio.sql import Params, score_select
+from scoring.portfolio.triage import accounts_select
 
 Progress = Callable[[str, float], None]
-HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
-PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
 
 
 def _silent(message: str, fraction: float) -> None:
@@ -110,7 +110,7 @@ def _ranked(con: Connection, model: Model, relations: Sequence[FileRelation], as
     p = Params()
     scored = f"({_scored_sql(model, relations, p, as_of)})"
     latest = _scored_sql(model, relations, p, as_of, latest_only=True)
-    rolled = f"({rollup_select(scored, latest, _rolled_columns(model), model.bands, p)})"
+    rolled = f"({rollup_select(scored, latest, rolled_columns(model), model.bands, p)})"
     accounts = con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
     accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
     return accounts
@@ -152,38 +152,6 @@ def _duplicate_problems(
     return problems
 
 
-def _rolled_columns(model: Model) -> list[str]:
-    return [
-        "account_id", "period", *PASS_THROUGH, *(f"v__{s}" for s in model.signal_ids),
-        *(att_column(s) for s in model.signal_ids), "_pw", "raw", "score", "band", "coverage",
-    ]
-
-
-def _empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping], rows: int) -> PortfolioResult:
-    return PortfolioResult(
-        model_id=model.id,
-        accounts=pd.DataFrame(columns=account_columns(model)),
-        history=pd.DataFrame(columns=HISTORY_COLUMNS),
-        mappings=mappings,
-        problems=problems,
-        rows_read=rows,
-    )
-
-
-def _coverage_problems(model: Model, accounts: pd.DataFrame) -> list[InputProblem]:
-    missing = [s for s in model.signals if accounts[s.id].isna().all()]
-    if not missing:
-        return []
-    names = ", ".join(f"{s.label} ({s.id})" for s in missing)
-    return [
-        InputProblem(
-            "(all files)",
-            f"No data for {names}: scores use the remaining signals, renormalised (see coverage).",
-            "Add a column named after the signal id, or map a column to it, to score it too.",
-        )
-    ]
-
-
 def run(
     exports: Sequence[Export],
     model: Model,
@@ -199,16 +167,21 @@ def run(
     mappings: list[FileMapping] = []
     if not exports:
         problems.append(error("(none)", "No file was given.", "Upload at least one export."))
-        return _empty(model, problems, mappings, 0)
+        return empty(model, problems, mappings, 0)
     try:
         con = engine()
     except DuckDBError as exc:
         problems.append(error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
-        return _empty(model, problems, mappings, 0)
+        return empty(model, problems, mappings, 0)
     loaded: list[Loaded] = []
     with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
         try:
             con.execute(MACROS).fetchall()
+            if len(exports) == 1 and not with_history:
+                report(f"Reading {exports[0].name}", 0.05)
+                single = _one_pass(con, exports[0], model, overrides, store, as_of, Path(tmp))
+                if single is not None:
+                    return single
             for i, export in enumerate(exports):
                 report(f"Reading {export.name}", 0.05 + 0.6 * i / len(exports))
                 try:
@@ -224,7 +197,7 @@ def run(
                     loaded.append(item)
             rows_read = sum(item.stats.rows + item.rejected for item in loaded)
             if not loaded:
-                return _empty(model, problems, mappings, rows_read)
+                return empty(model, problems, mappings, rows_read)
             report("Scoring", 0.7)
             result = _score(con, model, loaded, as_of, with_history, problems, report)
             result.mappings, result.rows_read = mappings, rows_read
@@ -233,10 +206,31 @@ def run(
             problems.append(
                 error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
             )
-            return _empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
+            return empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
         finally:
             con.close()
             report("Done", 1.0)
+
+
+def _one_pass(
+    con: Connection,
+    export: Export,
+    model: Model,
+    overrides: Mapping[str, str | None] | None,
+    store: Store | None,
+    as_of: date | None,
+    workdir: Path,
+) -> PortfolioResult | None:
+    """The one-pass result for a single clean file, or None (then the general path runs)."""
+    try:
+        found = try_one_pass(con, export, model, overrides, store, as_of, workdir)
+    except DuckDBError:
+        return None
+    if found is None:
+        return None
+    result, mapping = found
+    result.mappings = [mapping]
+    return result
 
 
 def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> list[InputProblem]:
@@ -320,37 +314,5 @@ def _score(
     if with_history:
         history = _history(con, model, relations, as_of)
 
-    unscored = accounts[accounts["score"].isna()]
     rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later
-    if len(unscored):
-        rows_used -= _rows_of(con, loaded, unscored["account_id"])
-        examples = ", ".join(repr(str(a)) for a in unscored["account_id"].head(3))
-        problems.append(
-            InputProblem(
-                "(all files)",
-                f"{len(unscored):,} accounts have no value for any signal of {model.name} and were not scored "
-                f"(e.g. {examples}).",
-                "Check that their usage rows are in the upload, or map more columns to the model's signals.",
-                count=len(unscored),
-            )
-        )
-        accounts = accounts[accounts["score"].notna()].reset_index(drop=True)
-        accounts["triage_rank"] = range(1, len(accounts) + 1)
-    if accounts.empty:
-        problems.append(
-            error(
-                "(all files)",
-                f"No account could be scored with {model.name}.",
-                "Map at least one column that feeds a signal of this model (see the mapping).",
-            )
-        )
-    else:
-        problems.extend(_coverage_problems(model, accounts))
-    return PortfolioResult(
-        model_id=model.id,
-        accounts=accounts,
-        history=history,
-        problems=problems,
-        rows_scored=max(rows_used, 0),
-        as_of=as_of,
-    )
+    return finish(model, accounts, history, problems, as_of, rows_used, lambda ids: _rows_of(con, loaded, ids))

@@ -18,13 +18,14 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scoring.db import Connection, DuckDBError
 from scoring.portfolio.result import Export, InputProblem
+from scoring.portfolio.sql import Params
 
 HEAD_BYTES = 64 * 1024
 SAMPLE_ROWS = 2000
@@ -73,31 +74,52 @@ class Source:
         return replace(self, native=tuple(native.items()), attempt=attempt)
 
     def relation(self, lenient: bool = False) -> tuple[str, list[Any]]:
-        """The FROM clause; ``lenient`` skips broken rows silently (for sampling)."""
+        """The FROM clause with ``?`` parameters; ``lenient`` skips broken rows silently (for sampling)."""
+        params: list[Any] = []
+
+        def bind(value: Any) -> str:
+            params.append(value)
+            return "?"
+
+        return self._relation(bind, lenient), params
+
+    def numbered_relation(self, p: Params) -> str:
+        """The FROM clause with numbered parameters, to embed in a statement built with ``Params``."""
+        return self._relation(p.raw, lenient=False)
+
+    def _relation(self, bind: Callable[[Any], str], lenient: bool) -> str:
         native = dict(self.native) if not lenient else {}
         if self.kind == "parquet":
+            path = bind(str(self.path))
             if not native:
-                return "(SELECT COLUMNS(*)::VARCHAR FROM read_parquet(?))", [str(self.path)]
+                return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({path}))"
             cols = ", ".join(
                 f"CAST({_quote(h)} AS {native.get(h, 'VARCHAR')}) AS {_quote(h)}" for h in self.headers
             )
-            return f"(SELECT {cols} FROM read_parquet(?))", [str(self.path)]
-        options = (
-            "all_varchar = true, header = true, delim = ?, quote = ?, escape = ?, encoding = ?, "
-            f"max_line_size = {MAX_LINE_BYTES}"
-        )
-        params: list[Any] = [str(self.path), self.delimiter, self.quote, self.quote, self.encoding]
+            return f"(SELECT {cols} FROM read_parquet({path}))"
+        path = bind(str(self.path))  # first: "?" parameters bind in the order they appear
+        options = [
+            "all_varchar = true",
+            "header = true",
+            f"delim = {bind(self.delimiter)}",
+            f"quote = {bind(self.quote)}",
+            f"escape = {bind(self.quote)}",
+            f"encoding = {bind(self.encoding)}",
+            f"max_line_size = {MAX_LINE_BYTES}",
+        ]
         if native:
-            options += ", types = ?"
-            params.append(native)
+            options.append(f"types = {bind(native)}")
             if "DATE" in native.values():
-                options += ", dateformat = '%Y-%m-%d'"
+                options.append("dateformat = '%Y-%m-%d'")
         if lenient:
-            options += ", ignore_errors = true"
+            options.append("ignore_errors = true")
         elif self.rejects_table:
-            options += ", store_rejects = true, rejects_table = ?, rejects_scan = ?"
-            params += [self.rejects_table, f"{self.rejects_table}_scan"]
-        return f"read_csv(?, {options})", params
+            options += [
+                "store_rejects = true",
+                f"rejects_table = {bind(self.rejects_table)}",
+                f"rejects_scan = {bind(self.rejects_table + '_scan')}",
+            ]
+        return f"read_csv({path}, {', '.join(options)})"
 
     def unquoted(self) -> Source:
         note = InputProblem(

@@ -41,6 +41,11 @@ class Params:
         self.values.append(str(value))
         return f"CAST(${len(self.values)} AS VARCHAR)"
 
+    def raw(self, value: Any) -> str:
+        """A parameter DuckDB types itself (table function arguments)."""
+        self.values.append(value)
+        return f"${len(self.values)}"
+
     def text_list(self, values: list[str]) -> str:
         self.values.append([str(v) for v in values])
         return f"CAST(${len(self.values)} AS VARCHAR[])"
