@@ -178,18 +178,25 @@ class Session:
     async def ramp(self, page: Page) -> None:
         first_bar = page.get_by_test_id("stProgress").first
         await self.load(page, f"/ramp?csm={quote(self.subject)}", first_bar)
+        try:
+            await expect(page.get_by_role("combobox", name="CSM")).to_have_value(self.subject)
+        except AssertionError:
+            self.tally.errors["ramp link opened another plan"] += 1
+            return
         for _ in range(ACTIONS_PER_VISIT):
             item = self.rng.choice(self.items)
             target = not self.tally.intended.get(item.id, False)
-            self.tally.intended[item.id] = target
-            self.tally.toggles += 1
-            done = sum(self.tally.intended.values())
-            box = page.get_by_test_id("stCheckbox").filter(has_text=item.text)
+            done = sum(self.tally.intended.values()) + (1 if target else -1)
+
+            async def tick(item: Any = item, target: bool = target) -> None:
+                """Click; once the browser shows the new state the tick counts as made."""
+                await page.get_by_test_id("stCheckbox").filter(has_text=item.text).click()
+                await expect(page.get_by_role("checkbox", name=item.text)).to_be_checked(checked=target)
+                self.tally.intended[item.id] = target
+                self.tally.toggles += 1
+
             await self.timed(
-                page,
-                "tick",
-                box.click,
-                lambda done=done: expect(first_bar).to_contain_text(f"{done} of 6 done"),
+                page, "tick", tick, lambda done=done: expect(first_bar).to_contain_text(f"{done} of 6 done")
             )
 
     async def scorecard(self, page: Page) -> None:
@@ -215,7 +222,10 @@ class Session:
 
 
 def lost_writes(db: Path, tallies: list[Tally]) -> tuple[int, int, int]:
-    """(toggles without an event in the log, items whose final state differs, events found)."""
+    """(toggles without an event in the log, items whose final state differs, events found).
+
+    Any session whose log disagrees with what it did is printed, item by item.
+    """
     checklist = checklists_of_kind("ramp")[0]
     store = Store(db)
     try:
@@ -232,7 +242,11 @@ def lost_writes(db: Path, tallies: list[Tally]) -> tuple[int, int, int]:
                 continue
             state = replay(checklist, plan, events)
             done = {i.item.id: i.done for s in state.stages for i in s.items}
-            mismatched += sum(done.get(item, False) != wanted for item, wanted in tally.intended.items())
+            wrong = {item: wanted for item, wanted in tally.intended.items() if done.get(item, False) != wanted}
+            mismatched += len(wrong)
+            if wrong or toggles != tally.toggles:
+                print(f"  {tally.name}: made {tally.toggles} ticks/unticks, log has {toggles}; "
+                      f"not in the last chosen state: {wrong or 'none'}")
     finally:
         store.close()
     return missing, mismatched, found
