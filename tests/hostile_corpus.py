@@ -387,6 +387,20 @@ def _workbook(path: Path) -> None:
     book.save(path)
 
 
+def _title_rows(path: Path) -> None:
+    """A workbook as people send it: a title, a blank line, then the real header."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Weekly account export", None, "generated 2026-11-20"])
+    sheet.append([])
+    sheet.append(list(HEADER))
+    for n in (1, 2, 3):
+        sheet.append(good_row(n))
+    book.save(path)
+
+
 def _unclosed_quote(path: Path) -> None:
     lines = [",".join(HEADER), ",".join(good_row(1)), ",".join(good_row(2)),
              ",".join(good_row(3, '"Acme, Inc')), ",".join(good_row(4))]
@@ -499,6 +513,7 @@ CASES: tuple[Case, ...] = (
     Case("damaged.xlsx", "a zip signature followed by garbage", _damaged_xlsx),
     Case("error_cells.xlsx", "a real workbook with #DIV/0! and #REF! cells and HTML in a name", _workbook,
          scored=ids(1, 2, 3), unscored=ids(4), rejected=True, names={"ACC-002": "<b>Tagged</b> Co"}),
+    Case("title_rows.xlsx", "a title line and a blank row above the header", _title_rows, scored=ids(1, 2, 3)),
     Case("unclosed_quote.csv", "a quote opened and never closed", _unclosed_quote, scored=ids(1, 2), rejected=True),
     Case("blank_account_ids.csv", "rows with an empty or blank account id", _blank_ids,
          scored=ids(1, 2, 5), rejected=True),
