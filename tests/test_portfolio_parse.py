@@ -171,6 +171,15 @@ def test_xlsx_zip_bomb_is_refused_before_parsing() -> None:
     assert result.errors and "refused" in result.errors[0].message
 
 
+def test_a_workbook_with_too_many_cells_is_refused_with_a_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("scoring.portfolio.read.MAX_XLSX_CELLS", 25)
+    result = load({"big.xlsx": xlsx_bytes([HEADER, *ROWS, *ROWS])})
+    assert result.accounts.empty
+    assert result.errors[0].file == "big.xlsx" and "more than 25 cells" in result.errors[0].message
+    assert "CSV" in result.errors[0].fix
+    assert not load({"small.xlsx": xlsx_bytes([HEADER, *ROWS])}).errors
+
+
 def test_parquet_and_truncated_parquet(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "crm.parquet"
     con = duckdb.connect()

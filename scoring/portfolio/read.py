@@ -32,6 +32,10 @@ SAMPLE_ROWS = 2000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
 MAX_XLSX_MEMBERS = 2000
+# openpyxl reads about 200k cells a second here, so a dense workbook that
+# passes the zip guard could still tie up a core for minutes; past this many
+# cells we stop and ask for CSV or Parquet, which DuckDB reads natively.
+MAX_XLSX_CELLS = 1_000_000
 HEADER_SCAN_ROWS = 30
 MAX_LINE_BYTES = 8 * 1024 * 1024  # longer lines are set aside as unreadable rows
 DELIMITERS = (",", ";", "\t", "|")
@@ -294,6 +298,10 @@ def _filled(cells: list[str]) -> int:
     return sum(1 for c in cells if c.strip())
 
 
+class WorkbookTooLarge(Exception):
+    """The sheet holds more cells than MAX_XLSX_CELLS."""
+
+
 def _write_sheet_csv(rows: Iterator[tuple[Any, ...]], path: Path) -> int:
     """Write a sheet as CSV from its header row on; return the header's Excel row (0 if empty).
 
@@ -315,10 +323,14 @@ def _write_sheet_csv(rows: Iterator[tuple[Any, ...]], path: Path) -> int:
     header_row, header = head[start]
     width = len(header)
     blank_run = 0
+    cells_read = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         rest = ((n, [_cell(v) for v in row]) for n, row in numbered)
         for _, cells in (*head[start:], *rest):
+            cells_read += len(cells)
+            if cells_read > MAX_XLSX_CELLS:
+                raise WorkbookTooLarge
             if not _filled(cells):
                 blank_run += 1
                 continue
@@ -379,6 +391,12 @@ def _open_xlsx(
                 )
             )
         header_row = _write_sheet_csv(sheet.iter_rows(values_only=True), path)
+    except WorkbookTooLarge:
+        return _error(
+            name,
+            f"The workbook has more than {MAX_XLSX_CELLS:,} cells, too many to read from Excel quickly.",
+            "Save the sheet as CSV (or export Parquet) and upload that instead; large CSV files are fine.",
+        )
     except Exception as exc:  # a damaged sheet surfaces while iterating
         return _error(name, f"The Excel sheet could not be read ({exc.__class__.__name__}).", "Save it again as .xlsx.")
     finally:
