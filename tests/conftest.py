@@ -21,6 +21,20 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def fresh_store(db_path: Path) -> Iterator[Path]:
+    """The page's cached Store (or its failure) forgotten before and after, as on a server restart."""
+    from pages.ui.state import _open_store
+    from scoring.db import Store
+
+    _open_store.clear()
+    yield db_path
+    opened = _open_store()
+    if isinstance(opened, Store):
+        opened.close()
+    _open_store.clear()
+
+
+@pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[AppServer]:
     server = AppServer(db_path=tmp_path / "server.duckdb", log_path=tmp_path / "streamlit.log").start()
     yield server

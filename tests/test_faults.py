@@ -18,7 +18,6 @@ import pytest
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
-from pages.ui.state import _open_store
 from scoring.db import Store
 from tests.servers import ROOT, AppServer
 
@@ -35,17 +34,6 @@ HOLD_STORE = textwrap.dedent(
     store.close()
     """
 )
-
-
-@pytest.fixture
-def fresh_store(db_path: Path) -> Iterator[Path]:
-    """The page's cached Store (or its failure) forgotten before and after, as on a server restart."""
-    _open_store.clear()
-    yield db_path
-    opened = _open_store()
-    if isinstance(opened, Store):
-        opened.close()
-    _open_store.clear()
 
 
 def open_page(page: str) -> AppTest:

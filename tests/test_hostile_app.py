@@ -8,7 +8,6 @@ list the accounts the good rows produce, and must show names as text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages.ui.portfolio_links import TABLE_ROWS
 from pages.ui.portfolio_upload import UPLOAD_KEY
-from pages.ui.state import _open_store
 from scoring.catalog import get_model
-from scoring.db import Store
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.result import Export
 from tests.hostile_corpus import CASES, HTML_NAMES, MODEL, Case
@@ -34,17 +31,6 @@ MARKDOWN_SPECIALS = re.compile(r"[<>\[\]*`$~:]")
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hostile_app")
-
-
-@pytest.fixture
-def fresh_store(db_path: Path) -> Iterator[Path]:
-    """The page's cached Store opened on this test's own file, and closed afterwards."""
-    _open_store.clear()
-    yield db_path
-    opened = _open_store()
-    if isinstance(opened, Store):
-        opened.close()
-    _open_store.clear()
 
 
 def upload(case: Case, corpus: Path) -> AppTest:
