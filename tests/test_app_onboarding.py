@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -21,8 +22,14 @@ KICKOFF_ITEMS = [i.id for i in preset_checklists()["customer-onboarding"].stage(
 
 
 def start_plan(
-    at: AppTest, account: str = "Acme Corp", checklist: str = "customer-onboarding", from_portfolio: bool = False
+    at: AppTest,
+    account: str = "Acme Corp",
+    checklist: str = "customer-onboarding",
+    from_portfolio: bool = False,
+    kickoff: date | None = None,
 ) -> AppTest:
+    if kickoff is not None:
+        at.date_input(key="onboarding-new|start").set_value(kickoff)
     if from_portfolio:
         at.selectbox(key="onboarding-new|subject").select(account)
     else:
@@ -101,7 +108,7 @@ def test_accounts_come_from_the_loaded_portfolio(app_db: Path) -> None:
 
 
 def test_overview_lists_every_account_plan(app_db: Path) -> None:
-    at = start_plan(run_page(PAGE))
+    at = start_plan(run_page(PAGE), kickoff=date.today())
     start_plan(at, "Globex", "business-reviews")
     at.checkbox(key=f"tick|{plan_id('business-reviews', 'Globex')}|r30-gather-data").check().run()
     table = at.dataframe[0].value
@@ -113,6 +120,14 @@ def test_overview_lists_every_account_plan(app_db: Path) -> None:
     acme = table.set_index("Account").loc["Acme Corp"]
     assert bool(acme["Behind?"]), "a plan starting today already has its pre-kickoff week behind it"
     assert metric(at, "Current stage") == "30-day review"
+
+
+def test_the_default_kickoff_leaves_a_week_for_pre_kickoff(app_db: Path) -> None:
+    at = run_page(PAGE)
+    assert at.date_input(key="onboarding-new|start").value == date.today() + timedelta(days=7)
+    at = start_plan(at)
+    acme = at.dataframe[0].value.set_index("Account").loc["Acme Corp"]
+    assert not bool(acme["Behind?"]), "a plan created a week before kickoff starts on track"
 
 
 def test_empty_state(app_db: Path) -> None:

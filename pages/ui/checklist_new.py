@@ -7,7 +7,7 @@ page redraws; asking again for an existing plan simply opens it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 
@@ -51,6 +51,16 @@ def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, 
     st.session_state[pick_key] = pid
 
 
+def _first_day(checklists: Sequence[Checklist]) -> date:
+    """Today, or later when a checklist has work before day 1 (pre-kickoff).
+
+    A plan started on kickoff day would open with its pre-kickoff week already
+    overdue; defaulting kickoff to after that lead time lets it start on track.
+    """
+    lead = max((1 - stage.start_day for c in checklists for stage in c.stages), default=0)
+    return date.today() + timedelta(days=max(0, lead))
+
+
 def new_plan_form(
     form_key: str,
     checklists: Sequence[Checklist],
@@ -84,7 +94,7 @@ def new_plan_form(
             )
         st.date_input(
             start_label,
-            value="today",
+            value=_first_day(checklists),
             key=start_key,
             format="DD/MM/YYYY",
             help="Day 1 of the plan; every due date is counted from it. "
