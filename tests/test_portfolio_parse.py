@@ -219,3 +219,13 @@ def test_a_bad_cell_after_the_sample_is_reported_and_its_row_still_scores() -> N
     problems = {p.column: p for p in result.problems if p.column}
     assert problems["Licensed Seats"].rows == (2402,) and "'ten'" in problems["Licensed Seats"].message
     assert problems["Last Check-in"].rows == (2452,)
+
+
+def test_a_file_too_wide_for_memory_gets_a_message_a_csm_can_act_on() -> None:
+    header = ",".join(["Account ID"] + [f"c{i}" for i in range(20000)])
+    row = ",".join(["A-1"] + ["1"] * 20000)
+    result = load({"wide.csv": f"{header}\n{row}\n".encode()})
+    assert result.accounts.empty
+    problem = result.errors[0]
+    assert problem.file == "wide.csv" and "more memory than the server allows" in problem.message
+    assert "Out of Memory" not in problem.message and "columns you need" in problem.fix

@@ -33,6 +33,7 @@ from scoring.portfolio.history import latest_join, rollup_select
 from scoring.portfolio.load import Loaded, error, load_file, scaling
 from scoring.portfolio.outcome import HISTORY_COLUMNS, PASS_THROUGH, empty, finish, rolled_columns
 from scoring.portfolio.parse import MACROS, quote
+from scoring.portfolio.read import out_of_memory, too_big
 from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult
 from scoring.portfolio.sql import Params, score_select
 from scoring.portfolio.triage import accounts_select
@@ -187,9 +188,7 @@ def run(
                 try:
                     item, mapping, found = load_file(con, export, i, model, overrides, store, Path(tmp))
                 except DuckDBError as exc:
-                    item, mapping, found = None, None, [
-                        error(export.name, f"The file could not be loaded ({_short(exc)}).", "Check the file.")
-                    ]
+                    item, mapping, found = None, None, [_load_failure(export.name, exc)]
                 problems.extend(found)
                 if mapping is not None:
                     mappings.append(mapping)
@@ -204,7 +203,9 @@ def run(
             return result
         except DuckDBError as exc:
             problems.append(
-                error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
+                too_big("(all files)")
+                if out_of_memory(exc)
+                else error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
             )
             return empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
         finally:
@@ -268,6 +269,12 @@ def _rows_of(con: Connection, loaded: Sequence[Loaded], account_ids: pd.Series) 
         total += int(row[0]) if row else 0
     con.unregister("unscored_ids")
     return total
+
+
+def _load_failure(name: str, exc: Exception) -> InputProblem:
+    if out_of_memory(exc):
+        return too_big(name)
+    return error(name, f"The file could not be loaded ({_short(exc)}).", "Check the file.")
 
 
 def _short(exc: Exception) -> str:

@@ -143,6 +143,21 @@ class Source:
         return replace(self, encoding="latin-1", notes=(*self.notes, note))
 
 
+def out_of_memory(exc: Exception) -> bool:
+    return "out of memory" in str(exc).lower()
+
+
+def too_big(name: str) -> InputProblem:
+    """DuckDB's own wording ("failed to allocate...") tells a CSM nothing they can act on."""
+    return InputProblem(
+        name,
+        "The file needs more memory than the server allows: it may have thousands of columns, one enormous "
+        "line, or far more accounts than a book usually holds.",
+        "Export only the columns you need, split the file, or save it as Parquet.",
+        severity="error",
+    )
+
+
 def _error(name: str, message: str, fix: str) -> tuple[None, list[InputProblem]]:
     return None, [InputProblem(name, message, fix, severity="error")]
 
@@ -267,6 +282,8 @@ def _open_csv(
             return _sample(con, retry), []
         except DuckDBError:
             pass
+        if out_of_memory(exc):
+            return None, [too_big(name)]
         return _error(
             name,
             f"The file could not be read as CSV ({_first_line(exc)}).",
