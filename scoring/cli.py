@@ -18,14 +18,13 @@ from typing import Any, TextIO
 
 from scoring.actions import playbooks, recommend
 from scoring.catalog import CatalogError, get_model, preset_models
+from scoring.csv_safety import safe_cell
 from scoring.engine import NoSignals, Scorecard, score
 from scoring.model import Model, Signal
 
 # Cell values a spreadsheet reads as "yes, this bonus applies".
 YES = frozenset({"1", "true", "yes", "y", "x"})
 NO = frozenset({"", "0", "false", "no", "n"})
-# A cell starting with one of these is run as a formula by spreadsheet apps.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UsageError(Exception):
@@ -80,17 +79,6 @@ def _in_range(signal: Signal, value: float, where: str) -> float:
     if not signal.min <= value <= signal.max:
         raise UsageError(f"{where}: {value:g} is outside {signal.label}'s range {signal.min:g} to {signal.max:g}")
     return value
-
-
-def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas; plain numbers such as -5 stay as they are."""
-    if not text.startswith(FORMULA_START):
-        return text
-    try:
-        float(text)
-    except ValueError:
-        return "'" + text
-    return text
 
 
 def _check_bonuses(model: Model, bonuses: Sequence[str]) -> None:
@@ -212,7 +200,7 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             except UsageError as exc:
                 warnings.write(f"{exc}; left out\n")
         chosen = _row_bonuses(model, row, args.bonus, f"{path}: row {row_number}", warnings)
-        cells = [safe_cell(row.get(c) or "") for c in columns]
+        cells = [safe_cell(row.get(c) or "", keep_numbers=True) for c in columns]
         try:
             card = score(model, values, chosen)
         except NoSignals:
@@ -225,7 +213,7 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         first = warnings.getvalue().partition("\n")[0]
         raise UsageError(f"{path}: no row could be scored" + (f" (first problem: {first})" if first else ""))
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*(safe_cell(c) for c in columns), "score", "band"])
+    writer.writerow([*(safe_cell(c, keep_numbers=True) for c in columns), "score", "band"])
     writer.writerows(rows)
     err.write(warnings.getvalue())
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -32,10 +33,10 @@ from scoring.checklists import (
     preset_checklists,
     progress,
     replay,
-    safe_cell,
     to_csv,
     to_markdown,
 )
+from scoring.csv_safety import FORMULA_START, FORMULA_START_PATTERN, safe_cell
 from scoring.db import ChecklistEvent, PlanRecord
 
 START = date(2025, 3, 3)
@@ -367,6 +368,17 @@ def test_activity_reads_as_sentences(onboarding: Checklist) -> None:
 @pytest.mark.parametrize("risky", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\r=x"])
 def test_formula_cells_are_neutralised(risky: str) -> None:
     assert safe_cell(risky) == "'" + risky
+
+
+def test_numbers_kept_only_where_asked() -> None:
+    assert safe_cell("-5", keep_numbers=True) == "-5"
+    assert safe_cell("-5+A1", keep_numbers=True) == "'-5+A1"
+
+
+def test_the_sql_pattern_matches_the_python_rule() -> None:
+    pattern = re.compile(FORMULA_START_PATTERN)
+    assert all(pattern.match(start + "x") for start in FORMULA_START)
+    assert not pattern.match("Acme =1")
 
 
 def test_plain_cells_are_untouched() -> None:

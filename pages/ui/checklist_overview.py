@@ -9,7 +9,8 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from scoring.checklists import PlanProgress, safe_cell
+from scoring.checklists import PlanProgress
+from scoring.csv_safety import safe_cell
 
 
 def _rows(progresses: Iterable[PlanProgress], subject_label: str) -> list[dict[str, object]]:

@@ -4,7 +4,7 @@ Pure Python: the pages render what these functions return, and the store
 (``scoring.db``) only appends events and reads them back.
 """
 
-from scoring.checklists.export import md_escape, safe_cell, to_csv, to_markdown
+from scoring.checklists.export import md_escape, to_csv, to_markdown
 from scoring.checklists.history import Activity, activity
 from scoring.checklists.loader import checklists_of_kind, load_checklist_file, load_checklists, preset_checklists
 from scoring.checklists.model import Checklist, Item, Stage
@@ -41,5 +41,5 @@ __all__ = [
     "Activity", "Checklist", "Gate", "Item", "ItemState", "Mark", "PlanProgress", "PlanState", "Stage",
     "StageProgress", "StageState", "Status", "activity", "checklists_of_kind", "clean_subject", "day_date", "gate",
     "load_checklist_file", "load_checklists", "md_escape", "plan_id", "preset_checklists", "progress", "replay",
-    "safe_cell", "to_csv", "to_markdown",
+    "to_csv", "to_markdown",
 ]

@@ -17,19 +17,14 @@ from datetime import date, datetime
 
 from scoring.checklists.progress import PlanProgress, gate
 from scoring.checklists.replay import Mark
+from scoring.csv_safety import safe_cell
 
 CSV_COLUMNS = (
     "Checklist", "Subject", "Start date", "Stage", "Period", "Stage due", "Stage status", "Stage progress",
     "Signed off by", "Signed off at", "Item", "Done", "Ticked by", "Ticked at", "Note",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # User text only ever appears mid-line, so list and heading markers at a line start cannot occur.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would otherwise evaluate as a formula."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 def _when(at: datetime | None) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from scoring.csv_safety import FORMULA_START_PATTERN
 from scoring.db import engine
 from scoring.portfolio.parse import quote
 
-DANGEROUS_START = r"^[=+\-@\t\r]"
 QUOTE = "''''"  # the SQL literal for one single quote
 
 
@@ -40,7 +40,7 @@ def to_csv(frame: pd.DataFrame) -> str:
         column = quote(str(name))
         if _is_text(frame[name]):
             text = f"CAST({column} AS VARCHAR)"
-            risky = f"regexp_matches({text}, '{DANGEROUS_START}')"
+            risky = f"regexp_matches({text}, '{FORMULA_START_PATTERN}')"
             columns.append(f"CASE WHEN {risky} THEN {QUOTE} || {text} ELSE {text} END AS {column}")
         else:
             columns.append(column)
