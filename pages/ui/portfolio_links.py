@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from itertools import combinations
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -18,11 +17,10 @@ import streamlit as st
 
 from pages.ui.portfolio_text import plain
 from pages.ui.scorecard_links import scorecard_link
-from scoring.engine import NoSignals, score
 from scoring.model import Model, Signal
+from scoring.portfolio.sql import bonus_column
 
 TABLE_ROWS = 1000  # accounts offered in the picker and shown in the triage list
-RAW_TOLERANCE = 1e-6  # SQL and Python sum the same floats in a different order
 PICK_KEY = "portfolio_pick"
 SCORECARD_PAGE = "pages/scorecard.py"
 
@@ -34,27 +32,9 @@ def _value(raw: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def earned_bonuses(model: Model, values: Mapping[str, float | None], raw: object) -> list[str]:
-    """The bonuses an account earned, recovered from its raw score.
-
-    The accounts table carries the raw score but not the bonus flags behind it,
-    and a link without them would open the scorecard several points lower.
-    The smallest set of bonuses whose points turn the bonus-free score into
-    the raw one is the set the export ticked (sets with equal points give the
-    same score either way).
-    """
-    target = _value(raw)
-    if not model.bonuses or target is None:
-        return []
-    try:
-        base = score(model, values).raw
-    except NoSignals:
-        return []
-    for size in range(len(model.bonuses) + 1):
-        for chosen in combinations(model.bonuses, size):
-            if abs(min(100.0, base + sum(b.points for b in chosen)) - target) < RAW_TOLERANCE:
-                return [b.id for b in chosen]
-    return []
+def _earned(flag: object) -> bool:
+    """A bonus flag from the accounts table: True, False or missing (NA)."""
+    return flag is not None and not pd.isna(flag) and bool(flag)  # type: ignore[arg-type]
 
 
 def _on_scale(signal: Signal, value: float | None) -> float | None:
@@ -66,7 +46,7 @@ def _on_scale(signal: Signal, value: float | None) -> float | None:
 def link_for(model: Model, row: Mapping[str, object]) -> str:
     """The scorecard URL (path and query) carrying one account's signal values and bonuses."""
     values = {s.id: _on_scale(s, _value(row.get(s.id))) for s in model.signals}
-    bonuses = earned_bonuses(model, values, row.get("raw"))
+    bonuses = [b.id for b in model.bonuses if _earned(row.get(bonus_column(b.id)))]
     return scorecard_link(model.id, values, bonuses, str(row["account_name"]))
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from scoring.model import Model
 from scoring.portfolio.load import error
 from scoring.portfolio.result import FileMapping, InputProblem, PortfolioResult
-from scoring.portfolio.sql import att_column
+from scoring.portfolio.sql import att_column, bonus_column
 from scoring.portfolio.triage import account_columns
 
 HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
@@ -24,7 +24,8 @@ PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days
 def rolled_columns(model: Model) -> list[str]:
     return [
         "account_id", "period", *PASS_THROUGH, *(f"v__{s}" for s in model.signal_ids),
-        *(att_column(s) for s in model.signal_ids), "_pw", "raw", "score", "band", "coverage",
+        *(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses),
+        "_pw", "raw", "score", "band", "coverage",
     ]
 
 

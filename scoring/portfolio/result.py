@@ -73,7 +73,8 @@ class PortfolioResult:
     ``raw`` (unrounded score), ``days_since_checkin``, ``cadence`` (check-in
     rhythm for the band), ``weakest`` (labels of the two signals losing most
     points) and, per signal, ``att__<signal id>`` (its 0..1 attainment, for
-    colouring a heatmap).  ``as_of`` is the date the day counts are measured
+    colouring a heatmap) and, per bonus, ``b__<bonus id>`` (earned or not,
+    NA when no column says).  ``as_of`` is the date the day counts are measured
     from.  ``rows_read`` counts data rows in all files (unreadable ones
     included); ``rows_scored`` those that fed a scored account.
     """

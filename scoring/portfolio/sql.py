@@ -55,6 +55,11 @@ class Params:
         return f"CAST(${len(self.values)} AS DATE)"
 
 
+def bonus_column(bonus_id: str) -> str:
+    """Whether the account earned the bonus (NULL when no column says), kept so links can carry it."""
+    return f"b__{bonus_id}"
+
+
 def att_column(signal_id: str) -> str:
     return f"att__{signal_id}"
 
@@ -123,8 +128,8 @@ def score_select(
     for signal in model.signals:
         layer1.append(f"{value_expr(signal, direct, p)} AS {quote('v__' + signal.id)}")
     for bonus in model.bonuses:
-        if bonus.id in bonuses:
-            layer1.append(f"{quote(bonus.id)} AS {quote('b__' + bonus.id)}")
+        flag = quote(bonus.id) if bonus.id in bonuses else "CAST(NULL AS BOOLEAN)"
+        layer1.append(f"{flag} AS {quote(bonus_column(bonus.id))}")
 
     layer2 = ["*"]
     for signal in model.signals:
@@ -146,7 +151,9 @@ def score_select(
     layer4 = ["*", f"{pw} AS _pw", f"{weighted} AS _weighted"]
 
     bonus_terms = [
-        f"CASE WHEN {quote('b__' + b.id)} THEN {p.num(b.points)} ELSE 0.0 END" for b in model.bonuses if b.id in bonuses
+        f"CASE WHEN {quote(bonus_column(b.id))} THEN {p.num(b.points)} ELSE 0.0 END"
+        for b in model.bonuses
+        if b.id in bonuses
     ]
     bonus_total = _sum([p.num(0.0), *bonus_terms])
     hundred = p.num(100.0)

@@ -21,7 +21,7 @@ from datetime import date
 from scoring.actions import playbooks
 from scoring.model import BAND_NAMES, Model
 from scoring.portfolio.parse import quote
-from scoring.portfolio.sql import Params, att_column
+from scoring.portfolio.sql import Params, att_column, bonus_column
 
 # Columns of PortfolioResult.accounts, in the order the page and the CLI show them.
 LEAD_COLUMNS = (
@@ -44,7 +44,8 @@ def export_columns(model: Model) -> list[str]:
 
 def account_columns(model: Model) -> list[str]:
     return [
-        *LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, *TAIL_COLUMNS, *(att_column(s) for s in model.signal_ids)
+        *LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, *TAIL_COLUMNS, *(att_column(s) for s in model.signal_ids),
+        *(bonus_column(b.id) for b in model.bonuses),
     ]
 
 
@@ -88,7 +89,8 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
     threshold = p.num(-LOST_THRESHOLD)
     as_of_sql = p.date(as_of)
     signals = ", ".join(f"{quote('v__' + s)} AS {quote(s)}" for s in model.signal_ids)
-    atts = ", ".join(quote(att_column(s)) for s in model.signal_ids)
+    per_account = [*(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses)]
+    atts = ", ".join(quote(c) for c in per_account)
     at_risk = "CASE WHEN band IN ('red', 'yellow') THEN COALESCE(arr, 0.0) ELSE 0.0 END"
     with_gaps = f"""
         SELECT *,
