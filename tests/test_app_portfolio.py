@@ -19,9 +19,9 @@ from pages.ui import portfolio_upload
 from pages.ui.portfolio_links import link_for
 from pages.ui.portfolio_mapping import OVERRIDES_KEY
 from pages.ui.portfolio_problems import sentence
-from pages.ui.portfolio_text import money, plain
 from pages.ui.portfolio_upload import source_of
 from pages.ui.scorecard_links import parse_link
+from pages.ui.text import money, plain
 from scoring.catalog import preset_models
 from scoring.engine import score
 from scoring.portfolio import load_portfolio

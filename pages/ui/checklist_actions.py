@@ -12,6 +12,7 @@ import streamlit as st
 
 from pages.ui.checklist_actor import actor
 from pages.ui.state import store
+from pages.ui.text import plain
 from scoring.checklists import (
     NOTE,
     NOTE_MAX_CHARS,
@@ -23,7 +24,6 @@ from scoring.checklists import (
     UNTICK,
     Checklist,
     gate,
-    md_escape,
     replay,
 )
 from scoring.db import DuckDBError, PlanRecord
@@ -69,7 +69,7 @@ def on_signoff(checklist: Checklist, plan: PlanRecord, stage_id: str) -> None:
     if not check.can_sign:
         st.session_state[PROBLEM_KEY] = f"Not signed off: {check.reason}."
     elif _record(plan.plan_id, stage_id, SIGNOFF):
-        st.toast(f"{fresh.stage(stage_id).stage.title} signed off by {md_escape(actor())}.", icon=":material/verified:")
+        st.toast(f"{fresh.stage(stage_id).stage.title} signed off by {plain(actor())}.", icon=":material/verified:")
 
 
 def on_reopen(plan_id: str, stage_id: str) -> None:

@@ -7,7 +7,8 @@ import streamlit as st
 
 from pages.ui.checklist_actions import PROBLEM_KEY, confirm_key, on_reset
 from pages.ui.state import store
-from scoring.checklists import PlanState, activity, md_escape
+from pages.ui.text import plain
+from scoring.checklists import PlanState, activity
 from scoring.db import DuckDBError
 
 
@@ -35,7 +36,7 @@ def start_date(state: PlanState, start_label: str) -> None:
 def reset(state: PlanState) -> None:
     key = confirm_key(state.plan.plan_id)
     st.write("Clears every tick, note and sign-off on this plan. The activity log keeps the history.")
-    confirmed = st.checkbox(f"Yes, reset the plan for {md_escape(state.plan.subject)}", key=key)
+    confirmed = st.checkbox(f"Yes, reset the plan for {plain(state.plan.subject)}", key=key)
     st.button(
         "Reset plan",
         key=f"reset|{state.plan.plan_id}",

@@ -13,7 +13,8 @@ import streamlit as st
 
 from pages.ui.checklist_actor import actor
 from pages.ui.state import store
-from scoring.checklists import Checklist, clean_subject, md_escape, plan_id
+from pages.ui.text import plain
+from scoring.checklists import Checklist, clean_subject, plan_id
 from scoring.db import DuckDBError, PlanRecord
 
 
@@ -44,7 +45,7 @@ def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, 
     if existing is not None:
         st.session_state[message_key] = (
             "info",
-            f"{md_escape(existing.subject)} already has a {checklist.name} plan "
+            f"{plain(existing.subject)} already has a {checklist.name} plan "
             f"(started {existing.start_date:%d %b %Y}); it is open below.",
         )
     st.session_state[subject_key] = None

@@ -20,6 +20,7 @@ from pages.ui.checklist_actions import (
     on_tick,
     tick_key,
 )
+from pages.ui.text import plain
 from scoring.checklists import (
     DUE_SOON_DAYS,
     NOTE_MAX_CHARS,
@@ -28,7 +29,6 @@ from scoring.checklists import (
     StageProgress,
     Status,
     gate,
-    md_escape,
 )
 
 STATUS_BADGE: dict[Status, tuple[str, str]] = {
@@ -80,7 +80,7 @@ def summary(pp: PlanProgress) -> None:
         f"{DUE_SOON_DAYS} days with work open. Done: every item ticked and every gate signed off.",
     )
     if state.last_reset is not None:
-        st.caption(f"Reset by {md_escape(state.last_reset.actor)} on {when(state.last_reset.at)}.")
+        st.caption(f"Reset by {plain(state.last_reset.actor)} on {when(state.last_reset.at)}.")
 
 
 def _due_text(sp: StageProgress) -> str:
@@ -110,7 +110,7 @@ def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
                 disabled=locked,
             )
             if item.ticked:
-                st.caption(f":material/done: Ticked by {md_escape(item.ticked.actor)} · {when(item.ticked.at)}")
+                st.caption(f":material/done: Ticked by {plain(item.ticked.actor)} · {when(item.ticked.at)}")
         with right:
             st.text_input(
                 f"Note on: {item.item.text}",
@@ -123,7 +123,7 @@ def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
                 help="Saved when you press Enter or leave the box. Clear it to remove the note.",
             )
             if item.noted:
-                st.caption(f"Note by {md_escape(item.noted.actor)} · {when(item.noted.at)}")
+                st.caption(f"Note by {plain(item.noted.actor)} · {when(item.noted.at)}")
 
 
 def _gate(sp: StageProgress, checklist: Checklist, pp: PlanProgress) -> None:
@@ -131,7 +131,7 @@ def _gate(sp: StageProgress, checklist: Checklist, pp: PlanProgress) -> None:
     plan = pp.state.plan
     if sp.state.signoff is not None:
         text, button = st.columns([4, 1], vertical_alignment="center")
-        text.success(md_escape(check.reason), icon=":material/verified:")
+        text.success(plain(check.reason), icon=":material/verified:")
         button.button(
             "Reopen",
             key=f"reopen|{plan.plan_id}|{sp.stage.id}",

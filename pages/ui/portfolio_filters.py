@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from pages.ui.portfolio_text import plain
+from pages.ui.text import plain
 from scoring.model import BAND_NAMES
 
 ANY_TIME = "Any time"

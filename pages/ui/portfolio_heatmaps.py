@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages.ui.portfolio_charts import account_cells, account_template, group_cells, group_template, sized
 from pages.ui.portfolio_links import PICK_KEY
-from pages.ui.portfolio_text import count
+from pages.ui.text import count
 from scoring.model import Model
 
 HEATMAP_ROWS = 50

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.portfolio_filters import Filters
-from pages.ui.portfolio_text import count, money
+from pages.ui.text import count, money
 from scoring.portfolio.kpis import RENEWAL_WINDOW_DAYS, kpis
 
 BAND_HELP = {

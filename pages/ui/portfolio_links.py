@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import streamlit as st
 
-from pages.ui.portfolio_text import plain
 from pages.ui.scorecard_links import scorecard_link
+from pages.ui.text import plain
 from scoring.model import Model, Signal
 from scoring.portfolio.sql import bonus_column
 

@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.ui.portfolio_text import count, plain
+from pages.ui.text import count, plain
 from scoring.model import Model
 from scoring.portfolio.fields import model_fields
 from scoring.portfolio.result import FileMapping, InputProblem

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui.portfolio_text import count, plain
+from pages.ui.text import count, plain
 from scoring.portfolio.result import InputProblem
 
 SHOWN_WARNINGS = 5

@@ -14,7 +14,7 @@ import streamlit as st
 
 from pages.ui.portfolio_filters import BAND_LABELS
 from pages.ui.portfolio_links import PICK_KEY, TABLE_ROWS
-from pages.ui.portfolio_text import count
+from pages.ui.text import count
 from scoring.model import Model
 from scoring.portfolio.export import to_csv
 from scoring.portfolio.triage import export_columns

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from pages.ui.portfolio_text import count, plain
+from pages.ui.text import count, plain
 from scoring.db import Store
 from scoring.model import Model
 from scoring.portfolio import load_portfolio

@@ -1,4 +1,4 @@
-"""Showing user data (file, column and account names) as text, never as markup.
+"""Showing user data (file, column, account and people names) as text, never as markup.
 
 Streamlit reads labels, captions and message bodies as Markdown, with its own
 extras (``:red[...]``, ``:material/icon:``).  A name from an export must show
