@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.ui.scorecard_actions import recommended_actions
 from pages.ui.scorecard_charts import drivers_chart
-from pages.ui.scorecard_custom import cached_models, custom_model_editor, model_label, show_toast
+from pages.ui.scorecard_custom import custom_model_editor, model_label, show_toast
 from pages.ui.scorecard_inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
 from pages.ui.scorecard_levers import what_it_takes
 from pages.ui.scorecard_links import share_link
@@ -20,6 +20,7 @@ from pages.ui.scorecard_state import (
 )
 from pages.ui.scorecard_summary import headline
 from pages.ui.shell import require_app_shell
+from pages.ui.state import all_models
 from scoring.actions import playbooks, recommend
 from scoring.engine import score
 
@@ -28,7 +29,7 @@ DEFAULT_MODEL = "technical-csm"
 require_app_shell()
 st.title("What-if scorecard")
 show_toast()
-models = cached_models()
+models = all_models()
 events = playbooks().events
 event_ids = [e.id for e in events]
 

@@ -1,7 +1,7 @@
 """Custom models: reweight a preset, save it under a name, delete it again.
 
 Saved models live in the DuckDB file (``scoring.db.Store``); the list is read
-once and cached until a save or delete here clears it, so moving a slider
+once (``pages.ui.state``) and cached until a save or delete here clears it, so moving a slider
 never touches the database.
 """
 
@@ -15,8 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.scorecard_state import MODEL_KEY, forget
-from pages.ui.state import store
-from scoring.catalog import preset_models, with_weights
+from pages.ui.state import forget_custom_models, saved_custom_models, store
+from scoring.catalog import preset_models
 from scoring.model import Model
 
 NAME_KEY = "custom:name"
@@ -30,29 +30,10 @@ NAME_MAX_CHARS = 60
 NAME_PATTERN = re.compile(r"(?:[^\W_]|[ \-.,'&()/+])+")
 
 
-@st.cache_data(show_spinner=False)
-def _saved(db_file: str) -> list[tuple[str, str, str, dict[str, float]]]:
-    """Saved custom models of one database file (the path keys the cache)."""
-    return store().custom_models()
-
-
-def _forget_saved() -> None:
-    _saved.clear()
-
-
 def saved_models() -> dict[str, tuple[str, dict[str, float]]]:
     """Custom model id -> (base preset id, weights), for presets that still exist."""
-    rows = _saved(str(store().path))
+    rows = saved_custom_models()
     return {mid: (base, weights) for mid, _, base, weights in rows if base in preset_models()}
-
-
-def cached_models() -> dict[str, Model]:
-    """Presets, then saved custom models: pages/ui/state.all_models with a cached read."""
-    models = dict(preset_models())
-    for mid, name, base, weights in _saved(str(store().path)):
-        if base in preset_models():
-            models[mid] = with_weights(preset_models()[base], weights, mid, name)
-    return models
 
 
 def model_label(model: Model) -> str:
@@ -121,7 +102,7 @@ def _save(model: Model, base_id: str) -> None:
     if previous and previous[0] != base_id:
         forget(new_id)  # same name, other base model: its old sliders mean nothing now
     store().save_custom_model(new_id, name, base_id, normalised)
-    _forget_saved()
+    forget_custom_models()
     st.session_state[PREVIEW_KEY] = (new_id, _shares(model, weights))
     st.session_state[MODEL_KEY] = new_id
     st.session_state[NAME_KEY] = ""
@@ -130,7 +111,7 @@ def _save(model: Model, base_id: str) -> None:
 
 def _delete(model: Model, base_id: str) -> None:
     store().delete_custom_model(model.id)
-    _forget_saved()
+    forget_custom_models()
     forget(model.id)
     st.session_state[MODEL_KEY] = base_id
     st.session_state[PREVIEW_KEY] = None

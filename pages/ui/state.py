@@ -32,10 +32,26 @@ def store() -> Store:
     return opened  # type: ignore[return-value]
 
 
+@st.cache_data(show_spinner=False)
+def _saved(db_file: str) -> list[tuple[str, str, str, dict[str, float]]]:
+    """Saved custom models of one database file (the path keys the cache), so a rerun never queries them."""
+    return store().custom_models()
+
+
+def saved_custom_models() -> list[tuple[str, str, str, dict[str, float]]]:
+    """(id, name, base preset, weights) of every saved custom model, cached until forget_custom_models()."""
+    return _saved(str(store().path))
+
+
+def forget_custom_models() -> None:
+    """Call after saving or deleting a custom model."""
+    _saved.clear()
+
+
 def all_models() -> dict[str, Model]:
     """Presets first, then saved custom models (skipping any whose base is gone)."""
     models = dict(preset_models())
-    for model_id, name, base, weights in store().custom_models():
+    for model_id, name, base, weights in saved_custom_models():
         if base in preset_models():
             models[model_id] = with_weights(preset_models()[base], weights, model_id, name)
     return models
