@@ -1,34 +1,13 @@
-"""Helpers for the checklist page AppTests: a fresh store per test and readable lookups."""
+"""Helpers for the checklist page AppTests: running a page and readable lookups."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
-
-from pages.ui.state import _open_store
-from scoring.db import Store
 
 TIMEOUT = 30
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def close_cached_store() -> None:
-    """Close and forget the page's cached Store, as a server restart would."""
-    opened = _open_store()
-    if isinstance(opened, Store):
-        opened.close()
-    _open_store.clear()
-
-
-@pytest.fixture
-def app_db(db_path: Path) -> Iterator[Path]:
-    """A private database for the pages, opened fresh by the first page run and closed afterwards."""
-    _open_store.clear()
-    yield db_path
-    close_cached_store()
 
 
 def run_page(page: str) -> AppTest:

@@ -23,15 +23,11 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def fresh_store(db_path: Path) -> Iterator[Path]:
     """The page's cached Store (or its failure) forgotten before and after, as on a server restart."""
-    from pages.ui.state import _open_store
-    from scoring.db import Store
+    from tests.page_store import close_cached_store
 
-    _open_store.clear()
+    close_cached_store()
     yield db_path
-    opened = _open_store()
-    if isinstance(opened, Store):
-        opened.close()
-    _open_store.clear()
+    close_cached_store()
 
 
 @pytest.fixture

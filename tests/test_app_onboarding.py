@@ -11,9 +11,8 @@ from streamlit.testing.v1.element_tree import Button
 from pages.ui.state import _open_store
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
-from tests.checklist_app import ROOT, TIMEOUT, app_db, close_cached_store, metric, progress_texts, run_page, texts
-
-__all__ = ["app_db"]
+from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
+from tests.page_store import close_cached_store
 
 PAGE = "pages/onboarding.py"
 SUBMIT = "FormSubmitter:onboarding-new-Start the plan"
@@ -44,7 +43,7 @@ def signoff(at: AppTest, stage: str, pid: str = ACME) -> Button:
     return at.button(key=f"signoff|{pid}|{stage}")
 
 
-def test_gate_blocks_until_every_item_is_ticked_then_signs_off(app_db: Path) -> None:
+def test_gate_blocks_until_every_item_is_ticked_then_signs_off(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.sidebar.text_input(key="checklist_actor").input("Priya").run()
     assert signoff(at, "kickoff").disabled
@@ -69,7 +68,7 @@ def test_gate_blocks_until_every_item_is_ticked_then_signs_off(app_db: Path) -> 
     assert not at.checkbox(key=f"tick|{ACME}|{KICKOFF_ITEMS[0]}").disabled
 
 
-def test_signoff_is_rechecked_against_the_database(app_db: Path) -> None:
+def test_signoff_is_rechecked_against_the_database(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     for item in KICKOFF_ITEMS:
         at.checkbox(key=f"tick|{ACME}|{item}").check().run()
@@ -82,7 +81,7 @@ def test_signoff_is_rechecked_against_the_database(app_db: Path) -> None:
     assert not texts(at.success)
 
 
-def test_who_ticked_what_is_shown_and_kept_after_a_restart(app_db: Path) -> None:
+def test_who_ticked_what_is_shown_and_kept_after_a_restart(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.sidebar.text_input(key="checklist_actor").input("Ben").run()
     at.checkbox(key=f"tick|{ACME}|pk-account-setup").check().run()
@@ -95,7 +94,7 @@ def test_who_ticked_what_is_shown_and_kept_after_a_restart(app_db: Path) -> None
     assert again.sidebar.text_input(key="checklist_actor").value == "CSM", "a new session asks for the name again"
 
 
-def test_accounts_come_from_the_loaded_portfolio(app_db: Path) -> None:
+def test_accounts_come_from_the_loaded_portfolio(fresh_store: Path) -> None:
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
     at.session_state["portfolio_accounts"] = ["Globex", "Initech"]
     at.run()
@@ -107,7 +106,7 @@ def test_accounts_come_from_the_loaded_portfolio(app_db: Path) -> None:
     assert len(flags) == 1 and "zero syncs" in flags[0]
 
 
-def test_overview_lists_every_account_plan(app_db: Path) -> None:
+def test_overview_lists_every_account_plan(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE), kickoff=date.today())
     start_plan(at, "Globex", "business-reviews")
     at.checkbox(key=f"tick|{plan_id('business-reviews', 'Globex')}|r30-gather-data").check().run()
@@ -122,7 +121,7 @@ def test_overview_lists_every_account_plan(app_db: Path) -> None:
     assert metric(at, "Current stage") == "30-day review"
 
 
-def test_the_default_kickoff_leaves_a_week_for_pre_kickoff(app_db: Path) -> None:
+def test_the_default_kickoff_leaves_a_week_for_pre_kickoff(fresh_store: Path) -> None:
     at = run_page(PAGE)
     assert at.date_input(key="onboarding-new|start").value == date.today() + timedelta(days=7)
     at = start_plan(at)
@@ -130,18 +129,18 @@ def test_the_default_kickoff_leaves_a_week_for_pre_kickoff(app_db: Path) -> None
     assert not bool(acme["Behind?"]), "a plan created a week before kickoff starts on track"
 
 
-def test_empty_state(app_db: Path) -> None:
+def test_empty_state(fresh_store: Path) -> None:
     at = run_page(PAGE)
     assert any("No onboarding plans yet" in t for t in texts(at.info))
     assert not at.dataframe
 
 
-def test_ticks_recorded_as_events(app_db: Path) -> None:
+def test_ticks_recorded_as_events(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.checkbox(key=f"tick|{ACME}|pk-timeline").check().run()
     at.checkbox(key=f"tick|{ACME}|pk-timeline").uncheck().run()
     close_cached_store()
-    store = Store(app_db)
+    store = Store(fresh_store)
     try:
         assert [(e.target, e.kind) for e in store.events(ACME)] == [("pk-timeline", TICK), ("pk-timeline", UNTICK)]
     finally:

@@ -9,9 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.checklists import NOTE, RESET, TICK, loader, plan_id
 from scoring.db import Store
-from tests.checklist_app import ROOT, TIMEOUT, app_db, close_cached_store, metric, progress_texts, run_page, texts
-
-__all__ = ["app_db"]
+from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
+from tests.page_store import close_cached_store
 
 PAGE = "pages/ramp.py"
 PID = plan_id("ramp-30-60-90", "Priya Shah")
@@ -25,7 +24,7 @@ def start_plan(at: AppTest, name: str = "Priya Shah") -> AppTest:
     return at
 
 
-def test_empty_state_then_new_plan(app_db: Path) -> None:
+def test_empty_state_then_new_plan(fresh_store: Path) -> None:
     at = run_page(PAGE)
     assert any("No ramp plans yet" in t for t in texts(at.info))
     start_plan(at)
@@ -34,13 +33,13 @@ def test_empty_state_then_new_plan(app_db: Path) -> None:
     assert metric(at, "Current stage") == "Learn"
 
 
-def test_a_blank_name_is_refused_with_a_reason(app_db: Path) -> None:
+def test_a_blank_name_is_refused_with_a_reason(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE), "   ")
     assert texts(at.error) == ["CSM name: Enter a name."]
     assert any("No ramp plans yet" in t for t in texts(at.info))
 
 
-def test_ticking_saves_at_once_and_updates_progress(app_db: Path) -> None:
+def test_ticking_saves_at_once_and_updates_progress(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.sidebar.text_input(key="checklist_actor").input("Tess").run()
     at.checkbox(key=API_DOCS).check().run()
@@ -50,7 +49,7 @@ def test_ticking_saves_at_once_and_updates_progress(app_db: Path) -> None:
 
     at.text_input(key=f"note|{PID}|learn-api-docs").input("Read v2 docs; v1 is legacy").run()
     close_cached_store()
-    store = Store(app_db)
+    store = Store(fresh_store)
     try:
         events = store.events(PID)
     finally:
@@ -61,7 +60,7 @@ def test_ticking_saves_at_once_and_updates_progress(app_db: Path) -> None:
     ]
 
 
-def test_reset_needs_confirmation(app_db: Path) -> None:
+def test_reset_needs_confirmation(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.checkbox(key=API_DOCS).check().run()
     reset = at.button(key=f"reset|{PID}")
@@ -75,14 +74,14 @@ def test_reset_needs_confirmation(app_db: Path) -> None:
     assert at.checkbox(key=f"confirm-reset|{PID}").value is False, "the confirmation does not stay armed"
     assert any("Reset by CSM" in t for t in texts(at.caption))
     close_cached_store()
-    store = Store(app_db)
+    store = Store(fresh_store)
     try:
         assert [e.kind for e in store.events(PID)] == [TICK, RESET]
     finally:
         store.close()
 
 
-def test_ticks_survive_a_fresh_run_on_the_same_database(app_db: Path) -> None:
+def test_ticks_survive_a_fresh_run_on_the_same_database(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.checkbox(key=API_DOCS).check().run()
     close_cached_store()
@@ -93,7 +92,7 @@ def test_ticks_survive_a_fresh_run_on_the_same_database(app_db: Path) -> None:
     assert progress_texts(again)[0] == "1 of 6 done"
 
 
-def test_the_same_name_opens_the_existing_plan(app_db: Path) -> None:
+def test_the_same_name_opens_the_existing_plan(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.checkbox(key=API_DOCS).check().run()
     start_plan(at, "  priya   SHAH ")
@@ -102,7 +101,7 @@ def test_the_same_name_opens_the_existing_plan(app_db: Path) -> None:
     assert at.checkbox(key=API_DOCS).value is True
 
 
-def test_reachable_through_the_app_navigation(app_db: Path) -> None:
+def test_reachable_through_the_app_navigation(fresh_store: Path) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("pages/ramp.py").run()
     assert not at.exception
@@ -110,7 +109,7 @@ def test_reachable_through_the_app_navigation(app_db: Path) -> None:
 
 
 def test_a_broken_checklist_file_is_named_on_the_page(
-    app_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fresh_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalog = tmp_path / "checklists"
     catalog.mkdir()

@@ -1,0 +1,13 @@
+"""The pages' cached Store, closed and forgotten as a server restart would."""
+
+from __future__ import annotations
+
+from pages.ui.state import _open_store
+from scoring.db import Store
+
+
+def close_cached_store() -> None:
+    opened = _open_store()
+    if isinstance(opened, Store):
+        opened.close()
+    _open_store.clear()
