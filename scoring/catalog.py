@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from scoring.model import Bands, Bonus, Derivation, Group, Model, Signal, Thresholds
 
@@ -214,16 +214,28 @@ def load_model_file(path: Path) -> Model:
     return parse_model(read_toml(path), path.name)
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_HasId)
+
+def load_directory(directory: Path, load: Callable[[Path], T], kind: str) -> dict[str, T]:
+    """Every TOML file in ``directory`` through ``load``, keyed by id; an id used twice is an error."""
+    found: dict[str, T] = {}
+    for path in sorted(directory.glob("*.toml")):
+        item = load(path)
+        if item.id in found:
+            raise CatalogError(path.name, "id", f"{kind} id {item.id!r} is used by another file")
+        found[item.id] = item
+    return found
+
+
 @cache
 def preset_models() -> dict[str, Model]:
     """Every shipped preset, keyed by id; loaded once per process."""
-    models: dict[str, Model] = {}
-    for path in sorted(MODELS_DIR.glob("*.toml")):
-        model = load_model_file(path)
-        if model.id in models:
-            raise CatalogError(path.name, "id", f"model id {model.id!r} is used by another file")
-        models[model.id] = model
-    return models
+    return load_directory(MODELS_DIR, load_model_file, "model")
 
 
 def get_model(model_id: str, extra: Mapping[str, Model] | None = None) -> Model:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from scoring.catalog import CATALOG_DIR, CatalogError, _Reader, read_toml
+from scoring.catalog import CATALOG_DIR, _Reader, load_directory, read_toml
 from scoring.checklists.model import Checklist, Item, Stage
 
 CHECKLISTS_DIR = CATALOG_DIR / "checklists"
@@ -135,13 +135,7 @@ def load_checklist_file(path: Path) -> Checklist:
 
 def load_checklists(directory: Path) -> dict[str, Checklist]:
     """Every checklist file in ``directory``, keyed by id; a duplicate id is an error."""
-    checklists: dict[str, Checklist] = {}
-    for path in sorted(directory.glob("*.toml")):
-        checklist = load_checklist_file(path)
-        if checklist.id in checklists:
-            raise CatalogError(path.name, "id", f"checklist id {checklist.id!r} is used by another file")
-        checklists[checklist.id] = checklist
-    return checklists
+    return load_directory(directory, load_checklist_file, "checklist")
 
 
 @cache
