@@ -273,6 +273,33 @@ def test_repeated_accounts_are_merged_and_reported() -> None:
     assert merged and merged[0].count == 1
 
 
+def _monthly_rows(months: int) -> list[list[str]]:
+    rows = [["Account ID", "Month", "Licensed Seats", "Active Users"]]
+    for m in range(months):
+        year, month = divmod(m, 12)
+        rows.append(["A-1", f"{2020 + year}-{month + 1:02d}", "10", str(1 + m % 9)])
+    return rows
+
+
+@pytest.mark.parametrize("months", [24, 70])
+def test_a_long_history_without_repeats_keeps_every_month(months: int) -> None:
+    # Beyond 64 months two months share a bit of the cheap repeat check; the merge must then change nothing.
+    result = load({"usage.csv": csv_bytes(_monthly_rows(months))}, as_of=None)
+    a1 = by_id(result)["A-1"]
+    assert a1["periods_scored"] == months
+    assert a1["seat_utilization"] == pytest.approx(10.0 * (1 + (months - 1) % 9))
+    assert not [p for p in result.warnings if "repeat" in p.message], problems_text(result)
+
+
+def test_a_repeated_month_in_a_long_history_is_merged_and_reported() -> None:
+    rows = _monthly_rows(70)
+    rows.append(["A-1", rows[5][1], "10", "9"])
+    result = load({"usage.csv": csv_bytes(rows)}, as_of=None)
+    assert by_id(result)["A-1"]["periods_scored"] == 70
+    merged = [p for p in result.warnings if "repeat" in p.message]
+    assert merged and merged[0].count == 1
+
+
 def test_a_never_closed_quote_sets_its_row_aside_and_keeps_the_rest() -> None:
     data = b'Account ID,Account Name,Licensed Seats,Active Users\nA-1,a,10,2\nA-2,"Acme, Inc,10,3\nA-3,c,10,4\n'
     result = load({"quotes.csv": data})

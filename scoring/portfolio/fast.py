@@ -24,7 +24,7 @@ from scoring.db import Connection, Store
 from scoring.model import Model
 from scoring.portfolio.detect import resolve_mapping
 from scoring.portfolio.facts import FileRelation, facts_select
-from scoring.portfolio.history import packed, rollup_select
+from scoring.portfolio.history import packed, repeats, rollup_select
 from scoring.portfolio.load import SCALED, Loaded, parsed_columns, scaling
 from scoring.portfolio.outcome import HISTORY_COLUMNS, PASS_THROUGH, finish, rolled_columns
 from scoring.portfolio.parse import MASK_BITS, Parsed, quote, typed_select
@@ -80,6 +80,7 @@ def _aggregate(model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: da
     return f"""
         SELECT account_id,
                {packed(SCORED_MONTH)} AS h,
+               {repeats(SCORED_MONTH)} AS _dups,
                max(period) FILTER (WHERE {SCORED_MONTH}) AS latest_period,
                arg_max({latest_row}, COALESCE(period, DATE '0001-01-01')) FILTER (WHERE {SCORED_MONTH}) AS cur,
                count(*) AS _rows,
@@ -171,7 +172,7 @@ def try_one_pass(
         return None
 
     q = Params()
-    months = f"SELECT account_id, h, latest_period FROM {ROLLED} WHERE account_id IS NOT NULL"
+    months = f"SELECT account_id, h, latest_period, _dups FROM {ROLLED} WHERE account_id IS NOT NULL"
     latest = f"SELECT cur.* FROM {ROLLED} WHERE cur IS NOT NULL"
     rolled = f"({rollup_select('', latest, rolled_columns(model), model.bands, q, months=months)})"
     accounts = con.execute(accounts_select(model, rolled, as_of, q), q.values).df()
