@@ -33,17 +33,25 @@ def _is_text(series: pd.Series) -> bool:
     )
 
 
+def _cell(frame: pd.DataFrame, name: str) -> str:
+    """One column of the COPY: text made formula-safe, dates written as YYYY-MM-DD, the rest as is.
+
+    Dates are cast per column rather than given a DATEFORMAT, which made
+    DuckDB format every value of the file through a pattern (a third slower).
+    """
+    column = quote(str(name))
+    if pd.api.types.is_datetime64_any_dtype(frame[name]):
+        return f"CAST({column} AS DATE) AS {column}"
+    if not _is_text(frame[name]):
+        return column
+    text = f"CAST({column} AS VARCHAR)"
+    risky = f"regexp_matches({text}, '{FORMULA_START_PATTERN}')"
+    return f"CASE WHEN {risky} THEN {QUOTE} || {text} ELSE {text} END AS {column}"
+
+
 def to_csv(frame: pd.DataFrame) -> str:
     """The frame as formula-safe CSV text: header row, dates as YYYY-MM-DD, no index."""
-    columns = []
-    for name in frame.columns:
-        column = quote(str(name))
-        if _is_text(frame[name]):
-            text = f"CAST({column} AS VARCHAR)"
-            risky = f"regexp_matches({text}, '{FORMULA_START_PATTERN}')"
-            columns.append(f"CASE WHEN {risky} THEN {QUOTE} || {text} ELSE {text} END AS {column}")
-        else:
-            columns.append(column)
+    columns = [_cell(frame, name) for name in frame.columns]
     con = engine()
     try:
         con.register("export_frame", frame)
@@ -52,7 +60,7 @@ def to_csv(frame: pd.DataFrame) -> str:
             target = str(path).replace("'", "''")
             con.execute(
                 f"COPY (SELECT {', '.join(columns)} FROM export_frame) TO '{target}' "
-                "(HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%d')"
+                "(HEADER, DELIMITER ',')"
             ).fetchall()
             return path.read_text(encoding="utf-8")
     finally:
