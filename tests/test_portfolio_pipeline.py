@@ -159,6 +159,25 @@ def test_bad_rows_are_reported_with_row_numbers_and_good_rows_still_score() -> N
     assert result.rows_read == 7 and result.rows_scored == 4
 
 
+def test_row_numbers_count_blank_lines_and_multi_line_cells_as_a_spreadsheet_does() -> None:
+    data = (
+        b"Account ID,Account Name,Licensed Seats,Active Users\n"  # row 1
+        b"A-1,Acme,10,5\n"  # row 2
+        b"\n"  # row 3: blank
+        b'A-2,"Two\nlines",10,4\n'  # row 4, over two lines
+        b"A-3,Globex,ten,4\n"  # row 5: bad seats
+        b"A-4,Initech,10,4,surplus\n"  # row 6: ragged, set aside
+        b"\n\n"  # rows 7-8: blank
+        b"A-5,Umbrella,-3,4\n"  # row 9: impossible seats
+    )
+    result = load({"crm.csv": data})
+    problems = {(p.column, p.rows) for p in result.problems}
+    assert ("Licensed Seats", (5,)) in problems, problems_text(result)
+    assert ("Licensed Seats", (9,)) in problems, problems_text(result)
+    assert (None, (6,)) in problems, problems_text(result)
+    assert {"A-1", "A-2"} <= set(by_id(result))
+
+
 def test_a_file_without_an_account_column_is_an_error_naming_it() -> None:
     result = load({"accounts.csv": csv_bytes(ACCOUNTS), "notes.csv": csv_bytes([["Colour", "Size"], ["red", "3"]])})
     errors = [p for p in result.errors if p.file == "notes.csv"]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from scoring.model import Model
 from scoring.portfolio.load import error
-from scoring.portfolio.result import FileMapping, InputProblem, PortfolioResult
+from scoring.portfolio.result import FileMapping, InputProblem, PortfolioResult, counted
 from scoring.portfolio.sql import att_column, bonus_column
 from scoring.portfolio.triage import account_columns
 
@@ -75,8 +75,8 @@ def finish(
         problems.append(
             InputProblem(
                 "(all files)",
-                f"{len(unscored):,} accounts have no value for any signal of {model.name} and were not scored "
-                f"(e.g. {examples}).",
+                f"Not scored: {counted(len(unscored), 'account', 'accounts')} with no value for any signal of "
+                f"{model.name} (e.g. {examples}).",
                 "Check that their usage rows are in the upload, or map more columns to the model's signals.",
                 count=len(unscored),
             )

@@ -34,7 +34,7 @@ from scoring.portfolio.load import Loaded, error, load_file, scaling
 from scoring.portfolio.outcome import HISTORY_COLUMNS, PASS_THROUGH, empty, finish, rolled_columns
 from scoring.portfolio.parse import MACROS, quote
 from scoring.portfolio.read import out_of_memory, too_big
-from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult
+from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult, counted
 from scoring.portfolio.sql import Params, score_select
 from scoring.portfolio.triage import accounts_select
 
@@ -144,8 +144,8 @@ def _duplicate_problems(
             problems.append(
                 InputProblem(
                     item.src.name,
-                    f"{repeats:,} rows repeat {what} already in the file; they were merged: logins and tickets "
-                    "added up, every other value taken from the latest row.",
+                    f"Merged {counted(int(repeats), 'row that repeats', 'rows that repeat')} {what} already in "
+                    "the file: logins and tickets added up, every other value taken from the latest row.",
                     "If those rows are different accounts, give each its own account id.",
                     count=int(repeats),
                 )
@@ -248,8 +248,8 @@ def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> 
             problems.append(
                 InputProblem(
                     item.src.name,
-                    f"{later:,} dates in {header!r} are after {as_of:%Y-%m-%d}, the date the portfolio is "
-                    "measured at, so they were not used for days since the last check-in.",
+                    f"Ignored {counted(int(later), 'date', 'dates')} in {header!r} after {as_of:%Y-%m-%d}, the "
+                    "date the portfolio is measured at, when counting days since the last check-in.",
                     "Check those dates; a check-in cannot be in the future.",
                     column=header,
                     count=int(later),
@@ -303,7 +303,8 @@ def _score(
         problems.append(
             InputProblem(
                 names,
-                f"{later:,} rows are dated {why} ({as_of if requested_as_of else 'today + 1 year'}) and were left out.",
+                f"Left out {counted(later, 'row', 'rows')} dated {why} "
+                f"({as_of if requested_as_of else 'today + 1 year'}).",
                 "Check the month column for typos such as 2062 for 2026.",
                 count=later,
             )

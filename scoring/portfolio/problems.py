@@ -14,8 +14,8 @@ from typing import Any
 from scoring.db import Connection, DuckDBError
 from scoring.portfolio.fields import CANONICAL_BY_ID
 from scoring.portfolio.parse import Parsed, mask_position, quote
-from scoring.portfolio.read import Source
-from scoring.portfolio.result import InputProblem
+from scoring.portfolio.read import Source, file_rows
+from scoring.portfolio.result import InputProblem, counted
 
 EXAMPLES = 3
 _REJECT_REASONS = {
@@ -38,22 +38,34 @@ class FileStats:
 
 
 class RowNumbers:
-    """Turns DuckDB's 0-based data positions into the row numbers the user sees."""
+    """Turns DuckDB's 0-based data positions into the row numbers the user sees.
+
+    Positions count only the rows DuckDB read; the file's own numbering also
+    counts blank lines and rejected rows, so the file is consulted (see
+    ``read.file_rows``).  If it cannot be, the rejected rows are still
+    accounted for and only blank lines could shift a number.
+    """
 
     def __init__(self, src: Source, rejected_lines: Sequence[int]) -> None:
-        self.first_row = src.first_row
+        self.src = src
+        self.rejected = set(rejected_lines)
         # Rejected lines are file lines (header = 1); as data positions they start at 0.
         self.skipped = sorted(line - 2 for line in rejected_lines)
+        self.known: list[int] | None = []
 
     def of(self, position: int) -> int:
+        if self.known is not None and position >= len(self.known):
+            self.known = file_rows(self.src, self.rejected, max(position + 1, 2 * len(self.known)))
+        if self.known is not None and position < len(self.known):
+            return self.known[position]
         data = position
         for skipped in self.skipped:
             if skipped <= data:
                 data += 1
-        return self.first_row + data
+        return self.src.first_row + data
 
     def of_line(self, line: int) -> int:
-        return self.first_row + line - 2
+        return self.src.first_row + line - 2
 
 
 @dataclass(frozen=True)
@@ -137,10 +149,6 @@ def _examples(rows: RowNumbers, positions: Sequence[int], cells: dict[int, str |
     return ", ".join(parts)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
 def describe(
     con: Connection, src: Source, table: str, columns: Sequence[Parsed], stats: FileStats, rejects: list[Rejected]
 ) -> list[InputProblem]:
@@ -154,7 +162,7 @@ def describe(
         problems.append(
             InputProblem(
                 name,
-                f"{_plural(len(rejects), 'row')} could not be read and were set aside ({why}).",
+                f"Set aside {counted(len(rejects), 'row', 'rows')} that could not be read ({why}).",
                 "Check the separators and quotes on those rows, or export the file again.",
                 rows=tuple(rows.of_line(r.line) for r in shown),
                 count=len(rejects),
@@ -167,8 +175,8 @@ def describe(
         problems.append(
             InputProblem(
                 name,
-                f"{_plural(stats.no_account, 'row')} have no account id in {key.header!r} "
-                f"(e.g. {', '.join(f'row {rows.of(p)}' for p in positions)}) and were set aside.",
+                f"Set aside {counted(stats.no_account, 'row', 'rows')} with no account id in {key.header!r} "
+                f"(e.g. {', '.join(f'row {rows.of(p)}' for p in positions)}).",
                 f"Fill in {key.header!r} on those rows so they can be joined to an account.",
                 column=key.header,
                 rows=tuple(rows.of(p) for p in positions),
@@ -189,13 +197,14 @@ def describe(
             examples = _examples(rows, positions, cells)
             if kind == "bad":
                 message = (
-                    f"{_plural(count, 'cell')} in {col.header!r} could not be read as {label} "
-                    f"({examples}); they were left out."
+                    f"Left out {counted(count, 'cell', 'cells')} in {col.header!r} that could not be read as "
+                    f"{label} ({examples})."
                 )
                 fix = f"Write {col.describe} in those cells, or map {col.header!r} to a different field."
             else:
                 message = (
-                    f"{_plural(count, 'value')} in {col.header!r} cannot be a real {label} ({examples}); left out."
+                    f"Left out {counted(count, 'value', 'values')} in {col.header!r} that cannot be a real "
+                    f"{label} ({examples})."
                 )
                 fix = (
                     "Correct them in the source data: counts, seats and amounts cannot be negative, numbers "
@@ -211,7 +220,7 @@ def describe(
         problems.append(
             InputProblem(
                 name,
-                f"{_plural(stats.no_period, 'row')} have no usable month in {header!r}; they were set aside.",
+                f"Set aside {counted(stats.no_period, 'row', 'rows')} with no usable month in {header!r}.",
                 f"Give every row a month or date in {header!r}, such as 2026-03.",
                 column=header,
                 count=stats.no_period,

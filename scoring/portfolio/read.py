@@ -18,7 +18,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -141,6 +141,39 @@ class Source:
             "If accents look wrong, export the file again as UTF-8.",
         )
         return replace(self, encoding="latin-1", notes=(*self.notes, note))
+
+
+def file_rows(src: Source, skipped: Collection[int], count: int) -> list[int] | None:
+    """The file's row numbers of the first ``count`` rows DuckDB read (fewer at the end), or None if unsure.
+
+    DuckDB's reader passes over blank lines and over the rows it set aside
+    (``skipped``, numbered as DuckDB numbers them: one per record, blank lines
+    included, header = 1), but a CSM looks for "row 40" in the spreadsheet,
+    where those rows still take up a number.  So the file is walked record by
+    record, quotes respected, as far as the rows asked for; it only runs when
+    a problem names rows, and those are the first few found.
+    """
+    if src.kind != "csv" or count <= 0:
+        return []
+    found: list[int] = []
+    options: dict[str, Any] = {"delimiter": src.delimiter}
+    options.update({"quotechar": src.quote} if src.quote else {"quoting": csv.QUOTE_NONE})
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(MAX_LINE_BYTES)
+        encoding = "utf-8-sig" if src.encoding == "utf-8" else src.encoding
+        with src.path.open(encoding=encoding, errors="replace", newline="") as fh:
+            for record, cells in enumerate(csv.reader(fh, **options), start=1):
+                if record == 1 or not cells or record in skipped:
+                    continue
+                found.append(src.first_row + record - 2)
+                if len(found) == count:
+                    return found
+    except (OSError, csv.Error):
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    return found
 
 
 def out_of_memory(exc: Exception) -> bool:
