@@ -20,11 +20,11 @@ from scoring.actions import playbooks, recommend
 from scoring.catalog import CatalogError, get_model, preset_models
 from scoring.csv_safety import safe_cell
 from scoring.engine import NoSignals, Scorecard, score
+from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.model import Model, Signal
 
-# Cell values a spreadsheet reads as "yes, this bonus applies".
-YES = frozenset({"1", "true", "yes", "y", "x"})
-NO = frozenset({"", "0", "false", "no", "n"})
+YES = frozenset(TRUE_WORDS)
+NO = frozenset(("", *FALSE_WORDS))  # a blank bonus cell simply means no
 
 
 class UsageError(Exception):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.flags import TRUE_WORDS
 from tests.servers import ROOT
 from tests.test_engine import ACME, TECHNICAL
 
@@ -99,6 +100,18 @@ def test_csv_mode_applies_bonus_flags_to_every_row(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run("score", "--model", "technical-csm", str(source),
                                                "--bonus", "roi_articulated").stdout)))
     assert rows[0]["score"] == "86.0"
+
+
+@pytest.mark.parametrize("cell", sorted(TRUE_WORDS))
+def test_csv_mode_reads_every_yes_the_portfolio_reads(cell: str, tmp_path: Path) -> None:
+    source = tmp_path / "a.csv"
+    source.write_text(
+        "usage_rate,seat_utilization,teams_live,override_rate,csm_responsiveness,roi_articulated\n"
+        f"85,60,75,12,70,{cell.upper()}\n",
+        encoding="utf-8",
+    )
+    result = run("score", "--model", "technical-csm", str(source))
+    assert next(csv.DictReader(io.StringIO(result.stdout)))["score"] == "86.0", result.stderr
 
 
 def test_csv_mode_keeps_good_rows_and_names_bad_cells(tmp_path: Path) -> None:

@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.portfolio.fields import Field
 
 MISSING_MARKERS = ("", "n/a", "na", "-", "--", "null", "none", "#n/a", "(blank)")
-TRUE_WORDS = ("1", "1.0", "true", "yes", "y", "x", "t", "\u2713", "\u2714")
-FALSE_WORDS = ("0", "0.0", "false", "no", "n", "f")
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MASK_BITS = 62
 
