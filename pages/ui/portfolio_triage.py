@@ -22,22 +22,23 @@ from scoring.portfolio.triage import export_columns
 TABLE_KEY = "portfolio_triage"
 SHOWN_KEY = "portfolio_triage_ids"
 
+# What a CSM reads first sits left: who, how bad, what to do, how much money, how soon.
 COLUMNS = [
     "triage_rank",
     "account_name",
     "band",
     "score",
-    "coverage",
     "score_change",
+    "action",
+    "arr_at_risk",
+    "days_to_renewal",
+    "renewal_date",
+    "arr",
     "periods_in_band",
     "moved_down",
-    "arr",
-    "arr_at_risk",
-    "renewal_date",
-    "days_to_renewal",
+    "coverage",
     "owner",
     "segment",
-    "action",
 ]
 
 COLUMN_CONFIG = {
