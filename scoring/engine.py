@@ -9,7 +9,9 @@ One formula serves every model:
   present signals;
 * the base score is 100 x the weighted mean of the groups that have at least
   one signal present -- missing signals are *renormalised away*, never counted
-  as zero, and ``coverage`` reports how much of the model's weight was seen;
+  as zero, and ``coverage`` reports how much of the model's weight was seen,
+  signal by signal (each signal carries an equal share of its group's
+  weight), so one missing signal inside a pillar still shows as a gap;
 * bonuses add points and the total is capped at 100;
 * the band is decided on the score rounded to one decimal, the same number the
   CLI prints.
@@ -121,6 +123,7 @@ def score(
     if unknown:
         raise KeyError(f"model {model.id!r} has no signal {sorted(unknown)[0]!r}")
     present_weight = 0.0
+    seen_weight = 0.0
     weighted = 0.0
     group_attainments: dict[str, float | None] = {}
     for group in model.groups:
@@ -133,6 +136,7 @@ def score(
             mean = sum(parts) / len(parts)
             group_attainments[group.id] = mean
             present_weight += group.weight
+            seen_weight += group.weight * len(parts) / len(group.signals)
             weighted += group.weight * mean
         else:
             group_attainments[group.id] = None
@@ -169,7 +173,7 @@ def score(
         raw=raw,
         score=rounded,
         band=model.bands.of(rounded),
-        coverage=present_weight / model.total_weight,
+        coverage=seen_weight / model.total_weight,
         drivers=tuple(drivers),
         groups=tuple(group_results),
         bonus_points=raw - min(100.0, base),

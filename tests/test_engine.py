@@ -130,6 +130,17 @@ def test_a_missing_signal_is_renormalised_away_not_zero() -> None:
     assert set(card.missing) == {"teams_live", "override_rate", "csm_responsiveness"}
 
 
+def test_coverage_counts_a_missing_signal_inside_a_pillar() -> None:
+    model = get_model("three-pillar")
+    values = {s.id: s.max for s in model.signals}
+    del values["login_frequency"]  # one of the product pillar's signals
+    card = score(model, values)
+    product = next(g for g in model.groups if g.id == "product")
+    assert card.score == 100.0  # the pillar averages the signals it has
+    assert card.coverage == pytest.approx(1 - product.weight / len(product.signals) / model.total_weight)
+    assert card.missing == ("login_frequency",)
+
+
 def test_nan_counts_as_missing() -> None:
     model = get_model("technical-csm")
     assert score(model, {"usage_rate": 85, "teams_live": math.nan}).score == 85.0

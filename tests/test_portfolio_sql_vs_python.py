@@ -70,7 +70,9 @@ def sql_scores(
     p = Params()
     direct = [s for s in model.signal_ids if s not in CANONICAL_BY_ID]
     sql = score_select(model, "facts_under_test", direct, [b.id for b in model.bonuses], p)
-    return con.execute(f"SELECT account_id, raw, score, band FROM ({sql}) ORDER BY account_id", p.values).df()
+    return con.execute(
+        f"SELECT account_id, raw, score, band, coverage FROM ({sql}) ORDER BY account_id", p.values
+    ).df()
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
@@ -89,5 +91,6 @@ def test_sql_score_equals_python_score(con: duckdb.DuckDBPyConnection, model: Mo
             assert row["raw"] == pytest.approx(card.raw, abs=1e-6)
             assert row["score"] == card.score
             assert row["band"] == card.band
+            assert row["coverage"] == pytest.approx(card.coverage, abs=1e-12)
 
     check()

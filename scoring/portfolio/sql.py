@@ -148,7 +148,15 @@ def score_select(
         + [f"CASE WHEN {quote('g__' + g.id)} IS NULL THEN 0.0 ELSE {weights[g.id]} END" for g in model.groups]
     )
     weighted = _sum([p.num(0.0)] + [f"COALESCE({weights[g.id]} * {quote('g__' + g.id)}, 0.0)" for g in model.groups])
-    layer4 = ["*", f"{pw} AS _pw", f"{weighted} AS _weighted"]
+    seen = _sum(
+        [p.num(0.0)]
+        + [
+            f"{weights[g.id]} * {_sum([f'CAST({quote(att_column(s))} IS NOT NULL AS INTEGER)' for s in g.signals])}"
+            f" / {p.num(len(g.signals))}"
+            for g in model.groups
+        ]
+    )
+    layer4 = ["*", f"{pw} AS _pw", f"{weighted} AS _weighted", f"{seen} AS _seen"]
 
     bonus_terms = [
         f"CASE WHEN {quote(bonus_column(b.id))} THEN {p.num(b.points)} ELSE 0.0 END"
@@ -166,7 +174,7 @@ def score_select(
         f"CASE WHEN score IS NULL THEN NULL WHEN score >= {p.num(model.bands.green)} THEN 'green' "
         f"WHEN score >= {p.num(model.bands.yellow)} THEN 'yellow' ELSE 'red' END"
     )
-    layer7 = ["*", f"{band} AS band", f"_pw / {p.num(model.total_weight)} AS coverage"]
+    layer7 = ["*", f"{band} AS band", f"_seen / {p.num(model.total_weight)} AS coverage"]
 
     sql = f"SELECT {', '.join(layer1)} FROM {facts}"
     for layer in (layer2, layer3, layer4, layer5, layer6, layer7):
