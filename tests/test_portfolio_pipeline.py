@@ -323,7 +323,18 @@ def test_a_never_closed_quote_sets_its_row_aside_and_keeps_the_rest() -> None:
     data = b'Account ID,Account Name,Licensed Seats,Active Users\nA-1,a,10,2\nA-2,"Acme, Inc,10,3\nA-3,c,10,4\n'
     result = load({"quotes.csv": data})
     assert {"A-1", "A-3"} <= set(by_id(result))
-    assert any("never closed" in p.message for p in result.warnings)
+    assert [p.rows for p in result.warnings if "never closed" in p.message] == [(3,)]
+
+
+def test_the_never_closed_quote_is_found_after_a_properly_quoted_multi_line_cell() -> None:
+    data = (
+        b'Account ID,Account Name,Licensed Seats,Active Users\nA-1,"Two\nlines, one ""cell""",10,2\n'
+        b'A-2,b,10,3\nA-3,"Oops,10,4\nA-4,d,10,5\n'
+    )
+    result = load({"quotes.csv": data})
+    never_closed = [p for p in result.warnings if "never closed" in p.message]
+    assert [p.rows for p in never_closed] == [(4,)], problems_text(result)
+    assert "row 4" in never_closed[0].message
 
 
 def test_check_ins_after_the_as_of_date_are_ignored_and_reported() -> None:

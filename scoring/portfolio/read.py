@@ -126,11 +126,14 @@ class Source:
         return f"read_csv({path}, {', '.join(options)})"
 
     def unquoted(self) -> Source:
+        row = unclosed_quote_row(self)
+        where = f"The quote mark opened in row {row:,}" if row else "A quote mark in the file"
         note = InputProblem(
             self.name,
-            "A quote mark in the file is never closed, so quotes were read as ordinary characters; "
+            f"{where} is never closed, so quotes were read as ordinary characters; "
             "rows that had separators inside quotes were set aside.",
-            "Check the quotes in the rows listed, or export the file again.",
+            "Close or remove that quote (and check the rows listed), or export the file again.",
+            rows=(row,) if row else (),
         )
         return replace(self, quote="", notes=(*self.notes, note))
 
@@ -141,6 +144,31 @@ class Source:
             "If accents look wrong, export the file again as UTF-8.",
         )
         return replace(self, encoding="latin-1", notes=(*self.notes, note))
+
+
+def unclosed_quote_row(src: Source) -> int | None:
+    """The row whose opening quote is still open at the end of the file, if one is.
+
+    Lines are walked with the quote count of each (a doubled quote inside a
+    field counts twice, so it never changes the state): an odd count opens or
+    closes a quoted stretch, and a stretch still open at the end started at
+    the culprit.  Only called once a file has failed to read with quotes.
+    """
+    if src.kind != "csv" or not src.quote:
+        return None
+    record, opened_at, inside = 1, 0, False
+    try:
+        with src.path.open(encoding=src.encoding, errors="replace", newline="") as fh:
+            for line in fh:
+                if line.count(src.quote) % 2:
+                    inside = not inside
+                    if inside:
+                        opened_at = record
+                if not inside:
+                    record += 1
+    except OSError:
+        return None
+    return src.first_row + opened_at - 2 if inside else None
 
 
 def file_rows(src: Source, skipped: Collection[int], count: int) -> list[int] | None:
