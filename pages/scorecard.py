@@ -89,5 +89,5 @@ with levers_column:
     st.subheader("What it takes")
     what_it_takes(model, values, bonuses, card)
 
-with st.expander("Custom models: change the weights", icon=":material/tune:"):
+with st.expander("Custom models: change the weights, download as TOML", icon=":material/tune:"):
     custom_model_editor(model)

@@ -23,6 +23,9 @@ def mapped(headers: list[str], model=TECH, **kwargs) -> dict[str, str | None]:
     ("header", "field"),
     [
         ("Total_Seats", "licensed_seats"),
+        ("Acct #", "account_id"),
+        ("Account No.", "account_id"),
+        ("Customer Number", "account_id"),
         ("Licensed Seats", "licensed_seats"),
         ("seats_purchased", "licensed_seats"),
         ("TotalSeats", "licensed_seats"),

@@ -18,6 +18,7 @@ from pages.ui.scorecard_state import MODEL_KEY, forget
 from pages.ui.state import forget_custom_models, saved_custom_models, store
 from scoring.catalog import preset_models
 from scoring.model import Model
+from scoring.model_toml import to_toml
 
 NAME_KEY = "custom:name"
 PREVIEW_KEY = "custom:preview"
@@ -158,8 +159,20 @@ def custom_model_editor(model: Model) -> None:
             pd.DataFrame(preview[1], columns=["Weight of", "Entered", "Share of score (%)"]), hide_index=True,
             column_config={"Share of score (%)": st.column_config.NumberColumn(format="%.1f%%")},
         )
-    if model.custom:
-        with st.popover(f"Delete “{model.name}”", icon=":material/delete:"):
-            st.write(f"Delete the custom model “{model.name}” for everyone using this app?")
-            st.button("Yes, delete it", on_click=_delete, args=(model, base_id), type="primary",
-                      key="custom:delete")
+    with st.container(horizontal=True):
+        download_model(model)
+        if model.custom:
+            with st.popover(f"Delete “{model.name}”", icon=":material/delete:"):
+                st.write(f"Delete the custom model “{model.name}” for everyone using this app?")
+                st.button("Yes, delete it", on_click=_delete, args=(model, base_id), type="primary",
+                          key="custom:delete")
+
+
+def download_model(model: Model) -> None:
+    """The selected model as a TOML file: the way a custom model reaches the CLI, which cannot open the database."""
+    st.download_button(
+        "Download model as TOML", to_toml(model).encode("utf-8"), file_name=f"{model.id}.toml",
+        mime="application/toml", on_click="ignore", icon=":material/download:", key="custom:download",
+        help=f"“{model_label(model)}” as a file, with the weights it has now (unsaved entries above are left "
+        f"out). Score exports with it in a terminal: `python -m scoring portfolio FILES --model {model.id}.toml`",
+    )

@@ -43,9 +43,10 @@ CANONICAL: tuple[Field, ...] = (
         "Account ID",
         "key",
         (
-            "account_id", "accountid", "acct_id", "acct", "account", "account_number", "account_no", "customer_id",
-            "client_id", "company_id", "org_id", "organization_id", "organisation_id", "tenant_id", "crm_id",
-            "sfdc_id", "salesforce_id", "id",
+            "account_id", "accountid", "acct_id", "acct", "account", "account_number", "account_no", "account_num",
+            "acct_number", "acct_no", "acct_num", "customer_id", "customer_number", "customer_no", "customer_num",
+            "client_id", "client_number", "client_no", "client_num", "company_id", "org_id", "organization_id",
+            "organisation_id", "tenant_id", "crm_id", "sfdc_id", "salesforce_id", "id",
         ),
     ),
     Field(

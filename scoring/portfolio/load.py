@@ -107,12 +107,14 @@ def load_file(
     mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
     problems.extend(clashes)
     if "account_id" not in mapping.columns.values():
-        headers = ", ".join(repr(h) for h in src.headers[:8])
+        headers = ", ".join(repr(h) for h in src.headers[:8]) + (", ..." if len(src.headers) > 8 else "")
+        example = src.headers[0] if src.headers else "Customer Ref"
         problems.append(
             error(
                 src.name,
                 f"No column was recognised as the account id (columns: {headers}).",
-                "Map the column that identifies the account to 'account_id', e.g. --map 'Customer Ref=account_id'.",
+                "Set the column that identifies each account to Account ID in this file's column table, "
+                f"or on the command line add --map '{example}=account_id'.",
             )
         )
         return None, mapping, problems
