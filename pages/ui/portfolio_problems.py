@@ -12,19 +12,15 @@ SHOWN_WARNINGS = 5
 
 
 def sentence(problem: InputProblem) -> str:
-    """The whole problem in one Markdown-safe paragraph."""
+    """The whole problem in one Markdown-safe paragraph.
+
+    The message already carries the count and the example rows, worded for
+    what was counted (rows, cells, dates), so nothing is appended to it.
+    """
     where = f"**{plain(problem.file)}**"
     if problem.column:
         where += f", column **{plain(problem.column)}**"
-    text = f"{where}: {plain(problem.message)}"
-    if problem.count:
-        text += f" ({count(problem.count, 'row')}"
-        if problem.rows:
-            text += ", e.g. row " + ", ".join(str(r) for r in problem.rows[:5])
-        text += ")"
-    elif problem.rows:
-        text += " (row " + ", ".join(str(r) for r in problem.rows[:5]) + ")"
-    return f"{text}  \n**What to do:** {plain(problem.fix)}"
+    return f"{where}: {plain(problem.message)}  \n**What to do:** {plain(problem.fix)}"
 
 
 def show(problems: list[InputProblem]) -> None:
