@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from scoring.csv_safety import safe_cell
 from scoring.engine import NoSignals, Scorecard, score
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.model import Model, Signal
+from scoring.model_toml import read_model_file
 
 YES = frozenset(TRUE_WORDS)
 NO = frozenset(("", *FALSE_WORDS))  # a blank bonus cell simply means no
@@ -38,13 +40,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+MODEL_HELP = "a preset id (see `models`) or the path of a model file, e.g. path/to/model.toml"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m scoring", description="Account health scoring.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("models", help="list the health models and their signals")
+    sub.add_parser(
+        "models",
+        help="list the preset health models and their signals",
+        epilog="Besides a preset id, --model takes a model file: --model path/to/model.toml "
+        "(the scorecard page downloads any model, custom ones included, in this format).",
+    )
 
     sc = sub.add_parser("score", help="score one account (--set) or every row of a CSV file")
-    sc.add_argument("--model", required=True, help="model id, see `models`")
+    sc.add_argument("--model", required=True, help=MODEL_HELP)
     sc.add_argument("--set", action="append", default=[], metavar="SIGNAL=VALUE", help="a signal value")
     sc.add_argument("--bonus", action="append", default=[], metavar="ID", help="a bonus that applies")
     sc.add_argument("--event", action="append", default=[], metavar="ID", help="an event, e.g. executive_change")
@@ -52,16 +62,30 @@ def _parser() -> argparse.ArgumentParser:
 
     pf = sub.add_parser("portfolio", help="score exports per account, as the portfolio page does")
     pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
-    pf.add_argument("--model", required=True, help="model id, see `models`")
+    pf.add_argument("--model", required=True, help=MODEL_HELP)
     pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
     return parser
 
 
-def _model(model_id: str) -> Model:
+def _is_file_argument(value: str) -> bool:
+    """A .toml name or anything path-like is a file; a bare preset id wins over a stray file of that name."""
+    if value.lower().endswith(".toml") or "/" in value or os.sep in value:
+        return True
+    return value not in preset_models() and Path(value).is_file()
+
+
+def resolve_model(value: str) -> Model:
+    """The model a --model value names: a preset id or a TOML model file."""
+    if not _is_file_argument(value):
+        try:
+            return get_model(value)
+        except KeyError as exc:
+            raise UsageError(f"{exc.args[0]}, or give the path of a .toml model file") from None
     try:
-        return get_model(model_id)
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
+        return read_model_file(Path(value))
+    except CatalogError as exc:
+        # One line whatever the file holds: a path or a TOML message may carry line breaks.
+        raise UsageError(" ".join(f"--model {exc}".split())) from None
 
 
 def _number(text: str, where: str) -> float:
@@ -131,7 +155,7 @@ def cmd_models(out: TextIO) -> int:
 
 
 def cmd_score_one(args: argparse.Namespace, out: TextIO) -> int:
-    model = _model(args.model)
+    model = resolve_model(args.model)
     values: dict[str, float | None] = {}
     for item in args.set:
         name, sep, text = item.partition("=")
@@ -167,7 +191,7 @@ def _row_bonuses(model: Model, row: dict[str, str], given: Sequence[str], where:
 
 
 def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = _model(args.model)
+    model = resolve_model(args.model)
     if args.event:
         raise UsageError("--event only applies when scoring one account with --set")
     _check_bonuses(model, args.bonus)

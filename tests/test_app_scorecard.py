@@ -9,11 +9,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import streamlit as st
+from streamlit.runtime.media_file_storage import MediaFileKind
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Slider
 
 from pages.ui.scorecard_links import scorecard_link
+from scoring.catalog import get_model, with_weights
 from scoring.db import Store
+from scoring.model_toml import load_model_text
 from tests.servers import ROOT
 from tests.test_engine import ACME, TECHNICAL
 
@@ -295,3 +299,50 @@ def test_a_link_applies_on_each_arrival_not_on_each_rerun() -> None:
     at.switch_page("pages/home.py").run()
     at.switch_page(PAGE).run()
     assert slider(at, "technical-csm", "usage_rate").value == 33, "following the same link again reopens its values"
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, str, str | None]]:
+    """(data, mime type, file name) of every file a run hands to Streamlit for download."""
+    seen: list[tuple[bytes, str, str | None]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(storage: MemoryMediaFileStorage, data: str | bytes, mimetype: str, kind: MediaFileKind,
+            filename: str | None = None) -> str:
+        seen.append((data if isinstance(data, bytes) else data.encode(), mimetype, filename))
+        return original(storage, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return seen
+
+
+def model_download(at: AppTest, downloads: list[tuple[bytes, str, str | None]]) -> tuple[str, str]:
+    """The model download the last run offered: (file name, text)."""
+    button = next(b for b in at.get("download_button") if b.proto.label == "Download model as TOML")
+    assert "python -m scoring portfolio" in button.proto.help
+    data, _, name = [d for d in downloads if d[1] == "application/toml"][-1]
+    assert name is not None
+    return name, data.decode("utf-8")
+
+
+def test_the_selected_preset_downloads_as_toml(downloads: list[tuple[bytes, str, str | None]]) -> None:
+    at = page()
+    name, text = model_download(at, downloads)
+    assert name == "technical-csm.toml"
+    assert load_model_text(text, name) == get_model("technical-csm")
+    at.selectbox(key="scorecard:model").set_value("traffic-light").run()
+    name, text = model_download(at, downloads)
+    assert name == "traffic-light.toml"
+    assert load_model_text(text, name) == get_model("traffic-light")
+
+
+def test_a_custom_model_downloads_with_its_weights(downloads: list[tuple[bytes, str, str | None]]) -> None:
+    at = page()
+    at.selectbox(key="scorecard:model").set_value("three-pillar").run()
+    save_custom(at, "Outcome heavy", {"product": 20, "relationship": 20, "outcomes": 60})
+    assert at.selectbox(key="scorecard:model").value == "custom-outcome-heavy"
+    name, text = model_download(at, downloads)
+    assert name == "custom-outcome-heavy.toml"
+    expected = with_weights(get_model("three-pillar"), {"product": 20, "relationship": 20, "outcomes": 60},
+                            "custom-outcome-heavy", "Outcome heavy")
+    assert load_model_text(text, name, custom=True) == expected

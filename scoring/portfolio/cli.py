@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from scoring.catalog import get_model
-from scoring.cli import UsageError
+from scoring.cli import UsageError, resolve_model
 from scoring.model import Model
 from scoring.portfolio.detect import IGNORE
 from scoring.portfolio.export import to_csv
@@ -44,10 +43,7 @@ def _line(problem: InputProblem) -> str:
 
 
 def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        model = get_model(args.model)
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
+    model = resolve_model(args.model)
     overrides = parse_overrides(args.map, model)
     exports = [Export.from_path(path) for path in args.files]
     result = run(exports, model, overrides, with_history=False)
