@@ -73,9 +73,12 @@ def test_uploaded_crm_export_is_scored_drawn_and_downloadable(
     assert "'=HYPERLINK(1)" in text
     assert ",=HYPERLINK" not in text
 
-    # Clicking the second account's row on the heatmap picks it for the scorecard link.
+    # The picker shows this upload's first account, never the demo account picked before the upload.
     link = page.get_by_role("link", name="Open in the what-if scorecard").first
     before = link.get_attribute("href")
+    expect(page.get_by_role("combobox", name="Account to explore")).to_have_value(account_in(before))
+
+    # Clicking the second account's row on the heatmap picks it for the scorecard link.
     heatmap.locator("g.mark-rect path").nth(1).click(force=True)
     # While the page reruns the old link may still be on screen next to the new one.
     page.wait_for_function(ONE_NEW_LINK, arg=before, timeout=30_000)

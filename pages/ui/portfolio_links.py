@@ -58,8 +58,9 @@ def open_in_scorecard(model: Model, view: pd.DataFrame) -> None:
     """Pick one account (or click it on the heatmap) and jump to its what-if scorecard."""
     top = view.head(TABLE_ROWS)
     names = dict(zip(top["account_id"].astype(str), top["account_name"].astype(str), strict=True))
-    if st.session_state.get(PICK_KEY) not in names:
-        st.session_state.pop(PICK_KEY, None)
+    if names and st.session_state.get(PICK_KEY) not in names:
+        # Set, not just cleared: a cleared key let the browser keep showing the previous upload's account.
+        st.session_state[PICK_KEY] = next(iter(names))
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     with left:
         picked = st.selectbox(
