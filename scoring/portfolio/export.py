@@ -36,8 +36,8 @@ def _is_text(series: pd.Series) -> bool:
 def _cell(frame: pd.DataFrame, name: str) -> str:
     """One column of the COPY: text made formula-safe, dates written as YYYY-MM-DD, the rest as is.
 
-    Dates are cast per column rather than given a DATEFORMAT, which made
-    DuckDB format every value of the file through a pattern (a third slower).
+    Dates are cast per column rather than given a file-wide DATEFORMAT, so
+    only date columns go through date formatting.
     """
     column = quote(str(name))
     if pd.api.types.is_datetime64_any_dtype(frame[name]):
