@@ -29,6 +29,7 @@ COLUMNS = [
     "band",
     "score",
     "score_change",
+    "score_trend",
     "action",
     "arr_at_risk",
     "days_to_renewal",
@@ -54,6 +55,10 @@ COLUMN_CONFIG = {
     ),
     "score_change": st.column_config.NumberColumn(
         "Change", format="%+.1f", help="Score change since the previous period in the export."
+    ),
+    "score_trend": st.column_config.LineChartColumn(
+        "Trend", y_min=0, y_max=100, width="small",
+        help="The account's score in each of its last twelve scored months, oldest on the left (0 to 100).",
     ),
     "periods_in_band": st.column_config.NumberColumn(
         "Periods in band", help="How many periods in a row the account has sat in its current band."

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -150,9 +150,10 @@ def _scored(
 ) -> tuple[PortfolioResult, str]:
     """One scoring run with a live progress bar, cleared once the run is done.
 
-    The month-by-month history is left out of the cached copy: the page shows
-    the trend through the accounts' own columns, and at 100k accounts x 24
-    months the history would dominate every copy out of the cache.
+    The month-by-month history is not asked for: the page shows the trend
+    through the accounts' own columns (change, periods in band, the last
+    twelve scores), and at 100k accounts x 24 months building the history
+    table cost a second and several hundred MB for nothing on screen.
     """
     started = time.perf_counter()
     what = "the demo portfolio" if _source.demo else count(len(_source.exports), "file")
@@ -165,13 +166,14 @@ def _scored(
             overrides=dict(overrides),
             store=_store,
             progress=lambda stage, done: bar.progress(min(max(done, 0.0), 1.0), text=plain(stage)),
+            with_history=False,
         )
     holder.empty()
     summary = (
         f"Scored {count(len(result.accounts), 'account')} from {what} with {plain(_model.name)}: "
         f"{result.rows_scored:,} of {result.rows_read:,} rows used, {time.perf_counter() - started:.1f} s."
     )
-    return replace(result, history=result.history.iloc[0:0]), summary
+    return result, summary
 
 
 def score(source: Source, model: Model, overrides: dict[str, str], store: Store) -> PortfolioResult:

@@ -24,6 +24,7 @@ def load_portfolio(
     store: Store | None = None,
     as_of: date | None = None,
     progress: Callable[[str, float], None] | None = None,
+    with_history: bool = True,
 ) -> PortfolioResult:
     """Score every account in the exports with ``model``; never raises on bad input.
 
@@ -31,9 +32,11 @@ def load_portfolio(
     with a ``store`` the user's corrections are remembered per header row.
     ``as_of`` is "today" for day counts (default: the end of the latest month
     in the data, or today without history).  ``progress(message, fraction)``
-    is called as the stages go by.
+    is called as the stages go by.  ``with_history=False`` leaves the
+    month-by-month table empty (each account still carries its trend
+    columns), which lets a single clean file be read in one pass.
     """
-    return run(exports, model, overrides, store, as_of, progress, with_history=True)
+    return run(exports, model, overrides, store, as_of, progress, with_history=with_history)
 
 
 __all__ = ["Export", "PortfolioResult", "demo_exports", "load_portfolio"]

@@ -36,6 +36,7 @@ from scoring.portfolio.parse import quote
 from scoring.portfolio.sql import Params
 
 PACK = 2048  # room for score x 10 (0..1000) below the month
+TREND_MONTHS = 12  # the sparkline of a triage row: a year of scored months, oldest first
 
 
 def _band_of(score: str, p: Params, bands: Bands) -> str:
@@ -101,6 +102,8 @@ def rollup_select(
         )
         SELECT m.account_id AS account_id, {picked},
                COALESCE(len(m.h), 0) AS periods_scored,
+               list_reverse(list_transform(m.h[1:{TREND_MONTHS}], lambda x: CAST(x % {PACK} AS DOUBLE) / 10.0))
+                   AS score_trend,
                m.prev_score AS prev_score,
                m.bands[2] AS prev_band,
                round(l.score - m.prev_score, 1) AS score_change,

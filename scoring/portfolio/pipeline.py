@@ -179,7 +179,7 @@ def run(
         try:
             con.execute(MACROS).fetchall()
             if len(exports) == 1 and not with_history:
-                report(f"Reading {exports[0].name}", 0.05)
+                report(f"Reading and scoring {exports[0].name}", 0.1)
                 single = _one_pass(con, exports[0], model, overrides, store, as_of, Path(tmp))
                 if single is not None:
                     return single

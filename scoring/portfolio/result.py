@@ -75,6 +75,8 @@ class PortfolioResult:
 
     Added by the pipeline: ``period`` (the account's latest scored month, NaT
     without history), ``periods_scored`` (how many months were scored),
+    ``score_trend`` (the scores of the last twelve scored months, oldest
+    first, for a sparkline; not part of CSV exports),
     ``raw`` (unrounded score), ``days_since_checkin``, ``cadence`` (check-in
     rhythm for the band), ``weakest`` (labels of the two signals losing most
     points) and, per signal, ``att__<signal id>`` (its 0..1 attainment, for

@@ -29,7 +29,9 @@ LEAD_COLUMNS = (
     "arr_at_risk", "renewal_date", "days_to_renewal", "action",
 )
 TREND_COLUMNS = ("prev_score", "prev_band", "periods_in_band", "turned_red", "moved_down")
-TAIL_COLUMNS = ("coverage", "raw", "period", "periods_scored", "days_since_checkin", "weakest", "cadence")
+TAIL_COLUMNS = (
+    "coverage", "raw", "period", "periods_scored", "score_trend", "days_since_checkin", "weakest", "cadence",
+)
 LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
 MAX_TEXT = 200  # a longer "name" is a broken export, not a name
 
@@ -107,7 +109,7 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
                {action} AS action,
                {signals},
                prev_score, prev_band, periods_in_band, turned_red, moved_down,
-               coverage, raw, period, periods_scored, days_since_checkin,
+               coverage, raw, period, periods_scored, score_trend, days_since_checkin,
                array_to_string(list_transform(gaps, lambda x: {labels}[x.i]), ', ') AS weakest,
                {cadence} AS cadence,
                {atts}, _dups
