@@ -169,9 +169,12 @@ def _scored(
             with_history=False,
         )
     holder.empty()
+    seconds = time.perf_counter() - started
     summary = (
         f"Scored {count(len(result.accounts), 'account')} from {what} with {plain(_model.name)}: "
-        f"{result.rows_scored:,} of {result.rows_read:,} rows used, {time.perf_counter() - started:.1f} s."
+        f"{result.rows_scored:,} of {result.rows_read:,} rows used, {seconds:.1f} s."
+        if len(result.accounts)
+        else f"Read {what} in {seconds:.1f} s; no account could be scored with {plain(_model.name)}."
     )
     return result, summary
 
