@@ -205,6 +205,8 @@ def test_a_broken_file_gets_a_clear_error_not_a_traceback(at: AppTest) -> None:
     assert "export\\.csv" in messages
     assert "What to do" in messages
     assert not at.exception
+    assert any("no account could be scored" in c.value for c in at.caption)
+    assert not any("Scored 0" in c.value for c in at.caption)
 
 
 def test_good_rows_are_scored_next_to_a_bad_file(at: AppTest) -> None:
