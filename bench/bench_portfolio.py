@@ -22,6 +22,8 @@ that path's alone, read from ru_maxrss):
   keeping each account's latest row (one hash aggregate, no parsing of
   export formats, no checks, no scoring, no output), and its ratio to the
   bare parse: the share of the 1.5x budget that grouping alone uses up;
+* the page's own scoring call on the same file (``load_portfolio`` as the
+  portfolio page makes it, without the month-by-month table);
 * a plain pandas read + groupby-per-account baseline;
 * peak RSS of each (target < 1 GB).
 
@@ -133,6 +135,13 @@ def _child(kind: str, path: str) -> None:
             con.execute("SELECT max(hash(COLUMNS(*))) FROM read_parquet(?)", [path]).fetchall()
         else:
             con.execute("SELECT max(COLUMNS(*)) FROM read_csv(?)", [path]).fetchall()
+    elif kind == "page":
+        from scoring.catalog import get_model
+        from scoring.portfolio import load_portfolio
+        from scoring.portfolio.result import Export
+
+        result = load_portfolio([Export.from_path(Path(path))], get_model(MODEL), with_history=False)
+        assert not result.accounts.empty
     elif kind == "floor":
         con = engine()
         reader = "read_parquet(?)" if path.endswith(".parquet") else "read_csv(?)"
@@ -178,19 +187,21 @@ def main() -> None:
         _child(*args.child)
         return
     print(f"{'file':34} {'rows':>9} {'e2e s':>7} {'(cpu)':>7} {'proc s':>7} {'bare s':>7} {'(cpu)':>7} "
-          f"{'ratio':>6} {'floor s':>7} {'ratio':>6} {'pandas s':>8} {'RSS e2e':>8} {'bare':>6} {'pandas':>7}")
+          f"{'ratio':>6} {'floor s':>7} {'ratio':>6} {'page s':>6} {'pandas s':>8} {'RSS e2e':>8} {'page':>6} "
+          f"{'bare':>6} {'pandas':>7}")
     for flavour in args.flavours.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             for path in generate(size, args.months, flavour):
-                e2e, bare, floor, pandas = (
-                    measure(k, path, args.repeat) for k in ("pipeline", "bare", "floor", "pandas")
+                e2e, bare, floor, page, pandas = (
+                    measure(k, path, args.repeat) for k in ("pipeline", "bare", "floor", "page", "pandas")
                 )
                 print(
                     f"{path.name:34} {size * args.months:>9,} {e2e['seconds']:>7.2f} {e2e['cpu']:>7.2f} "
                     f"{e2e['process']:>7.2f} {bare['seconds']:>7.2f} {bare['cpu']:>7.2f} "
                     f"{e2e['seconds'] / bare['seconds']:>6.2f} {floor['seconds']:>7.2f} "
-                    f"{floor['seconds'] / bare['seconds']:>6.2f} {pandas['seconds']:>8.2f} "
-                    f"{e2e['rss_mb']:>6.0f}MB {bare['rss_mb']:>4.0f}MB {pandas['rss_mb']:>5.0f}MB",
+                    f"{floor['seconds'] / bare['seconds']:>6.2f} {page['seconds']:>6.2f} {pandas['seconds']:>8.2f} "
+                    f"{e2e['rss_mb']:>6.0f}MB {page['rss_mb']:>4.0f}MB {bare['rss_mb']:>4.0f}MB "
+                    f"{pandas['rss_mb']:>5.0f}MB",
                     flush=True,
                 )
 
