@@ -75,10 +75,9 @@ def test_history_shows_a_decline_for_accounts_that_moved_down(demo) -> None:  # 
 
 
 def test_score_trend_is_the_last_twelve_scored_months_oldest_first(demo) -> None:  # type: ignore[no-untyped-def]
-    result = demo
-    history = result.history.sort_values(["account_id", "period"]).groupby("account_id")["score"]
+    history = demo.history.sort_values(["account_id", "period"]).groupby("account_id")["score"]
     expected = history.apply(lambda s: s.tail(12).tolist())
-    for row in result.accounts.itertuples():
+    for row in demo.accounts.itertuples():
         assert list(row.score_trend) == expected[row.account_id], row.account_id
         assert row.score_trend[-1] == row.score
 
