@@ -1,7 +1,10 @@
-"""Home: what each page is for, in a sentence each."""
+"""Home: what each page is for, in a sentence each, and where the checklists stand today."""
+
+from datetime import date
 
 import streamlit as st
 
+from pages.ui.checklist_summary import plans_line
 from pages.ui.shell import require_app_shell
 
 require_app_shell()
@@ -27,10 +30,12 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(":material/school: 30-60-90 ramp plan")
     st.write("New CSMs tick through three phases: learn, contribute, own. Progress and due dates are kept.")
+    st.caption(plans_line("ramp", date.today()))
     st.page_link("pages/ramp.py", label="Open the ramp plan", icon=":material/arrow_forward:")
 with right, st.container(border=True):
     st.subheader(":material/checklist: Customer onboarding")
     st.write("One gated plan per account from pre-kickoff to hypercare exit, with sign-offs and an audit trail.")
+    st.caption(plans_line("account", date.today()))
     st.page_link("pages/onboarding.py", label="Open onboarding", icon=":material/arrow_forward:")
 
 st.caption(
