@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from scoring.wording import counted
+
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:~$=^&\"'])")
 
 
@@ -31,5 +33,5 @@ def money(amount: float | None) -> str:
 
 
 def count(n: int, noun: str) -> str:
-    """'1 account', '2,310 accounts'."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+    """'1 account', '2,310 accounts': the project's one plural rule, for nouns that just take an s."""
+    return counted(n, noun, f"{noun}s")

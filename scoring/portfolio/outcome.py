@@ -13,9 +13,10 @@ import pandas as pd
 
 from scoring.model import Model
 from scoring.portfolio.load import error
-from scoring.portfolio.result import FileMapping, InputProblem, PortfolioResult, counted
+from scoring.portfolio.result import FileMapping, InputProblem, PortfolioResult
 from scoring.portfolio.sql import att_column, bonus_column
 from scoring.portfolio.triage import account_columns
+from scoring.wording import counted
 
 HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
 PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")

@@ -34,9 +34,10 @@ from scoring.portfolio.load import Loaded, error, load_file, scaling
 from scoring.portfolio.outcome import HISTORY_COLUMNS, PASS_THROUGH, empty, finish, rolled_columns
 from scoring.portfolio.parse import MACROS, quote
 from scoring.portfolio.read import out_of_memory, too_big
-from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult, counted
+from scoring.portfolio.result import Export, FileMapping, InputProblem, PortfolioResult
 from scoring.portfolio.sql import Params, score_select
 from scoring.portfolio.triage import accounts_select
+from scoring.wording import counted
 
 Progress = Callable[[str, float], None]
 

@@ -15,7 +15,8 @@ from scoring.db import Connection, DuckDBError
 from scoring.portfolio.fields import CANONICAL_BY_ID
 from scoring.portfolio.parse import Parsed, mask_position, quote
 from scoring.portfolio.read import Source, file_rows
-from scoring.portfolio.result import InputProblem, counted
+from scoring.portfolio.result import InputProblem
+from scoring.wording import counted
 
 EXAMPLES = 3
 _REJECT_REASONS = {

@@ -31,11 +31,6 @@ class Export:
         return cls(name=path.name, data=b"", path=path)
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """'1 row' or '3 rows': problem messages are read by people, so one is never '1 rows'."""
-    return f"{n:,} {one if n == 1 else many}"
-
-
 @dataclass(frozen=True)
 class InputProblem:
     """Something wrong in the input, phrased for the person who must fix it.
