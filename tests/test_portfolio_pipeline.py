@@ -15,8 +15,9 @@ from scoring.catalog import get_model, preset_models
 from scoring.cli import main
 from scoring.db import Store
 from scoring.engine import score
-from scoring.portfolio import demo_exports, load_portfolio
+from scoring.portfolio import demo_exports, fast, load_portfolio, pipeline
 from scoring.portfolio.kpis import kpis
+from scoring.portfolio.result import Export
 from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -358,46 +359,39 @@ def test_check_ins_after_the_as_of_date_are_ignored_and_reported() -> None:
     assert any(p.column == "Last Check-in" and p.count == 1 for p in result.warnings)
 
 
-@pytest.mark.parametrize("model", list(preset_models().values()), ids=lambda m: m.id)
-@pytest.mark.parametrize("name", ["usage_monthly.csv", "tickets.csv", "accounts.csv"])
-def test_one_pass_path_gives_the_same_result_as_the_general_path(
-    model, name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    from scoring.portfolio import fast, pipeline
-    from scoring.portfolio.result import Export
-
+@pytest.fixture
+def one_pass_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each run took the one-pass path (True) or fell back to the general one (False)."""
     taken: list[bool] = []
+    real = fast.try_one_pass
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        found = fast.try_one_pass(*args, **kwargs)
+        found = real(*args, **kwargs)
         taken.append(found is not None)
         return found
 
     monkeypatch.setattr(pipeline, "try_one_pass", spy)
+    return taken
+
+
+@pytest.mark.parametrize("model", list(preset_models().values()), ids=lambda m: m.id)
+@pytest.mark.parametrize("name", ["usage_monthly.csv", "tickets.csv", "accounts.csv"])
+def test_one_pass_path_gives_the_same_result_as_the_general_path(
+    model, name: str, one_pass_taken: list[bool]
+) -> None:  # type: ignore[no-untyped-def]
     exports = [Export.from_path(DEMO / name)]
     one = pipeline.run(exports, model, with_history=False)
     general = pipeline.run(exports, model, with_history=True)
-    assert taken == [True]
+    assert one_pass_taken == [True]
     pd.testing.assert_frame_equal(one.accounts, general.accounts)
     assert [(p.file, p.message) for p in one.problems] == [(p.file, p.message) for p in general.problems]
     assert (one.rows_read, one.rows_scored, one.as_of) == (general.rows_read, general.rows_scored, general.as_of)
 
 
-def test_a_file_with_problems_takes_the_general_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scoring.portfolio import fast, pipeline
-    from scoring.portfolio.result import Export
-
-    taken: list[bool] = []
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        found = fast.try_one_pass(*args, **kwargs)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(pipeline, "try_one_pass", spy)
+def test_a_file_with_problems_takes_the_general_path(tmp_path: Path, one_pass_taken: list[bool]) -> None:
     path = tmp_path / "usage.csv"
     rows = [["Account ID", "Licensed Seats", "Active Users"], ["A-1", "10", "5"], ["A-2", "x", "4"]]
     path.write_bytes(csv_bytes(rows))
     result = pipeline.run([Export.from_path(path)], TECH, with_history=False)
-    assert taken == [False]
+    assert one_pass_taken == [False]
     assert any(p.rows == (3,) for p in result.problems)
