@@ -4,10 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from pages.ui.checklist_summary import plans_line
+from pages.ui.checklist_summary import plans_lines
 from pages.ui.shell import require_app_shell
 
 require_app_shell()
+plans = plans_lines(("ramp", "account"), date.today())
 st.title("Account Health Studio")
 st.write("Score customer health, triage a book of accounts and keep onboarding plans on track.")
 
@@ -30,12 +31,12 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(":material/school: 30-60-90 ramp plan")
     st.write("New CSMs tick through three phases: learn, contribute, own. Progress and due dates are kept.")
-    st.caption(plans_line("ramp", date.today()))
+    st.caption(plans["ramp"])
     st.page_link("pages/ramp.py", label="Open the ramp plan", icon=":material/arrow_forward:")
 with right, st.container(border=True):
     st.subheader(":material/checklist: Customer onboarding")
     st.write("One gated plan per account from pre-kickoff to hypercare exit, with sign-offs and an audit trail.")
-    st.caption(plans_line("account", date.today()))
+    st.caption(plans["account"])
     st.page_link("pages/onboarding.py", label="Open onboarding", icon=":material/arrow_forward:")
 
 st.caption(

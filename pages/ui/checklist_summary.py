@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
 from pages.ui.checklist_pick import plans_of, progress_of
 from pages.ui.text import count
 from scoring.catalog import CatalogError
-from scoring.checklists import Status, checklists_of_kind
+from scoring.checklists import Checklist, Status, checklists_of_kind
+
+BROKEN = "A checklist definition needs fixing; open the page for details."
+ORDER = (Status.BEHIND, Status.DUE_SOON, Status.ON_TRACK, Status.DONE)
 
 
-def plans_line(kind: str, today: date) -> str:
-    """'4 plans: 1 behind, 2 due soon, 1 done', or how to start; the page itself explains broken definitions."""
-    try:
-        checklists = checklists_of_kind(kind)
-    except CatalogError:
-        return "A checklist definition needs fixing; open the page for details."
-    plans = plans_of(checklists)
-    if not plans:
-        return "No plans yet."
-    statuses = Counter(p.status for p in progress_of(plans, today).values())
-    order = (Status.BEHIND, Status.DUE_SOON, Status.ON_TRACK, Status.DONE)
-    parts = [f"{statuses[s]} {s}" for s in order if statuses[s]]
-    return f"{count(len(plans), 'plan')}: {', '.join(parts)}."
+def plans_lines(kinds: Sequence[str], today: date) -> dict[str, str]:
+    """Per checklist kind, '4 plans: 1 behind, 2 due soon, 1 done' or how to start.
+
+    Every kind's plans are replayed from one read of the event log; the page
+    itself explains a broken definition.
+    """
+    offered: dict[str, list[Checklist]] = {}
+    lines: dict[str, str] = {}
+    for kind in kinds:
+        try:
+            offered[kind] = checklists_of_kind(kind)
+        except CatalogError:
+            lines[kind] = BROKEN
+    plans = {kind: plans_of(checklists) for kind, checklists in offered.items()}
+    progresses = progress_of([p for found in plans.values() for p in found], today)
+    for kind, found in plans.items():
+        if not found:
+            lines[kind] = "No plans yet."
+            continue
+        statuses = Counter(progresses[record.plan_id].status for _, record in found)
+        parts = [f"{statuses[s]} {s}" for s in ORDER if statuses[s]]
+        lines[kind] = f"{count(len(found), 'plan')}: {', '.join(parts)}."
+    return lines
