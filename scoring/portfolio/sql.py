@@ -135,12 +135,16 @@ def score_select(
     for signal in model.signals:
         layer2.append(f"{attainment_expr(signal, quote('v__' + signal.id), p)} AS {quote(att_column(signal.id))}")
 
+    # How many of each group's signals are present: the group mean divides by it, coverage weighs by it.
     layer3 = ["*"]
     for group in model.groups:
-        atts = [quote(att_column(s)) for s in group.signals]
-        present = _sum([f"CAST({a} IS NOT NULL AS INTEGER)" for a in atts])
-        total = _sum([f"COALESCE({a}, 0.0)" for a in atts])
-        layer3.append(f"{total} / NULLIF({present}, 0) AS {quote('g__' + group.id)}")
+        present = _sum([f"CAST({quote(att_column(s))} IS NOT NULL AS INTEGER)" for s in group.signals])
+        layer3.append(f"{present} AS {quote('n__' + group.id)}")
+
+    layer3b = ["*"]
+    for group in model.groups:
+        total = _sum([f"COALESCE({quote(att_column(s))}, 0.0)" for s in group.signals])
+        layer3b.append(f"{total} / NULLIF({quote('n__' + group.id)}, 0) AS {quote('g__' + group.id)}")
 
     weights = {g.id: p.num(g.weight) for g in model.groups}
     pw = _sum(
@@ -150,11 +154,7 @@ def score_select(
     weighted = _sum([p.num(0.0)] + [f"COALESCE({weights[g.id]} * {quote('g__' + g.id)}, 0.0)" for g in model.groups])
     seen = _sum(
         [p.num(0.0)]
-        + [
-            f"{weights[g.id]} * {_sum([f'CAST({quote(att_column(s))} IS NOT NULL AS INTEGER)' for s in g.signals])}"
-            f" / {p.num(len(g.signals))}"
-            for g in model.groups
-        ]
+        + [f"{weights[g.id]} * {quote('n__' + g.id)} / {p.num(len(g.signals))}" for g in model.groups]
     )
     layer4 = ["*", f"{pw} AS _pw", f"{weighted} AS _weighted", f"{seen} AS _seen"]
 
@@ -177,6 +177,6 @@ def score_select(
     layer7 = ["*", f"{band} AS band", f"_seen / {p.num(model.total_weight)} AS coverage"]
 
     sql = f"SELECT {', '.join(layer1)} FROM {facts}"
-    for layer in (layer2, layer3, layer4, layer5, layer6, layer7):
+    for layer in (layer2, layer3, layer3b, layer4, layer5, layer6, layer7):
         sql = f"SELECT {', '.join(layer)} FROM ({sql})"
     return sql
