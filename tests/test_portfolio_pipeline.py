@@ -143,6 +143,29 @@ def test_repeated_rows_in_a_month_sum_counts_and_keep_the_latest_value() -> None
     assert any("0-10 ratings" in p.message for p in result.warnings)
 
 
+@pytest.mark.parametrize(
+    ("header", "values", "says"),
+    [
+        ("NPS", ["0", "7", "10"], "0-10 ratings"),
+        ("CSAT", ["0.5", "0.8", "1"], "fractions"),
+        ("CSAT", ["1", "4", "5"], "1-5 rating"),
+        ("CSAT", ["2", "8", "10"], "0-10 rating"),
+        ("Usage %", ["0.2", "0.35", "0.9"], "fractions"),
+    ],
+)
+def test_columns_on_another_scale_are_rescaled_and_said_so(header: str, values: list[str], says: str) -> None:
+    rows = [["Account ID", header], *([f"A-{i}", v] for i, v in enumerate(values))]
+    result = load({"scores.csv": csv_bytes(rows)}, model="four-component")
+    notes = [p.message for p in result.warnings if p.column == header]
+    assert len(notes) == 1 and says in notes[0], problems_text(result)
+
+
+def test_columns_already_on_the_model_scale_are_left_alone() -> None:
+    rows = [["Account ID", "NPS", "CSAT", "Usage %"], ["A-1", "-40", "85", "35"], ["A-2", "60", "70", "90"]]
+    result = load({"scores.csv": csv_bytes(rows)}, model="four-component")
+    assert not [p for p in result.warnings if p.column in ("NPS", "CSAT", "Usage %")], problems_text(result)
+
+
 def test_bad_rows_are_reported_with_row_numbers_and_good_rows_still_score() -> None:
     rows = [
         ["Account ID", "ARR", "Licensed Seats", "Active Users", "Usage %"],

@@ -134,6 +134,32 @@ def load_file(
     return Loaded(src, table, tuple(columns), stats, len(unreadable)), mapping, problems
 
 
+@dataclass(frozen=True)
+class Rescale:
+    """A column written on another scale than the models use, told apart by its range."""
+
+    field: str
+    max_high: float
+    sql: str  # over the placeholder {x}
+    note: str
+    min_low: float | None = None
+
+    def applies(self, low: float, high: float) -> bool:
+        return high <= self.max_high and (self.min_low is None or low >= self.min_low)
+
+
+# The first rule that fits a column's range wins.
+RESCALES = (
+    Rescale("nps", 10, "({x} * 20.0 - 100.0)",
+            "looks like 0-10 ratings, so it was converted to NPS (0 -> -100, 10 -> +100).", min_low=0),
+    Rescale("csat", 1, "({x} * 100.0)", "looks like fractions, so it was read as a percentage (0.8 -> 80)."),
+    Rescale("csat", 5, "({x} * 20.0)", "looks like a 1-5 rating, so it was converted to 0-100 (4 -> 80)."),
+    Rescale("csat", 10, "({x} * 10.0)", "looks like a 0-10 rating, so it was converted to 0-100 (8 -> 80)."),
+    Rescale("usage_rate", 1, "({x} * 100.0)",
+            "looks like fractions, so it was read as a percentage (0.35 -> 35%)."),
+)
+
+
 def scaling(loaded: Loaded) -> tuple[dict[str, str], list[InputProblem]]:
     """Rescale NPS, CSAT and usage columns written on another scale than the models use."""
     scales: dict[str, str] = {}
@@ -153,19 +179,8 @@ def scaling(loaded: Loaded) -> tuple[dict[str, str], list[InputProblem]]:
     for field, (low, high) in loaded.stats.ranges.items():
         if low is None or high is None or high <= 0:
             continue
-        if field == "nps" and low >= 0 and high <= 10:
-            scales[field] = "({x} * 20.0 - 100.0)"
-            note(field, "looks like 0-10 ratings, so it was converted to NPS (0 -> -100, 10 -> +100).")
-        elif field == "csat" and high <= 1:
-            scales[field] = "({x} * 100.0)"
-            note(field, "looks like fractions, so it was read as a percentage (0.8 -> 80).")
-        elif field == "csat" and high <= 5:
-            scales[field] = "({x} * 20.0)"
-            note(field, "looks like a 1-5 rating, so it was converted to 0-100 (4 -> 80).")
-        elif field == "csat" and high <= 10:
-            scales[field] = "({x} * 10.0)"
-            note(field, "looks like a 0-10 rating, so it was converted to 0-100 (8 -> 80).")
-        elif field == "usage_rate" and high <= 1:
-            scales[field] = "({x} * 100.0)"
-            note(field, "looks like fractions, so it was read as a percentage (0.35 -> 35%).")
+        rule = next((r for r in RESCALES if r.field == field and r.applies(low, high)), None)
+        if rule is not None:
+            scales[field] = rule.sql
+            note(field, rule.note)
     return scales, notes
