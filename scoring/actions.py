@@ -263,7 +263,3 @@ def recommend(model: Model, card: Scorecard, events: Iterable[str] = ()) -> list
             fired.append(Action(rule.id, rule.title, rule.kind, why, rule.steps))
     fired.sort(key=lambda a: order.get(a.kind, 9))
     return actions + fired
-
-
-def cadence_for(band: BandName) -> str:
-    return playbooks().bands[band].cadence
