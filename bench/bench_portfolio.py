@@ -119,7 +119,7 @@ def _child(kind: str, path: str) -> None:
     sys.path.insert(0, str(ROOT))
     import pandas as pd
 
-    from scoring.cli import main
+    from scoring.cli.main import main
     from scoring.db import engine
 
     started = time.perf_counter()
@@ -138,7 +138,7 @@ def _child(kind: str, path: str) -> None:
     elif kind == "page":
         from scoring.catalog import get_model
         from scoring.portfolio import load_portfolio
-        from scoring.portfolio.result import Export
+        from scoring.portfolio.contract import Export
 
         result = load_portfolio([Export.from_path(Path(path))], get_model(MODEL), with_history=False)
         assert not result.accounts.empty

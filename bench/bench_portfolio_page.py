@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pages.ui.portfolio_upload import SOURCE_KEY, source_of  # noqa: E402
-from scoring.portfolio.result import Export  # noqa: E402
+from pages.ui.portfolio.upload import SOURCE_KEY, source_of  # noqa: E402
+from scoring.portfolio.contract import Export  # noqa: E402
 
 SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
 

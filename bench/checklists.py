@@ -97,7 +97,7 @@ def _page_runs(db: Path) -> None:
     at.run()
     print(f"{'onboarding page, first run (opens the DB)':<58} {(time.perf_counter() - t0) * 1000:8.1f} ms")
     _timed("onboarding page, rerun", at.run)
-    from pages.ui.state import _open_store
+    from pages.ui.common.state import _open_store
 
     opened = _open_store()
     if isinstance(opened, Store):

@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from pages.ui.checklist_summary import plans_lines
-from pages.ui.shell import require_app_shell
+from pages.ui.checklists.summary import plans_lines
+from pages.ui.common.shell import require_app_shell
 
 require_app_shell()
 plans = plans_lines(("ramp", "account"), date.today())

@@ -2,16 +2,9 @@
 
 import streamlit as st
 
-from pages.ui import portfolio_filters as filters
-from pages.ui import portfolio_heatmaps as heatmaps
-from pages.ui import portfolio_kpis as kpis
-from pages.ui import portfolio_links as links
-from pages.ui import portfolio_mapping as mapping
-from pages.ui import portfolio_problems as problems
-from pages.ui import portfolio_triage as triage
-from pages.ui import portfolio_upload as upload
-from pages.ui.shell import require_app_shell
-from pages.ui.state import all_models, store
+from pages.ui.common.shell import require_app_shell
+from pages.ui.common.state import all_models, store
+from pages.ui.portfolio import filters, heatmaps, kpis, links, mapping, problems, triage, upload
 
 require_app_shell()
 st.title("Portfolio triage")

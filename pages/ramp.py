@@ -8,14 +8,14 @@ from datetime import date
 
 import streamlit as st
 
-from pages.ui import checklist_plan
-from pages.ui.checklist_actor import ask_actor
-from pages.ui.checklist_admin import plan_tools
-from pages.ui.checklist_export import exports
-from pages.ui.checklist_new import new_plan_form
-from pages.ui.checklist_overview import overview
-from pages.ui.checklist_pick import checklists_or_stop, pick_plan, plans_of, progress_of
-from pages.ui.shell import require_app_shell
+from pages.ui.checklists import plan as checklist_plan
+from pages.ui.checklists.actor import ask_actor
+from pages.ui.checklists.admin import plan_tools
+from pages.ui.checklists.export import exports
+from pages.ui.checklists.new import new_plan_form
+from pages.ui.checklists.overview import overview
+from pages.ui.checklists.pick import checklists_or_stop, pick_plan, plans_of, progress_of
+from pages.ui.common.shell import require_app_shell
 
 PICK_KEY = "csm"
 

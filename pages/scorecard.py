@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from pages.ui.scorecard_actions import recommended_actions
-from pages.ui.scorecard_charts import drivers_chart
-from pages.ui.scorecard_custom import custom_model_editor, model_label, show_toast
-from pages.ui.scorecard_inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
-from pages.ui.scorecard_levers import what_it_takes
-from pages.ui.scorecard_links import share_link
-from pages.ui.scorecard_state import (
+from pages.ui.common.shell import require_app_shell
+from pages.ui.common.state import all_models
+from pages.ui.scorecard.actions import recommended_actions
+from pages.ui.scorecard.charts import drivers_chart
+from pages.ui.scorecard.custom import custom_model_editor, model_label, show_toast
+from pages.ui.scorecard.inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
+from pages.ui.scorecard.levers import what_it_takes
+from pages.ui.scorecard.links import share_link
+from pages.ui.scorecard.state import (
     ACCOUNT_KEY,
     HERE_KEY,
     MODEL_KEY,
@@ -18,9 +20,7 @@ from pages.ui.scorecard_state import (
     reset_to_defaults,
     reset_to_start,
 )
-from pages.ui.scorecard_summary import headline
-from pages.ui.shell import require_app_shell
-from pages.ui.state import all_models
+from pages.ui.scorecard.summary import headline
 from scoring.actions import playbooks, recommend
 from scoring.engine import score
 

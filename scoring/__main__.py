@@ -3,7 +3,7 @@
 import os
 import sys
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 try:
     sys.exit(main())

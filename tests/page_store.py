@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages.ui.state import _open_store
+from pages.ui.common.state import _open_store
 from scoring.db import Store
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from scoring.catalog import get_model
 from scoring.portfolio import load_portfolio
-from scoring.portfolio.result import Export, PortfolioResult
+from scoring.portfolio.contract import Export, PortfolioResult
 
 AS_OF = date(2026, 3, 31)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from pages.ui.state import _open_store
+from pages.ui.common.state import _open_store
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
 from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts

@@ -12,21 +12,19 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.ui import portfolio_cells as cells
-from pages.ui import portfolio_charts as charts
-from pages.ui import portfolio_filters as filters
-from pages.ui import portfolio_upload
-from pages.ui.portfolio_links import link_for
-from pages.ui.portfolio_mapping import OVERRIDES_KEY
-from pages.ui.portfolio_problems import sentence
-from pages.ui.portfolio_upload import source_of
-from pages.ui.scorecard_links import parse_link
-from pages.ui.text import money, plain
+from pages.ui.common.text import money, plain
+from pages.ui.portfolio import cells, charts, filters
+from pages.ui.portfolio import upload as portfolio_upload
+from pages.ui.portfolio.links import link_for
+from pages.ui.portfolio.mapping import OVERRIDES_KEY
+from pages.ui.portfolio.problems import sentence
+from pages.ui.portfolio.upload import source_of
+from pages.ui.scorecard.links import parse_link
 from scoring.catalog import preset_models
 from scoring.engine import score
 from scoring.portfolio import load_portfolio
+from scoring.portfolio.contract import Export, InputProblem
 from scoring.portfolio.demo import demo_exports
-from scoring.portfolio.result import Export, InputProblem
 
 MODELS = preset_models()
 TECH = MODELS["technical-csm"]
@@ -270,7 +268,7 @@ def test_editing_the_mapping_table_becomes_an_override() -> None:
     def script() -> None:
         import streamlit as st
 
-        from pages.ui.portfolio_mapping import overrides, remember_edits
+        from pages.ui.portfolio.mapping import overrides, remember_edits
 
         st.session_state["editor"] = {"edited_rows": {1: {"Read as": "ignore"}, 2: {"Read as": "arr"}}}
         remember_edits("editor", "digest-1", ["Account ID", "Usage %", "Contract Value"])

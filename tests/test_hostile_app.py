@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.ui.portfolio_links import TABLE_ROWS
-from pages.ui.portfolio_upload import UPLOAD_KEY
+from pages.ui.portfolio.links import TABLE_ROWS
+from pages.ui.portfolio.upload import UPLOAD_KEY
 from scoring.catalog import get_model
 from scoring.portfolio import load_portfolio
-from scoring.portfolio.result import Export
+from scoring.portfolio.contract import Export
 from tests.hostile_corpus import CASES, HTML_NAMES, MODEL, Case
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.catalog import CatalogError, get_model, parse_model, preset_models, with_weights
-from scoring.cli import main
+from scoring.cli.main import main
 from scoring.engine import score
 from scoring.model import Derivation, Model
 from scoring.model_toml import load_model_text, read_model_file, to_toml, toml_number, toml_string

@@ -8,8 +8,8 @@ import pytest
 
 from scoring.catalog import get_model
 from scoring.db import Store
-from scoring.portfolio.detect import resolve_mapping, signature
-from scoring.portfolio.fields import normalise
+from scoring.portfolio.ingest.fields import normalise
+from scoring.portfolio.ingest.mapping import resolve_mapping, signature
 
 TECH = get_model("technical-csm")
 

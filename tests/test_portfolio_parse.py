@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from scoring.db import engine
-from scoring.portfolio.parse import MACROS, date_expr, number_expr
+from scoring.portfolio.ingest.parse import MACROS, date_expr, number_expr
 from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
 
 HEADER = ["Account ID", "Account Name", "ARR", "Renewal Date", "Licensed Seats", "Active Users", "Usage %"]
@@ -172,7 +172,7 @@ def test_xlsx_zip_bomb_is_refused_before_parsing() -> None:
 
 
 def test_a_workbook_with_too_many_cells_is_refused_with_a_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scoring.portfolio.read.MAX_XLSX_CELLS", 25)
+    monkeypatch.setattr("scoring.portfolio.ingest.read.MAX_XLSX_CELLS", 25)
     result = load({"big.xlsx": xlsx_bytes([HEADER, *ROWS, *ROWS])})
     assert result.accounts.empty
     assert result.errors[0].file == "big.xlsx" and "more than 25 cells" in result.errors[0].message

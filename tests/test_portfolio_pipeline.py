@@ -12,12 +12,13 @@ import pytest
 
 from scoring.actions import band_action
 from scoring.catalog import get_model, preset_models
-from scoring.cli import main
+from scoring.cli.main import main
 from scoring.db import Store
 from scoring.engine import score
-from scoring.portfolio import demo_exports, fast, load_portfolio, pipeline
-from scoring.portfolio.kpis import kpis
-from scoring.portfolio.result import Export
+from scoring.portfolio import demo_exports, load_portfolio, one_pass
+from scoring.portfolio import run as run_module
+from scoring.portfolio.compute.kpis import kpis
+from scoring.portfolio.contract import Export
 from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -386,14 +387,14 @@ def test_check_ins_after_the_as_of_date_are_ignored_and_reported() -> None:
 def one_pass_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each run took the one-pass path (True) or fell back to the general one (False)."""
     taken: list[bool] = []
-    real = fast.try_one_pass
+    real = one_pass.try_one_pass
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = real(*args, **kwargs)
         taken.append(found is not None)
         return found
 
-    monkeypatch.setattr(pipeline, "try_one_pass", spy)
+    monkeypatch.setattr(run_module, "try_one_pass", spy)
     return taken
 
 
@@ -403,8 +404,8 @@ def test_one_pass_path_gives_the_same_result_as_the_general_path(
     model, name: str, one_pass_taken: list[bool]
 ) -> None:  # type: ignore[no-untyped-def]
     exports = [Export.from_path(DEMO / name)]
-    one = pipeline.run(exports, model, with_history=False)
-    general = pipeline.run(exports, model, with_history=True)
+    one = run_module.score_exports(exports, model, with_history=False)
+    general = run_module.score_exports(exports, model, with_history=True)
     assert one_pass_taken == [True]
     pd.testing.assert_frame_equal(one.accounts, general.accounts)
     assert [(p.file, p.message) for p in one.problems] == [(p.file, p.message) for p in general.problems]
@@ -415,6 +416,6 @@ def test_a_file_with_problems_takes_the_general_path(tmp_path: Path, one_pass_ta
     path = tmp_path / "usage.csv"
     rows = [["Account ID", "Licensed Seats", "Active Users"], ["A-1", "10", "5"], ["A-2", "x", "4"]]
     path.write_bytes(csv_bytes(rows))
-    result = pipeline.run([Export.from_path(path)], TECH, with_history=False)
+    result = run_module.score_exports([Export.from_path(path)], TECH, with_history=False)
     assert one_pass_taken == [False]
     assert any(p.rows == (3,) for p in result.problems)

@@ -1,7 +1,7 @@
 """The SQL formula equals the Python engine on random inputs, for every preset model.
 
 Random signal values (inside, outside and exactly on each signal's bounds and
-cut-offs, or missing) and random bonuses go through ``scoring.portfolio.sql``
+cut-offs, or missing) and random bonuses go through ``scoring.portfolio.compute.formula_sql``
 in DuckDB and through ``scoring.engine.score``; raw scores must agree within
 1e-6 and scores and bands exactly.
 """
@@ -20,8 +20,8 @@ from scoring.catalog import preset_models, with_weights
 from scoring.db import engine
 from scoring.engine import NoSignals, score
 from scoring.model import Model, Signal
-from scoring.portfolio.fields import CANONICAL_BY_ID, NUMERIC_FIELDS
-from scoring.portfolio.sql import Params, score_select
+from scoring.portfolio.compute.formula_sql import Params, score_select
+from scoring.portfolio.ingest.fields import CANONICAL_BY_ID, NUMERIC_FIELDS
 
 MODELS = list(preset_models().values())
 MODELS.append(with_weights(MODELS[0], {g.id: i + 1.0 for i, g in enumerate(MODELS[0].groups)}, "custom", "Custom"))

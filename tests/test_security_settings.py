@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from scoring.db import Store, engine
-from scoring.portfolio import read
-from scoring.portfolio.result import Export
+from scoring.portfolio.contract import Export
+from scoring.portfolio.ingest import read
 from tests.hostile_corpus import CASES_BY_NAME
 from tests.servers import ROOT, AppServer
 

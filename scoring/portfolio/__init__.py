@@ -1,7 +1,7 @@
 """Portfolio scoring: exports in, one scored and ranked row per account out.
 
 ``load_portfolio`` is the one entry point the page uses; the CLI
-(``scoring.portfolio.cli``) runs the same pipeline without the monthly
+(``scoring.cli.portfolio``) runs the same pipeline without the monthly
 history table.
 """
 
@@ -12,9 +12,9 @@ from datetime import date
 
 from scoring.db import Store
 from scoring.model import Model
+from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.demo import demo_exports
-from scoring.portfolio.pipeline import run
-from scoring.portfolio.result import Export, PortfolioResult
+from scoring.portfolio.run import score_exports
 
 
 def load_portfolio(
@@ -36,7 +36,7 @@ def load_portfolio(
     month-by-month table empty (each account still carries its trend
     columns), which lets a single clean file be read in one pass.
     """
-    return run(exports, model, overrides, store, as_of, progress, with_history=with_history)
+    return score_exports(exports, model, overrides, store, as_of, progress, with_history=with_history)
 
 
 __all__ = ["Export", "PortfolioResult", "demo_exports", "load_portfolio"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.portfolio.result import Export
+from scoring.portfolio.contract import Export
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_FILES = ("accounts.csv", "usage_monthly.csv", "tickets.csv")

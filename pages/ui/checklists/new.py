@@ -1,0 +1,114 @@
+"""The form that starts a plan: who or which account, which checklist, and day 1.
+
+Submitting runs a callback, so the new plan is saved and selected before the
+page redraws; asking again for an existing plan simply opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import streamlit as st
+
+from pages.ui.checklists.actor import actor
+from pages.ui.common.state import store
+from pages.ui.common.text import plain
+from scoring.checklists import Checklist, clean_subject, plan_id
+from scoring.db import DuckDBError, PlanRecord
+
+
+def _keys(form_key: str) -> tuple[str, str, str, str]:
+    return f"{form_key}|subject", f"{form_key}|checklist", f"{form_key}|start", f"{form_key}|message"
+
+
+def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, pick_key: str) -> None:
+    subject_key, checklist_key, start_key, message_key = _keys(form_key)
+    try:
+        subject = clean_subject(str(st.session_state.get(subject_key) or ""))
+    except ValueError as exc:
+        st.session_state[message_key] = ("error", f"{subject_label}: {exc}")
+        return
+    checklist = next((c for c in checklists if c.id == st.session_state.get(checklist_key)), checklists[0])
+    start = st.session_state.get(start_key)
+    if not isinstance(start, date):
+        st.session_state[message_key] = ("error", "Pick a start date.")
+        return
+    pid = plan_id(checklist.id, subject)
+    try:
+        existing = store().plan(pid)
+        if existing is None:
+            store().create_plan(PlanRecord(pid, checklist.id, subject, start, actor(), datetime.now()))
+    except DuckDBError as exc:
+        st.session_state[message_key] = ("error", f"The plan was not saved ({exc}). Please try again.")
+        return
+    if existing is not None:
+        st.session_state[message_key] = (
+            "info",
+            f"{plain(existing.subject)} already has a {checklist.name} plan "
+            f"(started {existing.start_date:%d %b %Y}); it is open below.",
+        )
+    st.session_state[subject_key] = None
+    st.session_state[pick_key] = pid
+
+
+def _first_day(checklists: Sequence[Checklist]) -> date:
+    """Today, or later when a checklist has work before day 1 (pre-kickoff).
+
+    A plan started on kickoff day would open with its pre-kickoff week already
+    overdue; defaulting kickoff to after that lead time lets it start on track.
+    """
+    lead = max((1 - stage.start_day for c in checklists for stage in c.stages), default=0)
+    return date.today() + timedelta(days=max(0, lead))
+
+
+def new_plan_form(
+    form_key: str,
+    checklists: Sequence[Checklist],
+    subject_label: str,
+    start_label: str,
+    pick_key: str,
+    subject_options: Sequence[str] = (),
+) -> None:
+    subject_key, checklist_key, start_key, message_key = _keys(form_key)
+    with st.form(form_key, enter_to_submit=True):
+        subject_help = "One plan per name and checklist; the same name opens the existing plan."
+        if subject_options:
+            st.selectbox(
+                subject_label,
+                list(subject_options),
+                index=None,
+                key=subject_key,
+                accept_new_options=True,
+                placeholder="Pick from the loaded portfolio or type a name",
+                help=subject_help,
+            )
+        else:
+            st.text_input(subject_label, key=subject_key, max_chars=80, placeholder="Type a name", help=subject_help)
+        if len(checklists) > 1:
+            st.selectbox(
+                "Checklist",
+                [c.id for c in checklists],
+                format_func={c.id: c.name for c in checklists}.__getitem__,
+                key=checklist_key,
+                help="\n\n".join(f"**{c.name}**: {c.description} Day 1 is {c.start_label}." for c in checklists),
+            )
+        st.date_input(
+            start_label,
+            value=_first_day(checklists),
+            key=start_key,
+            format="DD/MM/YYYY",
+            help="Day 1 of the plan; every due date is counted from it. "
+            + " ".join(f"{c.name}: day 1 is {c.start_label}." for c in checklists),
+        )
+        st.form_submit_button(
+            "Start the plan",
+            type="primary",
+            icon=":material/add_task:",
+            on_click=_create,
+            args=(form_key, checklists, subject_label, pick_key),
+        )
+    message = st.session_state.pop(message_key, None)
+    if message:
+        kind, text = message
+        (st.error if kind == "error" else st.info)(text)

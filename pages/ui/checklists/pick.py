@@ -1,0 +1,64 @@
+"""Finding plans: the ones a page can show, and the picker that chooses one.
+
+The picker is bound to the URL (``bind="query-params"``), so a browser reload
+or a shared link opens the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import streamlit as st
+
+from pages.ui.common.state import store
+from scoring.catalog import CatalogError
+from scoring.checklists import Checklist, PlanProgress, checklists_of_kind, progress, replay
+from scoring.db import ChecklistEvent, PlanRecord
+
+
+def checklists_or_stop(kind: str) -> list[Checklist]:
+    """The checklists a page offers; a broken or missing definition stops the page with the fix."""
+    try:
+        found = checklists_of_kind(kind)
+    except CatalogError as exc:
+        st.error(
+            f"A checklist file in scoring/catalog/checklists cannot be read, so this page cannot open.\n\n"
+            f"`{exc}`\n\nCorrect that field and reload the page. Saved ticks are not affected.",
+            icon=":material/error:",
+        )
+        st.stop()
+    if not found:
+        st.warning(
+            f'No checklist has kind = "{kind}". Add a TOML file with that kind to scoring/catalog/checklists.',
+            icon=":material/info:",
+        )
+        st.stop()
+    return found
+
+
+def plans_of(checklists: Sequence[Checklist]) -> list[tuple[Checklist, PlanRecord]]:
+    """Saved plans whose checklist this page offers, by subject then checklist order."""
+    by_id = {c.id: c for c in checklists}
+    found = [(by_id[p.checklist_id], p) for p in store().plans() if p.checklist_id in by_id]
+    return sorted(found, key=lambda cp: (cp[1].subject.casefold(), cp[0].order))
+
+
+def progress_of(plans: Sequence[tuple[Checklist, PlanRecord]], today: date) -> dict[str, PlanProgress]:
+    """Every plan's progress from one read of the event log, keyed by plan id."""
+    events: dict[str, list[ChecklistEvent]] = {}
+    for event in store().events():
+        events.setdefault(event.plan_id, []).append(event)
+    return {p.plan_id: progress(replay(c, p, events.get(p.plan_id, [])), today) for c, p in plans}
+
+
+def pick_plan(
+    plans: Sequence[tuple[Checklist, PlanRecord]], label: str, key: str, show_checklist: bool, help_text: str
+) -> PlanRecord | None:
+    names = {p.plan_id: f"{p.subject} · {c.name}" if show_checklist else p.subject for c, p in plans}
+    if not names:
+        return None
+    chosen = st.selectbox(
+        label, list(names), format_func=names.__getitem__, key=key, bind="query-params", help=help_text
+    )
+    return next((p for _, p in plans if p.plan_id == chosen), None)

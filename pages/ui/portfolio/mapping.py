@@ -1,0 +1,90 @@
+"""The column-mapping editor: what each header of each file was read as.
+
+Detection runs in ``scoring.portfolio``; this module shows its answer per file
+and turns the user's edits into overrides (header -> field) that go back into
+the next scoring run.  The backend saves the corrected mapping under the
+file's header signature, so the same export maps itself next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from pages.ui.common.text import count, plain
+from scoring.model import Model
+from scoring.portfolio.contract import FileMapping, InputProblem
+from scoring.portfolio.ingest.fields import model_fields
+
+OVERRIDES_KEY = "portfolio_overrides"
+IGNORED = "ignore"
+HEADER = "Column in your file"
+READ_AS = "Read as"
+
+
+def overrides(digest: str) -> dict[str, str]:
+    """The user's corrections for the files with this digest."""
+    return dict(st.session_state.get(OVERRIDES_KEY, {}).get(digest, {}))
+
+
+def remember_edits(editor_key: str, digest: str, headers: list[str]) -> None:
+    """The editor's callback: fold its edited rows into the overrides for these files."""
+    changes = st.session_state[editor_key].get("edited_rows", {})
+    saved = st.session_state.setdefault(OVERRIDES_KEY, {})
+    chosen = dict(saved.get(digest, {}))
+    for row, edit in changes.items():
+        if READ_AS in edit:
+            chosen[headers[int(row)]] = edit[READ_AS] or IGNORED
+    saved[digest] = chosen
+
+
+def _editor_key(mapping: FileMapping) -> str:
+    """Changes with the mapping itself, so a re-scored file gets a fresh editor."""
+    state = repr(sorted(mapping.columns.items(), key=lambda kv: kv[0]))
+    return "pm_" + hashlib.sha256(f"{mapping.file}\x1f{state}".encode()).hexdigest()[:16]
+
+
+def _summary(mapping: FileMapping) -> str:
+    used = sum(1 for field in mapping.columns.values() if field)
+    ignored = len(mapping.columns) - used
+    text = f"{count(used, 'column')} used"
+    if ignored:
+        text += f", {ignored:,} ignored"
+    return text + (" · mapping remembered from an earlier upload" if mapping.remembered else "")
+
+
+def editor(model: Model, mappings: list[FileMapping], problems: list[InputProblem], digest: str) -> None:
+    """One expander per file; opened by default when that file has an error."""
+    fields = model_fields(model)
+    labels = {IGNORED: "(ignore this column)", **{fid: f"{f.label} · {fid}" for fid, f in fields.items()}}
+    failing = {p.file for p in problems if p.severity == "error"}
+    for mapping in mappings:
+        headers = list(mapping.columns)
+        key = _editor_key(mapping)
+        with st.expander(f"Columns of {plain(mapping.file)}: {_summary(mapping)}", expanded=mapping.file in failing):
+            st.caption(
+                "Each column of the file and the field it is read as. Change a row to fix a wrong guess; "
+                "the page re-scores at once and remembers your choice for files with the same headers."
+            )
+            frame = pd.DataFrame({HEADER: headers, READ_AS: [mapping.columns[h] or IGNORED for h in headers]})
+            st.data_editor(
+                frame,
+                key=key,
+                hide_index=True,
+                disabled=[HEADER],
+                width="stretch",
+                column_config={
+                    HEADER: st.column_config.TextColumn(HEADER),
+                    READ_AS: st.column_config.SelectboxColumn(
+                        READ_AS,
+                        options=list(labels),
+                        format_func=labels.__getitem__,
+                        required=True,
+                        help="The field this column feeds. Signal ids are taken as the signal's value as it is.",
+                    ),
+                },
+                on_change=remember_edits,
+                args=(key, digest, headers),
+            )

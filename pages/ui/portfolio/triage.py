@@ -1,0 +1,122 @@
+"""The ranked triage list and its CSV download.
+
+The table shows the first ``TABLE_ROWS`` accounts in triage order (a CSM works
+from the top; filters narrow the rest) while the download always carries every
+account that matches the filters.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from pages.ui.common.text import count
+from pages.ui.portfolio.filters import BAND_LABELS
+from pages.ui.portfolio.links import PICK_KEY, TABLE_ROWS
+from scoring.csv_export import to_csv
+from scoring.model import Model
+from scoring.portfolio.compute.triage import export_columns
+
+TABLE_KEY = "portfolio_triage"
+SHOWN_KEY = "portfolio_triage_ids"
+
+# What a CSM reads first sits left: who, how bad, what to do, how much money, how soon.
+COLUMNS = [
+    "triage_rank",
+    "account_name",
+    "band",
+    "score",
+    "score_change",
+    "score_trend",
+    "action",
+    "arr_at_risk",
+    "days_to_renewal",
+    "renewal_date",
+    "arr",
+    "periods_in_band",
+    "moved_down",
+    "coverage",
+    "owner",
+    "segment",
+]
+
+COLUMN_CONFIG = {
+    "triage_rank": st.column_config.NumberColumn(
+        "#", pinned=True, help="Triage order: band, then score, ARR at risk, renewal."
+    ),
+    "account_name": st.column_config.TextColumn("Account", pinned=True),
+    "band": st.column_config.TextColumn("Band"),
+    "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
+    "coverage": st.column_config.NumberColumn(
+        "Data", format="percent", help="Share of the model's weight the export had data for; missing signals "
+        "are left out of the score rather than counted as zero."
+    ),
+    "score_change": st.column_config.NumberColumn(
+        "Change", format="%+.1f", help="Score change since the previous period in the export."
+    ),
+    "score_trend": st.column_config.LineChartColumn(
+        "Trend", y_min=0, y_max=100, width="small",
+        help="The account's score in each of its last twelve scored months, oldest on the left (0 to 100).",
+    ),
+    "periods_in_band": st.column_config.NumberColumn(
+        "Periods in band", help="How many periods in a row the account has sat in its current band."
+    ),
+    "moved_down": st.column_config.CheckboxColumn(
+        "Moved down", help="Dropped from green to yellow or red since the previous period."
+    ),
+    "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
+    "arr_at_risk": st.column_config.NumberColumn(
+        "ARR at risk", format="$%,.0f", help="ARR of accounts in the yellow or red band."
+    ),
+    "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
+    "days_to_renewal": st.column_config.NumberColumn("Days to renewal"),
+    "owner": st.column_config.TextColumn("CSM"),
+    "segment": st.column_config.TextColumn("Segment"),
+    "action": st.column_config.TextColumn("Recommended action", width="large"),
+}
+
+
+def _display(view: pd.DataFrame) -> pd.DataFrame:
+    shown = view.head(TABLE_ROWS)
+    frame = shown[[c for c in COLUMNS if c in shown]].copy()
+    frame["band"] = frame["band"].map(BAND_LABELS).fillna(frame["band"])
+    return frame
+
+
+def _row_picked() -> None:
+    """Selecting a row of the list picks that account for the scorecard link above it."""
+    rows = st.session_state[TABLE_KEY].selection.rows
+    shown = st.session_state.get(SHOWN_KEY, [])
+    if rows and rows[0] < len(shown):
+        st.session_state[PICK_KEY] = shown[rows[0]]
+
+
+def triage_table(model: Model, view: pd.DataFrame) -> None:
+    """The ranked list with formatted columns and a formula-safe CSV of every match."""
+    st.session_state[SHOWN_KEY] = view["account_id"].head(TABLE_ROWS).astype(str).tolist()
+    st.dataframe(
+        _display(view),
+        hide_index=True,
+        column_order=COLUMNS,
+        column_config=COLUMN_CONFIG,
+        key=TABLE_KEY,
+        on_select=_row_picked,
+        selection_mode="single-row",
+    )
+    if len(view) > TABLE_ROWS:
+        st.caption(
+            f"Showing the first {TABLE_ROWS:,} of {count(len(view), 'account')} in triage order. "
+            "Narrow the filters, or download the CSV for the full list."
+        )
+    st.download_button(
+        f"Download {count(len(view), 'account')} as CSV",
+        data=lambda: to_csv(view[[c for c in export_columns(model) if c in view]]),
+        file_name=f"triage-{model.id}-{date.today():%Y-%m-%d}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        help="Every account that matches the filters, in triage order. Cells that a spreadsheet "
+        "could run as a formula are prefixed with a quote.",
+    )

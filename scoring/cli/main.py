@@ -1,0 +1,66 @@
+"""`python -m scoring`: the health models without a browser.
+
+Errors exit 2 with one line on stderr, never a traceback: this is run by CS
+ops people from cron jobs and spreadsheets, and a stack trace helps neither.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from scoring.catalog import CatalogError
+from scoring.cli.common import MODEL_HELP, UsageError, Parser
+from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m scoring", description="Account health scoring.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "models",
+        help="list the preset health models and their signals",
+        epilog="Besides a preset id, --model takes a model file: --model path/to/model.toml "
+        "(the scorecard page downloads any model, custom ones included, in this format).",
+    )
+
+    sc = sub.add_parser("score", help="score one account (--set) or every row of a CSV file")
+    sc.add_argument("--model", required=True, help=MODEL_HELP)
+    sc.add_argument("--set", action="append", default=[], metavar="SIGNAL=VALUE", help="a signal value")
+    sc.add_argument("--bonus", action="append", default=[], metavar="ID", help="a bonus that applies")
+    sc.add_argument("--event", action="append", default=[], metavar="ID", help="an event, e.g. executive_change")
+    sc.add_argument("file", nargs="?", type=Path, help="CSV whose columns are named by signal ids")
+
+    pf = sub.add_parser("portfolio", help="score exports per account, as the portfolio page does")
+    pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
+    pf.add_argument("--model", required=True, help=MODEL_HELP)
+    pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    try:
+        args = _parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+        if args.command == "models":
+            return cmd_models(out)
+        if args.command == "score":
+            if args.file is not None:
+                if args.set:
+                    raise UsageError("give either --set values or a CSV file, not both")
+                return cmd_score_file(args, out, err)
+            return cmd_score_one(args, out)
+        from scoring.cli.portfolio import run_portfolio
+
+        return run_portfolio(args, out, err)
+    except UsageError as exc:
+        err.write(f"error: {exc}\n")
+        return 2
+    except CatalogError as exc:
+        err.write(f"error: broken definition file: {exc}\n")
+        return 2
+    except Exception as exc:  # the promise is one line and exit 2, even for our own bugs
+        err.write(f"error: unexpected {type(exc).__name__}: {exc}\n")
+        return 2

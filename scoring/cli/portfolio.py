@@ -1,0 +1,56 @@
+"""`python -m scoring portfolio FILE... --model ID [--map SOURCE=FIELD ...]`.
+
+Prints the same per-account table as the portfolio page, in triage order, as
+formula-safe CSV on stdout.  Problems go to stderr, one line each; the exit
+code is 0 when at least one account was scored and 2 (with a single line of
+explanation) when nothing could be.  The pipeline never raises on bad input,
+so there is no traceback to print.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from scoring.cli.common import UsageError, resolve_model
+from scoring.csv_export import to_csv
+from scoring.model import Model
+from scoring.portfolio.compute.triage import export_columns
+from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.ingest.fields import model_fields
+from scoring.portfolio.ingest.mapping import IGNORE
+from scoring.portfolio.run import score_exports
+
+
+def parse_overrides(items: list[str], model: Model) -> dict[str, str]:
+    """--map values as {source header: field}; the field may be 'ignore'."""
+    fields = model_fields(model)
+    overrides: dict[str, str] = {}
+    for item in items:
+        source, sep, target = item.rpartition("=")
+        target = target.strip()
+        if not sep or not source.strip():
+            raise UsageError(f"--map {item!r}: write it as SOURCE_COLUMN=FIELD")
+        if target.lower() not in IGNORE and target not in fields:
+            raise UsageError(f"--map {item!r}: {target!r} is not a field; choose from {', '.join(fields)} or ignore")
+        overrides[source.strip()] = target
+    return overrides
+
+
+def _line(problem: InputProblem) -> str:
+    text = f"{problem.file}: {problem.message} {problem.fix}"
+    return " ".join(text.split())
+
+
+def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    model = resolve_model(args.model)
+    overrides = parse_overrides(args.map, model)
+    exports = [Export.from_path(path) for path in args.files]
+    result = score_exports(exports, model, overrides, with_history=False)
+    if result.accounts.empty:
+        reason = result.errors[0] if result.errors else None
+        raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))
+    for problem in result.problems:
+        err.write(f"{'error' if problem.severity == 'error' else 'warning'}: {_line(problem)}\n")
+    out.write(to_csv(result.accounts[export_columns(model)]))
+    return 0

@@ -1,0 +1,116 @@
+"""From scored account-months to one row per account with its trend.
+
+Choices, so the numbers can be explained to a CSM:
+
+* the *latest* row of an account is its most recent month that has a score;
+  an account whose data stopped early keeps its last score (its ``period``
+  column says how old it is);
+* ``prev_score``/``prev_band`` come from the account's previous scored month;
+* ``periods_in_band`` counts the consecutive scored months, ending at the
+  latest, spent in the current band (1 = it just arrived there);
+* ``turned_red``: red now and something else last period;
+  ``moved_down``: green last period and yellow or red now.
+
+Each account's scored months are packed into single integers, month x 2048
++ score x 10 (a one-decimal score out of 100 needs 11 bits), collected as one
+list per account and sorted newest first: integer lists sort far faster than
+lists of structs or an ordered aggregate over millions of rows.  The band of
+a packed month is recomputed from its score with the model's band lines.  The
+latest row itself is found by joining the facts on (account, latest month)
+and scoring just those rows.
+
+Repeated months are spotted in the same aggregate by setting one bit per
+month (month mod 64) and comparing the number of bits set with the number of
+scored rows.  Fewer bits than rows means a repeat, or a history longer than
+64 months whose months share a bit; either way the caller then merges the
+rows properly, so the check can only err on the safe side.  Counting
+distinct months per account instead cost as much as the rest of the ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scoring.model import Bands
+from scoring.portfolio.compute.formula_sql import Params
+from scoring.portfolio.ingest.parse import quote
+
+PACK = 2048  # room for score x 10 (0..1000) below the month
+TREND_MONTHS = 12  # the sparkline of a triage row: a year of scored months, oldest first
+
+
+def _band_of(score: str, p: Params, bands: Bands) -> str:
+    return (
+        f"CASE WHEN {score} IS NULL THEN NULL WHEN {score} >= {p.num(bands.green)} THEN 'green' "
+        f"WHEN {score} >= {p.num(bands.yellow)} THEN 'yellow' ELSE 'red' END"
+    )
+
+
+def latest_join(facts: str) -> str:
+    """The facts of each account's latest scored month (uses the ``months`` CTE of rollup_select)."""
+    return (
+        f"SELECT f.* FROM {facts} AS f JOIN months AS m "
+        "ON f.account_id = m.account_id AND f.period IS NOT DISTINCT FROM m.latest_period AND m.h IS NOT NULL"
+    )
+
+
+MONTH_NUMBER = "CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(period) END"
+
+
+def packed(scored_filter: str = "score IS NOT NULL") -> str:
+    """The account's scored months as one newest-first list of packed integers."""
+    value = f"CAST({MONTH_NUMBER} * {PACK} + round(score * 10) AS BIGINT)"
+    return f"list_reverse_sort(list({value}) FILTER (WHERE {scored_filter}))"
+
+
+def repeats(scored_filter: str = "score IS NOT NULL") -> str:
+    """More than 0 when the account may have a scored month twice (see the module docstring)."""
+    bit = f"CAST(1 AS UBIGINT) << CAST(({MONTH_NUMBER}) % 64 AS UBIGINT)"
+    where = f"FILTER (WHERE {scored_filter})"
+    return f"(count(*) {where} - COALESCE(bit_count(bit_or({bit}) {where}), 0))"
+
+
+def rollup_select(
+    scored: str, latest: str, columns: Sequence[str], bands: Bands, p: Params, months: str | None = None
+) -> str:
+    """SELECT one row per account: its latest scored row plus trend columns.
+
+    ``scored`` scores every month; ``latest`` scores only the latest month of
+    each account (see latest_join), so the wide columns of the latest row are
+    computed for one row per account rather than for every month.  ``months``
+    replaces the per-account aggregate when the caller already has it
+    (account_id, h, latest_period, _dups; the one-pass path).
+
+    Accounts with no scored month come back with NULL scores, so the caller
+    can report them rather than lose them silently.  ``_dups`` counts scored
+    months that appear more than once for the account: files are only
+    deduplicated when that happens (a cheap check, see ``repeats``, instead
+    of a costly DISTINCT over every row up front).
+    """
+    picked = ", ".join(f"l.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
+    months = months or (
+        f"SELECT account_id, {packed()} AS h, max(period) FILTER (WHERE score IS NOT NULL) AS latest_period, "
+        f"{repeats()} AS _dups FROM {scored} GROUP BY account_id"
+    )
+    prev = f"CAST(m.h[2] % {PACK} AS DOUBLE) / 10.0"
+    bands_of = f"list_transform(m.h, lambda x: {_band_of(f'CAST(x % {PACK} AS DOUBLE) / 10.0', p, bands)})"
+    return f"""
+        WITH months AS ({months}),
+        latest AS ({latest}),
+        trend AS (
+            SELECT *, {prev} AS prev_score, {bands_of} AS bands FROM months AS m
+        )
+        SELECT m.account_id AS account_id, {picked},
+               COALESCE(len(m.h), 0) AS periods_scored,
+               list_reverse(list_transform(m.h[1:{TREND_MONTHS}], lambda x: CAST(x % {PACK} AS DOUBLE) / 10.0))
+                   AS score_trend,
+               m.prev_score AS prev_score,
+               m.bands[2] AS prev_band,
+               round(l.score - m.prev_score, 1) AS score_change,
+               COALESCE(list_position(list_transform(m.bands, lambda b: b <> m.bands[1]), true) - 1, len(m.h))
+                   AS periods_in_band,
+               COALESCE(l.band = 'red' AND m.bands[2] <> 'red', false) AS turned_red,
+               COALESCE(m.bands[2] = 'green' AND l.band <> 'green', false) AS moved_down,
+               m._dups AS _dups
+        FROM trend AS m LEFT JOIN latest AS l ON l.account_id = m.account_id
+    """

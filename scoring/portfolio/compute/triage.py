@@ -1,0 +1,119 @@
+"""Rank accounts for attention and say what to do, in SQL.
+
+Triage order (``triage_rank`` 1 = look first):
+
+1. band: red, then yellow, then green;
+2. score, lowest first;
+3. ARR at risk, highest first (``arr_at_risk`` is the ARR of red and yellow
+   accounts, 0 for green ones);
+4. days to renewal, soonest first (unknown last);
+5. account id, so equal rows always come out in the same order.
+
+The action is the band action of ``scoring.actions`` for that account: the
+band's summary plus the two signals losing the most points, worded exactly
+as ``actions.band_action`` words them, computed for every account at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scoring.actions import playbooks
+from scoring.model import BAND_NAMES, Model
+from scoring.portfolio.compute.formula_sql import Params, att_column, bonus_column
+from scoring.portfolio.ingest.parse import quote
+
+# Columns of PortfolioResult.accounts, in the order the page and the CLI show them.
+LEAD_COLUMNS = (
+    "triage_rank", "account_id", "account_name", "owner", "segment", "band", "score", "score_change", "arr",
+    "arr_at_risk", "renewal_date", "days_to_renewal", "action",
+)
+TREND_COLUMNS = ("prev_score", "prev_band", "periods_in_band", "turned_red", "moved_down")
+TAIL_COLUMNS = (
+    "coverage", "raw", "period", "periods_scored", "score_trend", "days_since_checkin", "weakest", "cadence",
+)
+LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
+MAX_TEXT = 200  # a longer "name" is a broken export, not a name
+
+# Bidirectional and control characters could make a name display as something else.
+_UNSAFE_TEXT = r"[\x00-\x08\x0b-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+
+
+def export_columns(model: Model) -> list[str]:
+    """The columns of a downloaded or printed triage list (no internal attainments)."""
+    return [*LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, "coverage", "period", "weakest", "cadence"]
+
+
+def account_columns(model: Model) -> list[str]:
+    return [
+        *LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, *TAIL_COLUMNS, *(att_column(s) for s in model.signal_ids),
+        *(bonus_column(b.id) for b in model.bonuses),
+    ]
+
+
+def _lost(model: Model, signal_id: str, p: Params) -> str:
+    """Points the signal loses, as Driver.lost computes it."""
+    group = model.group_of(signal_id)
+    present = " + ".join(f"CAST({quote(att_column(s))} IS NOT NULL AS INTEGER)" for s in group.signals)
+    share = f"(({p.num(100.0)} * {p.num(group.weight)} / _pw) / ({present}))"
+    att = quote(att_column(signal_id))
+    return f"({share} - {share} * {att})"
+
+
+def _safe_text(column: str) -> str:
+    """Display text without control or direction-changing characters, at most 200 characters."""
+    return f"left(regexp_replace({quote(column)}, '{_UNSAFE_TEXT}', '', 'g'), {MAX_TEXT})"
+
+
+def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
+    """The final per-account table, sorted in triage order (``triage_rank`` is numbered by the caller).
+
+    The weakest signals are found by sorting small (-lost, rank) pairs per
+    account, where rank is the signal id's alphabetical place: the same order
+    as ``Scorecard.weakest`` (most points lost, then signal id), with labels
+    looked up afterwards so no per-row strings are built until the end.
+    """
+    book = playbooks()
+    by_id = sorted(model.signals, key=lambda s: s.id)
+    gaps = ", ".join(
+        f"struct_pack(k := -({_lost(model, s.id, p)}), i := {rank})" for rank, s in enumerate(by_id, start=1)
+    )
+    labels = p.text_list([s.label for s in by_id])
+    summary = "CASE band " + " ".join(f"WHEN '{b}' THEN {p.text(book.bands[b].summary)}" for b in BAND_NAMES) + " END"
+    cadence = "CASE band " + " ".join(f"WHEN '{b}' THEN {p.text(book.bands[b].cadence)}" for b in BAND_NAMES) + " END"
+    gap_text = "{labels}[gaps[{i}].i] || ' (-' || printf('%.1f', -gaps[{i}].k) || ' pts)'"
+    first, second = gap_text.format(labels=labels, i=1), gap_text.format(labels=labels, i=2)
+    action = (
+        f"CASE len(gaps) WHEN 0 THEN {summary} || ' No signal is losing points.' "
+        f"WHEN 1 THEN {summary} || ' Biggest gaps: ' || {first} || '.' "
+        f"ELSE {summary} || ' Biggest gaps: ' || {first} || ' and ' || {second} || '.' END"
+    )
+    threshold = p.num(-LOST_THRESHOLD)
+    as_of_sql = p.date(as_of)
+    signals = ", ".join(f"{quote('v__' + s)} AS {quote(s)}" for s in model.signal_ids)
+    per_account = [*(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses)]
+    atts = ", ".join(quote(c) for c in per_account)
+    at_risk = "CASE WHEN band IN ('red', 'yellow') THEN COALESCE(arr, 0.0) ELSE 0.0 END"
+    with_gaps = f"""
+        SELECT *,
+               list_sort(list_filter([{gaps}], lambda x: x.k < {threshold}))[1:2] AS gaps,
+               {at_risk} AS arr_at_risk,
+               CAST(renewal_date - {as_of_sql} AS BIGINT) AS days_to_renewal
+        FROM {rolled}
+    """
+    return f"""
+        SELECT account_id,
+               {_safe_text('account_name')} AS account_name, {_safe_text('owner')} AS owner,
+               {_safe_text('segment')} AS segment,
+               band, score, score_change, arr, arr_at_risk, renewal_date, days_to_renewal,
+               {action} AS action,
+               {signals},
+               prev_score, prev_band, periods_in_band, turned_red, moved_down,
+               coverage, raw, period, periods_scored, score_trend, days_since_checkin,
+               array_to_string(list_transform(gaps, lambda x: {labels}[x.i]), ', ') AS weakest,
+               {cadence} AS cadence,
+               {atts}, _dups
+        FROM ({with_gaps})
+        ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END,
+                 score, arr_at_risk DESC, days_to_renewal ASC NULLS LAST, account_id
+    """

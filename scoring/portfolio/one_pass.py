@@ -1,0 +1,195 @@
+"""One pass over one clean export: the CLI's path for big files.
+
+The general pipeline parses each file into a table, counts its problems,
+then scores; that is three trips over millions of rows.  When a single file
+is given and no monthly history is wanted, this path reads the file once:
+parse, score every month and roll each account up in a single aggregate,
+which also carries everything needed to prove the file was clean (no bad
+cell, no row without account or month, nothing to rescale, no repeated
+month, no unreadable row).  If anything at all is off it returns None and the
+caller runs the general pipeline, which words the problems with example rows.
+Same SQL building blocks either way, so the scores are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from scoring.db import Connection, Store
+from scoring.model import Model
+from scoring.portfolio.compute.facts import FileRelation, facts_select
+from scoring.portfolio.compute.formula_sql import Params, score_select
+from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
+from scoring.portfolio.compute.triage import accounts_select
+from scoring.portfolio.contract import Export, FileMapping, PortfolioResult
+from scoring.portfolio.finish import HISTORY_COLUMNS, PASS_THROUGH, finish, rolled_columns
+from scoring.portfolio.ingest.load import SCALED, Loaded, parsed_columns, scaling
+from scoring.portfolio.ingest.mapping import resolve_mapping
+from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, quote, typed_select
+from scoring.portfolio.ingest.problems import FileStats, rejected
+from scoring.portfolio.ingest.read import open_export
+
+ROLLED = "one_pass_rolled"
+SCORED_MONTH = "_kept AND score IS NOT NULL"
+
+
+@dataclass(frozen=True)
+class _Totals:
+    rows: int
+    max_period: date | None
+    max_checkin: date | None
+    ranges: dict[str, tuple[float | None, float | None]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    columns: tuple[Parsed, ...]
+    fields: tuple[str, ...]
+    dated: bool
+    words: int
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _aggregate(model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: date) -> str:
+    """Score every row of the file and roll it up per account, with the cleanliness counts."""
+    carry = [f"_{kind}{w}" for w in range(plan.words) for kind in ("bad", "odd")]
+    rel = FileRelation(table="", fields=plan.fields, dated=plan.dated, duplicates=False, scales={}, source=typed)
+    direct = [s for s in model.signal_ids if s in plan.fields]
+    bonuses = [b.id for b in model.bonuses if b.id in plan.fields]
+    facts = facts_select([rel], [*direct, *bonuses], bonuses, p.date(as_of_bound), carry=carry)
+    keep = [*PASS_THROUGH, "_kept", *carry, *(f for f in plan.fields if f not in PASS_THROUGH)]
+    scored = score_select(model, f"({facts})", direct, bonuses, p, keep=keep)
+    has_data = " OR ".join(f"{quote(f)} IS NOT NULL" for f in plan.fields) or "false"
+    ranges = [
+        f"min({quote(f)}) AS {quote('min_' + f)}, max({quote(f)}) AS {quote('max_' + f)}"
+        for f in SCALED
+        if f in plan.fields
+    ]
+    masks = [f"bit_or({c}) AS {c}" for c in carry]
+    checkin = "max(last_checkin)" if "last_checkin" in plan.fields else "CAST(NULL AS DATE)"
+    latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in rolled_columns(model)) + ")"
+    no_period = "count(*) FILTER (WHERE account_id IS NOT NULL AND period IS NULL)" if plan.dated else "0"
+    return f"""
+        SELECT account_id,
+               {packed(SCORED_MONTH)} AS h,
+               {repeats(SCORED_MONTH)} AS _dups,
+               max(period) FILTER (WHERE {SCORED_MONTH}) AS latest_period,
+               arg_max({latest_row}, COALESCE(period, DATE '0001-01-01')) FILTER (WHERE {SCORED_MONTH}) AS cur,
+               count(*) AS _rows,
+               count(*) FILTER (WHERE {has_data}) AS _with_data,
+               {no_period} AS _no_period,
+               count(*) FILTER (WHERE account_id IS NOT NULL AND period IS NOT NULL AND NOT _kept) AS _later,
+               max(period) FILTER (WHERE account_id IS NOT NULL AND _kept) AS _max_period,
+               {checkin} AS _max_checkin
+               {''.join(', ' + r for r in [*ranges, *masks])}
+        FROM ({scored}) AS s
+        GROUP BY account_id
+    """
+
+
+def _plan(columns: list[Parsed]) -> _Plan | None:
+    fields = tuple(c.field for c in columns)
+    if "account_id" not in fields:
+        return None
+    words = (len([c for c in columns if c.checked]) + MASK_BITS - 1) // MASK_BITS
+    return _Plan(
+        columns=tuple(columns),
+        fields=tuple(f for f in fields if f not in ("account_id", "period")),
+        dated="period" in fields,
+        words=words,
+    )
+
+
+def _clean(con: Connection, plan: _Plan) -> _Totals | None:
+    """The file's totals when it is clean, else None."""
+    carry = [f"_{kind}{w}" for w in range(plan.words) for kind in ("bad", "odd")]
+    scaled = [f for f in SCALED if f in plan.fields]
+    select = [
+        "sum(_rows)",
+        "sum(_with_data) FILTER (WHERE account_id IS NULL)",
+        "sum(_no_period)",
+        "sum(_later)",
+        "max(_max_period)",
+        "max(_max_checkin)",
+        *(f"bit_or({c})" for c in carry),
+        *(f"min({quote('min_' + f)}), max({quote('max_' + f)})" for f in scaled),
+    ]
+    row = con.execute(f"SELECT {', '.join(select)} FROM {ROLLED}").fetchall()[0]
+    rows, no_account, no_period, later, max_period, max_checkin = row[:6]
+    masks = row[6 : 6 + len(carry)]
+    if no_account or no_period or later or any(masks):
+        return None
+    tail = row[6 + len(carry) :]
+    ranges = {f: (tail[2 * i], tail[2 * i + 1]) for i, f in enumerate(scaled)}
+    return _Totals(int(rows or 0), max_period, max_checkin, ranges)
+
+
+def try_one_pass(
+    con: Connection,
+    export: Export,
+    model: Model,
+    overrides: Mapping[str, str | None] | None,
+    store: Store | None,
+    requested_as_of: date | None,
+    workdir: Path,
+) -> tuple[PortfolioResult, FileMapping] | None:
+    """Score a single clean export in one pass, or None to say: use the general pipeline."""
+    src, problems = open_export(con, export, workdir, 0)
+    if src is None or problems or src.notes:
+        return None
+    mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
+    if clashes:
+        return None
+    plan = _plan(parsed_columns(src, mapping, model))
+    if plan is None:
+        return None
+    src = src.with_native({c.header: c.native for c in plan.columns if c.native}, 0)
+    src = replace(src, rejects="rejects_one_pass")
+    cutoff = requested_as_of or (date.today() + timedelta(days=366))
+    bound = requested_as_of or (_month_end(cutoff) if plan.dated else date.today())
+    p = Params()
+    typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROLLED} AS {_aggregate(model, plan, typed, p, bound)}", p.values)
+    if rejected(con, src):
+        return None
+    totals = _clean(con, plan)
+    if totals is None or totals.rows == 0:
+        return None
+    stats = FileStats(rows=totals.rows, no_account=0, bad=(), odd=(), no_period=0, ranges=totals.ranges)
+    scales, _ = scaling(Loaded(src, ROLLED, plan.columns, stats, 0))
+    if scales:
+        return None
+    as_of = requested_as_of or (_month_end(totals.max_period) if totals.max_period else date.today())
+    if totals.max_checkin is not None and totals.max_checkin > as_of:
+        return None
+
+    q = Params()
+    months = f"SELECT account_id, h, latest_period, _dups FROM {ROLLED} WHERE account_id IS NOT NULL"
+    latest = f"SELECT cur.* FROM {ROLLED} WHERE cur IS NOT NULL"
+    rolled = f"({rollup_select('', latest, rolled_columns(model), model.bands, q, months=months)})"
+    accounts = con.execute(accounts_select(model, rolled, as_of, q), q.values).df()
+    if accounts["_dups"].fillna(0).gt(0).any():
+        return None
+    accounts = accounts.drop(columns="_dups")
+    accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
+
+    def rows_of(account_ids: pd.Series) -> int:
+        con.register("one_pass_unscored", pd.DataFrame({"account_id": account_ids.astype(str)}))
+        found = con.execute(
+            f"SELECT COALESCE(sum(_rows), 0) FROM {ROLLED} "
+            "WHERE account_id IN (SELECT account_id FROM one_pass_unscored)"
+        ).fetchall()[0][0]
+        con.unregister("one_pass_unscored")
+        return int(found)
+
+    result = finish(model, accounts, pd.DataFrame(columns=HISTORY_COLUMNS), [], as_of, totals.rows, rows_of)
+    result.rows_read = totals.rows
+    return result, mapping
