@@ -146,8 +146,8 @@ def _child(kind: str, path: str) -> None:
         con = engine()
         reader = "read_parquet(?)" if path.endswith(".parquet") else "read_csv(?)"
         con.execute(
-            "CREATE TEMP TABLE latest AS SELECT \"Account ID\", "
-            f"arg_max(COLUMNS(* EXCLUDE (\"Account ID\")), \"Month\") FROM {reader} GROUP BY 1",
+            'CREATE TEMP TABLE latest AS SELECT "Account ID", '
+            f'arg_max(COLUMNS(* EXCLUDE ("Account ID")), "Month") FROM {reader} GROUP BY 1',
             [path],
         ).fetchall()
     else:
@@ -186,9 +186,11 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    print(f"{'file':34} {'rows':>9} {'e2e s':>7} {'(cpu)':>7} {'proc s':>7} {'bare s':>7} {'(cpu)':>7} "
-          f"{'ratio':>6} {'floor s':>7} {'ratio':>6} {'page s':>6} {'pandas s':>8} {'RSS e2e':>8} {'page':>6} "
-          f"{'bare':>6} {'pandas':>7}")
+    print(
+        f"{'file':34} {'rows':>9} {'e2e s':>7} {'(cpu)':>7} {'proc s':>7} {'bare s':>7} {'(cpu)':>7} "
+        f"{'ratio':>6} {'floor s':>7} {'ratio':>6} {'page s':>6} {'pandas s':>8} {'RSS e2e':>8} {'page':>6} "
+        f"{'bare':>6} {'pandas':>7}"
+    )
     for flavour in args.flavours.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             for path in generate(size, args.months, flavour):

@@ -35,15 +35,28 @@ def main(plans: int, per_plan: int) -> None:
         records = []
         t0 = time.perf_counter()
         for n in range(plans):
-            record = PlanRecord(plan_id(checklist.id, f"Account {n}"), checklist.id, f"Account {n}",
-                                date.today() - timedelta(days=n % 90), "bench", datetime.now())
+            record = PlanRecord(
+                plan_id(checklist.id, f"Account {n}"),
+                checklist.id,
+                f"Account {n}",
+                date.today() - timedelta(days=n % 90),
+                "bench",
+                datetime.now(),
+            )
             store.create_plan(record)
             records.append(record)
         with store.cursor() as cur:
             rows = [
-                (r.plan_id, items[k % len(items)], TICK if (k // len(items)) % 2 == 0 else UNTICK, None, "bench",
-                 datetime.now())
-                for r in records for k in range(per_plan)
+                (
+                    r.plan_id,
+                    items[k % len(items)],
+                    TICK if (k // len(items)) % 2 == 0 else UNTICK,
+                    None,
+                    "bench",
+                    datetime.now(),
+                )
+                for r in records
+                for k in range(per_plan)
             ]
             cur.executemany(
                 "INSERT INTO checklist_events (plan_id, target, kind, value, actor, happened_at)"
@@ -62,8 +75,10 @@ def main(plans: int, per_plan: int) -> None:
             f"replay + progress for all {plans} plans (overview table)",
             lambda: [progress(replay(checklist, r, by_plan.get(r.plan_id, [])), today) for r in records],
         )
-        _timed("read + replay one plan (a page run)",
-               lambda: progress(replay(checklist, records[0], store.events(records[0].plan_id)), today))
+        _timed(
+            "read + replay one plan (a page run)",
+            lambda: progress(replay(checklist, records[0], store.events(records[0].plan_id)), today),
+        )
 
         ticks = 200
         t0 = time.perf_counter()
@@ -73,9 +88,11 @@ def main(plans: int, per_plan: int) -> None:
         print(f"{'one tick written (autocommit), mean of ' + str(ticks):<58} {single * 1000:8.2f} ms")
 
         threads = 8
+
         def burst() -> None:
             for k in range(25):
                 store.record(records[1].plan_id, items[k % len(items)], TICK, None, "bench")
+
         workers = [threading.Thread(target=burst) for _ in range(threads)]
         t0 = time.perf_counter()
         for w in workers:
@@ -106,4 +123,4 @@ def _page_runs(db: Path) -> None:
 
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:3]]
-    main(*(args + [500, 40][len(args):]))
+    main(*(args + [500, 40][len(args) :]))

@@ -245,8 +245,10 @@ def lost_writes(db: Path, tallies: list[Tally]) -> tuple[int, int, int]:
             wrong = {item: wanted for item, wanted in tally.intended.items() if done.get(item, False) != wanted}
             mismatched += len(wrong)
             if wrong or toggles != tally.toggles:
-                print(f"  {tally.name}: made {tally.toggles} ticks/unticks, log has {toggles}; "
-                      f"not in the last chosen state: {wrong or 'none'}")
+                print(
+                    f"  {tally.name}: made {tally.toggles} ticks/unticks, log has {toggles}; "
+                    f"not in the last chosen state: {wrong or 'none'}"
+                )
     finally:
         store.close()
     return missing, mismatched, found
@@ -336,8 +338,10 @@ def main() -> int:
     print("page loads (navigation -> first outcome drawn):")
     print(line("all", [ms for t in tallies for ms in t.loads]))
     share = 100 * server_cpu / wall
-    print(f"server CPU, warm-up to end: {server_cpu:.0f} s in {wall:.0f} s ({share:.0f}% of one core; "
-          f"{os.cpu_count()} cores shared with the browsers)")
+    print(
+        f"server CPU, warm-up to end: {server_cpu:.0f} s in {wall:.0f} s ({share:.0f}% of one core; "
+        f"{os.cpu_count()} cores shared with the browsers)"
+    )
     print(f"errors: {sum(errors.values())}" + (f" ({dict(errors)})" if errors else ""))
     print(f"ticks and unticks made: {toggles}; found in the database: {found}")
     print(f"lost writes: {missing + mismatched} (missing events {missing}, items not in their last state {mismatched})")

@@ -37,13 +37,53 @@ SEGMENTS = {
     "Enterprise": (150_000, 900_000, 250, 2_000),
 }
 FIRST = [
-    "Northwind", "Bluefin", "Cedar", "Summit", "Harbor", "Quartz", "Ironbark", "Lumen", "Maple", "Orchid", "Pioneer",
-    "Redwood", "Silverline", "Tidewater", "Vertex", "Willow", "Atlas", "Beacon", "Copper", "Delta", "Evergreen",
-    "Falcon", "Granite", "Horizon", "Juniper", "Keystone", "Lakeside", "Meridian", "Nimbus", "Oakridge",
+    "Northwind",
+    "Bluefin",
+    "Cedar",
+    "Summit",
+    "Harbor",
+    "Quartz",
+    "Ironbark",
+    "Lumen",
+    "Maple",
+    "Orchid",
+    "Pioneer",
+    "Redwood",
+    "Silverline",
+    "Tidewater",
+    "Vertex",
+    "Willow",
+    "Atlas",
+    "Beacon",
+    "Copper",
+    "Delta",
+    "Evergreen",
+    "Falcon",
+    "Granite",
+    "Horizon",
+    "Juniper",
+    "Keystone",
+    "Lakeside",
+    "Meridian",
+    "Nimbus",
+    "Oakridge",
 ]
 SECOND = [
-    "Logistics", "Health", "Foods", "Energy", "Analytics", "Retail", "Robotics", "Finance", "Labs", "Media",
-    "Insurance", "Freight", "Pharma", "Studios", "Systems",
+    "Logistics",
+    "Health",
+    "Foods",
+    "Energy",
+    "Analytics",
+    "Retail",
+    "Robotics",
+    "Finance",
+    "Labs",
+    "Media",
+    "Insurance",
+    "Freight",
+    "Pharma",
+    "Studios",
+    "Systems",
 ]
 
 
@@ -111,8 +151,16 @@ def write(out: Path = OUT) -> None:
         )
         for a in accounts:
             w.writerow(
-                [a.id, a.name, a.csm, a.segment, f"${a.arr:,.0f}", a.renewal.strftime("%m/%d/%Y"), a.seats,
-                 "yes" if a.roi else "no"]
+                [
+                    a.id,
+                    a.name,
+                    a.csm,
+                    a.segment,
+                    f"${a.arr:,.0f}",
+                    a.renewal.strftime("%m/%d/%Y"),
+                    a.seats,
+                    "yes" if a.roi else "no",
+                ]
             )
     with (out / "usage_monthly.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -130,8 +178,9 @@ def write(out: Path = OUT) -> None:
                 checkin = month_end - timedelta(days=min(gap, 200))
                 teams = round(100 * _clip(0.2 + 0.85 * h + rng.gauss(0, 0.05)))
                 override = round(100 * _clip(0.45 - 0.42 * h + rng.gauss(0, 0.03)))
-                w.writerow([a.id, month.strftime("%Y-%m"), active, logins, f"{usage}%", checkin.isoformat(), teams,
-                            override])
+                w.writerow(
+                    [a.id, month.strftime("%Y-%m"), active, logins, f"{usage}%", checkin.isoformat(), teams, override]
+                )
     with (out / "tickets.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["Customer ID", "Month", "Tickets", "P1/P2", "NPS", "CSAT"])

@@ -35,8 +35,9 @@ event_ids = [e.id for e in events]
 
 link_problems = follow_link(models, DEFAULT_MODEL, event_ids)
 if link_problems:
-    st.warning("Some link parameters were ignored:\n" + "\n".join(f"- {p}" for p in link_problems),
-               icon=":material/link_off:")
+    st.warning(
+        "Some link parameters were ignored:\n" + "\n".join(f"- {p}" for p in link_problems), icon=":material/link_off:"
+    )
 
 pick, buttons = st.columns([3, 4], vertical_alignment="bottom")
 model_id = pick.selectbox(
@@ -50,12 +51,23 @@ model_id = pick.selectbox(
 model = models[model_id]
 start = prepare(model)
 with buttons.container(horizontal=True, vertical_alignment="bottom"):
-    st.button("Reset to defaults", on_click=reset_to_defaults, args=(model, event_ids), key=HERE_KEY,
-              icon=":material/restart_alt:", help="Every slider back to the model's default, bonuses and events off.")
+    st.button(
+        "Reset to defaults",
+        on_click=reset_to_defaults,
+        args=(model, event_ids),
+        key=HERE_KEY,
+        icon=":material/restart_alt:",
+        help="Every slider back to the model's default, bonuses and events off.",
+    )
     if start.linked:
-        st.button("Back to the linked values", on_click=reset_to_start, args=(model,), icon=":material/undo:",
-                  help="Undo your what-if changes and return to the values the link opened with.",
-                  key="scorecard:back")
+        st.button(
+            "Back to the linked values",
+            on_click=reset_to_start,
+            args=(model,),
+            icon=":material/undo:",
+            help="Undo your what-if changes and return to the values the link opened with.",
+            key="scorecard:back",
+        )
     share_box = st.popover("Share", icon=":material/share:", help="A link that opens this page on these values.")
 
 account = st.session_state.get(ACCOUNT_KEY)

@@ -76,9 +76,7 @@ class Action:
 KINDS = ("risk", "move", "growth")
 
 
-def _conditions(
-    raw: Any, source: str, where: str, signal_ids: set[str], event_ids: set[str]
-) -> tuple[Condition, ...]:
+def _conditions(raw: Any, source: str, where: str, signal_ids: set[str], event_ids: set[str]) -> tuple[Condition, ...]:
     """Parse a rule's conditions; a typo in an id would otherwise leave a rule silently dead."""
     if not isinstance(raw, list):
         raise CatalogError(source, where, "must be a list of conditions")

@@ -221,6 +221,7 @@ class _HasId(Protocol):
 
 T = TypeVar("T", bound=_HasId)
 
+
 def load_directory(directory: Path, load: Callable[[Path], T], kind: str) -> dict[str, T]:
     """Every TOML file in ``directory`` through ``load``, keyed by id; an id used twice is an error."""
     found: dict[str, T] = {}

@@ -59,8 +59,7 @@ def to_csv(frame: pd.DataFrame) -> str:
             path = Path(tmp) / "export.csv"
             target = str(path).replace("'", "''")
             con.execute(
-                f"COPY (SELECT {', '.join(columns)} FROM export_frame) TO '{target}' "
-                "(HEADER, DELIMITER ',')"
+                f"COPY (SELECT {', '.join(columns)} FROM export_frame) TO '{target}' (HEADER, DELIMITER ',')"
             ).fetchall()
             return path.read_text(encoding="utf-8")
     finally:

@@ -215,8 +215,7 @@ class Store:
     def record(self, plan_id: str, target: str, kind: str, value: str | None, actor: str | None) -> None:
         """Append one checklist event (tick, untick, note, signoff, reset...)."""
         self._run(
-            "INSERT INTO checklist_events (plan_id, target, kind, value, actor, happened_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO checklist_events (plan_id, target, kind, value, actor, happened_at) VALUES (?, ?, ?, ?, ?, ?)",
             (plan_id, target, kind, value, actor, datetime.now()),
         )
 

@@ -111,14 +111,25 @@ def to_toml(model: Model) -> str:
     inline = _inline_weights(model)
     if not inline:
         for g in model.groups:
-            lines += ["[[groups]]", f"id = {toml_string(g.id)}", f"label = {toml_string(g.label)}",
-                      f"weight = {toml_number(g.weight)}", ""]
+            lines += [
+                "[[groups]]",
+                f"id = {toml_string(g.id)}",
+                f"label = {toml_string(g.label)}",
+                f"weight = {toml_number(g.weight)}",
+                "",
+            ]
     weights = {g.id: g.weight for g in model.groups}
     for signal in model.signals:
         lines += _signal_lines(signal, weights[signal.group] if inline else None)
     for b in model.bonuses:
-        lines += ["[[bonuses]]", f"id = {toml_string(b.id)}", f"label = {toml_string(b.label)}",
-                  f"help = {toml_string(b.help)}", f"points = {toml_number(b.points)}", ""]
+        lines += [
+            "[[bonuses]]",
+            f"id = {toml_string(b.id)}",
+            f"label = {toml_string(b.label)}",
+            f"help = {toml_string(b.help)}",
+            f"points = {toml_number(b.points)}",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -136,7 +147,8 @@ def _check_derivations(model: Model, source: str) -> None:
     for i, signal in enumerate(model.signals):
         if signal.derive is not None and signal.derive.expr not in shipped:
             raise CatalogError(
-                source, f"signals[{i}].derive.expr",
+                source,
+                f"signals[{i}].derive.expr",
                 "only the derivations of the shipped presets are accepted from a model file; "
                 "remove [signals.derive] to read the signal from a column named after its id",
             )

@@ -26,8 +26,18 @@ SIGNALS = ("usage_rate", "seat_utilization", "teams_live", "override_rate", "csm
 FORMULA_START = ("=", "+", "-", "@")
 
 HEADER = (
-    "account_id", "account_name", "owner", "segment", "arr", "renewal_date",
-    "licensed_seats", "active_users", "usage_rate", "days_since_checkin", "teams_live", "override_rate",
+    "account_id",
+    "account_name",
+    "owner",
+    "segment",
+    "arr",
+    "renewal_date",
+    "licensed_seats",
+    "active_users",
+    "usage_rate",
+    "days_since_checkin",
+    "teams_live",
+    "override_rate",
 )
 BOMB_MEGABYTES = 400
 LONG_LINE_BYTES = 5 * 1024 * 1024
@@ -37,8 +47,18 @@ LATE_NUL_ROWS = 1500
 def good_row(n: int, name: str | None = None) -> list[str]:
     """A clean account row, ACC-00n, that any reader must score."""
     return [
-        f"ACC-{n:03d}", name or f"Account {n}", "Dana Reyes", "SMB", "120000", "2026-09-30",
-        "50", str(20 + n), str(60 + n), "12", "75", "5",
+        f"ACC-{n:03d}",
+        name or f"Account {n}",
+        "Dana Reyes",
+        "SMB",
+        "120000",
+        "2026-09-30",
+        "50",
+        str(20 + n),
+        str(60 + n),
+        "12",
+        "75",
+        "5",
     ]
 
 
@@ -46,8 +66,9 @@ def ids(*numbers: int) -> tuple[str, ...]:
     return tuple(f"ACC-{n:03d}" for n in numbers)
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: str = ",",
-              encoding: str = "utf-8") -> bytes:
+def csv_bytes(
+    header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)
@@ -118,8 +139,14 @@ def _png(path: Path) -> None:
 
 
 def _ragged(path: Path) -> None:
-    rows = [good_row(1), good_row(2), [*good_row(3), "surplus", "cells", "here"], good_row(4)[:3],
-            good_row(5), good_row(6)]
+    rows = [
+        good_row(1),
+        good_row(2),
+        [*good_row(3), "surplus", "cells", "here"],
+        good_row(4)[:3],
+        good_row(5),
+        good_row(6),
+    ]
     path.write_bytes(csv_bytes(HEADER, rows))
 
 
@@ -135,22 +162,35 @@ def _no_account_column(path: Path) -> None:
 
 
 def _non_numeric(path: Path) -> None:
-    words = ["ACC-004", "Wordy Ltd", "Dana Reyes", "SMB", "lots", "soon", "many", "some", "high", "recently",
-             "half", "rarely"]
+    words = [
+        "ACC-004",
+        "Wordy Ltd",
+        "Dana Reyes",
+        "SMB",
+        "lots",
+        "soon",
+        "many",
+        "some",
+        "high",
+        "recently",
+        "half",
+        "rarely",
+    ]
     mixed = [*good_row(5)[:8], "n/a", "12", "seventy", "5"]
     path.write_bytes(csv_bytes(HEADER, [good_row(1), good_row(2), good_row(3), words, mixed]))
 
 
 def _negative(path: Path) -> None:
     part = [*good_row(3)[:6], "-50", "-5", "70", "12", "75", "5"]
-    worst = ["ACC-004", "Below Zero", "Dana Reyes", "SMB", "-120000", "2026-09-30", "-50", "-40", "-60", "-12",
-             "", ""]
+    worst = ["ACC-004", "Below Zero", "Dana Reyes", "SMB", "-120000", "2026-09-30", "-50", "-40", "-60", "-12", "", ""]
     path.write_bytes(csv_bytes(HEADER, [good_row(1), good_row(2), part, worst]))
 
 
 def _zeros(path: Path) -> None:
-    rows = [[f"ACC-{n:03d}", f"Zero {n}", "Dana Reyes", "SMB", "0", "2026-09-30", "0", "0", "0", "0", "0", "0"]
-            for n in (1, 2)]
+    rows = [
+        [f"ACC-{n:03d}", f"Zero {n}", "Dana Reyes", "SMB", "0", "2026-09-30", "0", "0", "0", "0", "0", "0"]
+        for n in (1, 2)
+    ]
     path.write_bytes(csv_bytes(HEADER, rows))
 
 
@@ -163,14 +203,30 @@ def _nan_inf(path: Path) -> None:
     specials = ["NaN", "inf", "-inf", "Infinity", "1e999", "nan"]
     rows = [good_row(1), good_row(2)]
     for n, value in enumerate(specials, start=3):
-        rows.append([f"ACC-{n:03d}", f"Special {n}", "Dana Reyes", "SMB", value, "2026-09-30",
-                     value, value, value, value, value, value])
+        rows.append(
+            [
+                f"ACC-{n:03d}",
+                f"Special {n}",
+                "Dana Reyes",
+                "SMB",
+                value,
+                "2026-09-30",
+                value,
+                value,
+                value,
+                value,
+                value,
+                value,
+            ]
+        )
     path.write_bytes(csv_bytes(HEADER, rows))
 
 
 def _huge_numbers(path: Path) -> None:
-    rows = [good_row(1), [*good_row(2)[:4], "1e308", "2026-09-30", "99999999999999999999999", "1", "70", "12",
-                          "75", "5"]]
+    rows = [
+        good_row(1),
+        [*good_row(2)[:4], "1e308", "2026-09-30", "99999999999999999999999", "1", "70", "12", "75", "5"],
+    ]
     path.write_bytes(csv_bytes(HEADER, rows))
 
 
@@ -249,10 +305,12 @@ RTL_NAMES = {
 
 def _sql_headers(path: Path) -> None:
     header = (
-        "account_id", "account_name", "usage_rate",
+        "account_id",
+        "account_name",
+        "usage_rate",
         '"; DROP TABLE checklist_events; --',
         "x' OR '1'='1",
-        "usage_rate\"); DELETE FROM custom_models; --",
+        'usage_rate"); DELETE FROM custom_models; --',
         ")) UNION SELECT * FROM checklist_plans --",
         "teams_live",
     )
@@ -276,8 +334,9 @@ def _formulas(path: Path) -> None:
     path.write_bytes(csv_bytes(HEADER, rows))
 
 
-def _parquet_bytes(names: dict[int, str] | None = None, usage: Sequence[float] | None = None,
-                   extra: dict[str, list[str]] | None = None) -> bytes:
+def _parquet_bytes(
+    names: dict[int, str] | None = None, usage: Sequence[float] | None = None, extra: dict[str, list[str]] | None = None
+) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -347,15 +406,20 @@ def _zip_bomb(path: Path) -> None:
     row = b'<row><c t="inlineStr"><is><t>ACC-001</t></is></c><c><v>99</v></c></row>'
     chunk = row * (1024 * 1024 // len(row))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        _write_members(zf, {
-            "[Content_Types].xml": CONTENT_TYPES,
-            "_rels/.rels": ROOT_RELS,
-            "xl/workbook.xml": WORKBOOK,
-            "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-        })
+        _write_members(
+            zf,
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "_rels/.rels": ROOT_RELS,
+                "xl/workbook.xml": WORKBOOK,
+                "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+            },
+        )
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData>')
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData>'
+            )
             for _ in range(BOMB_MEGABYTES):
                 sheet.write(chunk)
             sheet.write(b"</sheetData></worksheet>")
@@ -382,8 +446,9 @@ def _workbook(path: Path) -> None:
     sheet.append(list(HEADER))
     for n in (1, 2, 3):
         sheet.append([*good_row(n, "<b>Tagged</b> Co" if n == 2 else None)[:8], 60.0 + n, 12, 75, 5])
-    sheet.append(["ACC-004", "Div Zero", "Dana Reyes", "SMB", "#DIV/0!", "", "#REF!", "#N/A", "#DIV/0!", "#VALUE!",
-                  "", ""])
+    sheet.append(
+        ["ACC-004", "Div Zero", "Dana Reyes", "SMB", "#DIV/0!", "", "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "", ""]
+    )
     book.save(path)
 
 
@@ -402,8 +467,13 @@ def _title_rows(path: Path) -> None:
 
 
 def _unclosed_quote(path: Path) -> None:
-    lines = [",".join(HEADER), ",".join(good_row(1)), ",".join(good_row(2)),
-             ",".join(good_row(3, '"Acme, Inc')), ",".join(good_row(4))]
+    lines = [
+        ",".join(HEADER),
+        ",".join(good_row(1)),
+        ",".join(good_row(2)),
+        ",".join(good_row(3, '"Acme, Inc')),
+        ",".join(good_row(4)),
+    ]
     path.write_bytes(("\n".join(lines) + "\n").encode())
 
 
@@ -427,10 +497,20 @@ def _ids_only(path: Path) -> None:
 
 def _crm_style(path: Path) -> None:
     """Semicolons, a BOM, currency and percent text and US dates: awkward but fully valid."""
-    header = ("Account ID", "Company Name", "Account Owner", "ARR (USD)", "Renewal Date", "Total_Seats",
-              "Active Users", "Usage %")
-    rows = [["ACC-001", "Acme", "Dana Reyes", "$120,000", "09/30/2026", "50", "40", "35%"],
-            ["ACC-002", "Globex", "Lee Park", "$8,500.50", "1/2/2027", "10", "9", "92%"]]
+    header = (
+        "Account ID",
+        "Company Name",
+        "Account Owner",
+        "ARR (USD)",
+        "Renewal Date",
+        "Total_Seats",
+        "Active Users",
+        "Usage %",
+    )
+    rows = [
+        ["ACC-001", "Acme", "Dana Reyes", "$120,000", "09/30/2026", "50", "40", "35%"],
+        ["ACC-002", "Globex", "Lee Park", "$8,500.50", "1/2/2027", "10", "9", "92%"],
+    ]
     path.write_bytes(b"\xef\xbb\xbf" + csv_bytes(header, rows, delimiter=";"))
 
 
@@ -467,68 +547,167 @@ CASES: tuple[Case, ...] = (
     Case("empty.csv", "a zero-byte file", _bytes(b"")),
     Case("blank_lines.csv", "only whitespace and line breaks", _bytes(b"\n\n   \r\n\t\n")),
     Case("header_only.csv", "a header and no data", _bytes(good_csv())),
-    Case("header_only_bom.csv", "a UTF-8 BOM and a header, no newline",
-         _bytes(b"\xef\xbb\xbf" + ",".join(HEADER).encode())),
+    Case(
+        "header_only_bom.csv",
+        "a UTF-8 BOM and a header, no newline",
+        _bytes(b"\xef\xbb\xbf" + ",".join(HEADER).encode()),
+    ),
     Case("binary_renamed.csv", "random bytes named .csv", _binary),
     Case("png_renamed.csv", "a PNG image named .csv", _png),
-    Case("ragged_rows.csv", "rows with too many and too few cells", _ragged,
-         scored=ids(1, 2, 5, 6), unscored=ids(4), rejected=True),
+    Case(
+        "ragged_rows.csv",
+        "rows with too many and too few cells",
+        _ragged,
+        scored=ids(1, 2, 5, 6),
+        unscored=ids(4),
+        rejected=True,
+    ),
     Case("duplicate_headers.csv", "the same header twice", _duplicate_headers, scored=ids(1, 2, 3)),
     Case("missing_account_column.csv", "no column that identifies the account", _no_account_column),
-    Case("non_numeric.csv", "words where numbers belong", _non_numeric,
-         scored=ids(1, 2, 3, 5), unscored=ids(4), rejected=True),
-    Case("negative_values.csv", "negative seats, users, usage and ARR", _negative,
-         scored=ids(1, 2, 3), unscored=ids(4), rejected=True),
+    Case(
+        "non_numeric.csv",
+        "words where numbers belong",
+        _non_numeric,
+        scored=ids(1, 2, 3, 5),
+        unscored=ids(4),
+        rejected=True,
+    ),
+    Case(
+        "negative_values.csv",
+        "negative seats, users, usage and ARR",
+        _negative,
+        scored=ids(1, 2, 3),
+        unscored=ids(4),
+        rejected=True,
+    ),
     Case("zero_values.csv", "zero everywhere, which is valid", _zeros, scored=ids(1, 2)),
-    Case("seats_zero.csv", "licensed seats of 0 with active users (no division by zero)", _seats_zero,
-         scored=ids(1, 2, 3)),
-    Case("nan_inf.csv", "NaN, inf, -inf, Infinity and 1e999 as values", _nan_inf,
-         scored=ids(1, 2), unscored=ids(3, 4, 5, 6, 7, 8), rejected=True),
+    Case(
+        "seats_zero.csv",
+        "licensed seats of 0 with active users (no division by zero)",
+        _seats_zero,
+        scored=ids(1, 2, 3),
+    ),
+    Case(
+        "nan_inf.csv",
+        "NaN, inf, -inf, Infinity and 1e999 as values",
+        _nan_inf,
+        scored=ids(1, 2),
+        unscored=ids(3, 4, 5, 6, 7, 8),
+        rejected=True,
+    ),
     Case("huge_numbers.csv", "ARR of 1e308 and 10^23 seats", _huge_numbers, scored=ids(1, 2)),
-    Case("extreme_dates.csv", "renewal and check-in dates in year 1, 1066, 9999 and impossible days",
-         _extreme_dates, scored=ids(1, 2, 3, 4), rejected=True),
-    Case("far_periods.csv", "history months in 1066 and 9999 next to real ones", _far_periods,
-         scored=ids(1, 2), rejected=True),
-    Case("utf16_le.csv", "UTF-16 little-endian with BOM and accented names", _utf16_le,
-         scored=ids(1, 2, 3), names={f"ACC-{n:03d}": v for n, v in ACCENTED.items()}),
-    Case("utf16_be.csv", "UTF-16 big-endian with BOM and accented names", _utf16_be,
-         scored=ids(1, 2, 3), names={f"ACC-{n:03d}": v for n, v in ACCENTED.items()}),
-    Case("latin1.csv", "Latin-1 (not UTF-8) accented names", _latin1,
-         scored=ids(1, 2, 3), names={f"ACC-{n:03d}": v for n, v in ACCENTED.items()}),
+    Case(
+        "extreme_dates.csv",
+        "renewal and check-in dates in year 1, 1066, 9999 and impossible days",
+        _extreme_dates,
+        scored=ids(1, 2, 3, 4),
+        rejected=True,
+    ),
+    Case(
+        "far_periods.csv",
+        "history months in 1066 and 9999 next to real ones",
+        _far_periods,
+        scored=ids(1, 2),
+        rejected=True,
+    ),
+    Case(
+        "utf16_le.csv",
+        "UTF-16 little-endian with BOM and accented names",
+        _utf16_le,
+        scored=ids(1, 2, 3),
+        names={f"ACC-{n:03d}": v for n, v in ACCENTED.items()},
+    ),
+    Case(
+        "utf16_be.csv",
+        "UTF-16 big-endian with BOM and accented names",
+        _utf16_be,
+        scored=ids(1, 2, 3),
+        names={f"ACC-{n:03d}": v for n, v in ACCENTED.items()},
+    ),
+    Case(
+        "latin1.csv",
+        "Latin-1 (not UTF-8) accented names",
+        _latin1,
+        scored=ids(1, 2, 3),
+        names={f"ACC-{n:03d}": v for n, v in ACCENTED.items()},
+    ),
     Case("long_row_5mb.csv", "good rows around one 5 MB row", _long_row, scored=ids(1, 3), bounded=True),
     Case("one_line_5mb.csv", "5 MB without a single newline", _one_line, bounded=True),
-    Case("html_names.csv", "HTML, script and Markdown in account names", _bytes(with_names(HTML_NAMES)),
-         scored=ids(*HTML_NAMES), names={f"ACC-{n:03d}": v for n, v in HTML_NAMES.items()}),
-    Case("rtl_names.csv", "right-to-left overrides and invisible characters in names", _bytes(with_names(RTL_NAMES)),
-         scored=ids(*RTL_NAMES)),
+    Case(
+        "html_names.csv",
+        "HTML, script and Markdown in account names",
+        _bytes(with_names(HTML_NAMES)),
+        scored=ids(*HTML_NAMES),
+        names={f"ACC-{n:03d}": v for n, v in HTML_NAMES.items()},
+    ),
+    Case(
+        "rtl_names.csv",
+        "right-to-left overrides and invisible characters in names",
+        _bytes(with_names(RTL_NAMES)),
+        scored=ids(*RTL_NAMES),
+    ),
     Case("sql_headers.csv", "SQL injection attempts as column headers", _sql_headers, scored=ids(1, 2, 3)),
-    Case("formula_cells.csv", "spreadsheet formulas in names, owners and segments", _formulas,
-         scored=ids(*FORMULA_NAMES)),
+    Case(
+        "formula_cells.csv", "spreadsheet formulas in names, owners and segments", _formulas, scored=ids(*FORMULA_NAMES)
+    ),
     Case("truncated.parquet", "a Parquet file cut in half", _truncated_parquet),
-    Case("hostile.parquet", "valid Parquet with SQL in a column name, HTML names, NaN and inf", _parquet_hostile,
-         scored=ids(1, 2, 3, 4), rejected=True, names={"ACC-001": "<script>alert(1)</script>", "ACC-002": "=1+2"}),
+    Case(
+        "hostile.parquet",
+        "valid Parquet with SQL in a column name, HTML names, NaN and inf",
+        _parquet_hostile,
+        scored=ids(1, 2, 3, 4),
+        rejected=True,
+        names={"ACC-001": "<script>alert(1)</script>", "ACC-002": "=1+2"},
+    ),
     Case("really_csv.xlsx", "CSV text saved under an .xlsx name", _xlsx_is_csv, scored=ids(1, 2, 3), rejected=True),
     Case("zip_bomb.xlsx", f"a workbook whose sheet inflates to {BOMB_MEGABYTES} MB", _zip_bomb, bounded=True),
     Case("many_members.xlsx", "a workbook zip with 5,000 members", _many_members, bounded=True),
     Case("damaged.xlsx", "a zip signature followed by garbage", _damaged_xlsx),
-    Case("error_cells.xlsx", "a real workbook with #DIV/0! and #REF! cells and HTML in a name", _workbook,
-         scored=ids(1, 2, 3), unscored=ids(4), rejected=True, names={"ACC-002": "<b>Tagged</b> Co"}),
+    Case(
+        "error_cells.xlsx",
+        "a real workbook with #DIV/0! and #REF! cells and HTML in a name",
+        _workbook,
+        scored=ids(1, 2, 3),
+        unscored=ids(4),
+        rejected=True,
+        names={"ACC-002": "<b>Tagged</b> Co"},
+    ),
     Case("title_rows.xlsx", "a title line and a blank row above the header", _title_rows, scored=ids(1, 2, 3)),
     Case("unclosed_quote.csv", "a quote opened and never closed", _unclosed_quote, scored=ids(1, 2), rejected=True),
-    Case("blank_account_ids.csv", "rows with an empty or blank account id", _blank_ids,
-         scored=ids(1, 2, 5), rejected=True),
-    Case("duplicate_accounts.csv", "the same account twice without a month", _duplicate_accounts,
-         scored=ids(1, 2), rejected=True),
+    Case(
+        "blank_account_ids.csv",
+        "rows with an empty or blank account id",
+        _blank_ids,
+        scored=ids(1, 2, 5),
+        rejected=True,
+    ),
+    Case(
+        "duplicate_accounts.csv",
+        "the same account twice without a month",
+        _duplicate_accounts,
+        scored=ids(1, 2),
+        rejected=True,
+    ),
     Case("unknown_columns.csv", "no header the app knows", _unknown_columns),
     Case("ids_only.csv", "account ids and names but no signal", _ids_only),
     Case("crm_style.csv", "semicolons, BOM, currency, percent text and US dates", _crm_style, scored=ids(1, 2)),
     Case("newline_names.csv", "line breaks, commas and quotes inside names", _newline_names, scored=ids(1, 2, 3)),
     Case("cr_line_endings.csv", "carriage returns as the only line breaks", _cr_only, scored=ids(1, 2, 3)),
-    Case("concatenated_exports.csv", "two exports pasted together, header repeated mid-file", _concatenated,
-         scored=ids(1, 2, 3, 4), unscored=("account_id",), rejected=True),
+    Case(
+        "concatenated_exports.csv",
+        "two exports pasted together, header repeated mid-file",
+        _concatenated,
+        scored=ids(1, 2, 3, 4),
+        unscored=("account_id",),
+        rejected=True,
+    ),
     Case("wide_3000_columns.csv", "3,000 extra columns", _wide, scored=ids(1, 2)),
-    Case("nul_byte_late.csv", "a NUL byte inside a name past the first 64 KB", _late_nul,
-         scored=ids(*range(1, LATE_NUL_ROWS + 1))),
+    Case(
+        "nul_byte_late.csv",
+        "a NUL byte inside a name past the first 64 KB",
+        _late_nul,
+        scored=ids(*range(1, LATE_NUL_ROWS + 1)),
+    ),
 )
 
 CASES_BY_NAME: dict[str, Case] = {c.name: c for c in CASES}

@@ -10,8 +10,9 @@ from scoring.engine import score
 from tests.test_engine import ACME, TECHNICAL
 
 
-def actions_for(model_id: str, values: dict[str, float], bonuses: tuple[str, ...] = (),
-                events: tuple[str, ...] = ()) -> list[Action]:
+def actions_for(
+    model_id: str, values: dict[str, float], bonuses: tuple[str, ...] = (), events: tuple[str, ...] = ()
+) -> list[Action]:
     model = get_model(model_id)
     return recommend(model, score(model, values, bonuses), events)
 
@@ -111,15 +112,17 @@ def test_seed_000_moves_fire_on_their_signals(change: dict[str, float], move: st
 def test_ready_for_expansion_needs_green_and_broad_use() -> None:
     broad = TECHNICAL | {"usage_rate": 90, "seat_utilization": 90}
     assert "ready-for-expansion" in ids(actions_for("technical-csm", broad, ("roi_articulated",)))
-    assert "ready-for-expansion" not in ids(actions_for("technical-csm", broad | {"seat_utilization": 60},
-                                                        ("roi_articulated",)))
+    assert "ready-for-expansion" not in ids(
+        actions_for("technical-csm", broad | {"seat_utilization": 60}, ("roi_articulated",))
+    )
     narrow_yellow = broad | {"teams_live": 10, "csm_responsiveness": 10}
     assert "ready-for-expansion" not in ids(actions_for("technical-csm", narrow_yellow))
 
 
 def test_risks_come_before_moves_and_growth() -> None:
-    kinds = [a.kind for a in actions_for("technical-csm", TECHNICAL | {"usage_rate": 30},
-                                          events=("competitor_evaluation",))]
+    kinds = [
+        a.kind for a in actions_for("technical-csm", TECHNICAL | {"usage_rate": 30}, events=("competitor_evaluation",))
+    ]
     assert kinds[0] == "band"
     order = {"risk": 0, "move": 1, "growth": 2}
     assert [order[k] for k in kinds[1:]] == sorted(order[k] for k in kinds[1:])

@@ -142,8 +142,15 @@ def test_missing_signals_are_left_out_and_coverage_shown() -> None:
 
 
 def test_a_deep_link_sets_the_sliders_and_the_account() -> None:
-    at = page({"model": "technical-csm", "usage_rate": "40", "seat_utilization": "55",
-               "bonus": "roi_articulated", "account": "Acme Corp"})
+    at = page(
+        {
+            "model": "technical-csm",
+            "usage_rate": "40",
+            "seat_utilization": "55",
+            "bonus": "roi_articulated",
+            "account": "Acme Corp",
+        }
+    )
     assert slider(at, "technical-csm", "usage_rate").value == 40
     assert slider(at, "technical-csm", "seat_utilization").value == 55
     assert slider(at, "technical-csm", "teams_live").value == 75
@@ -173,8 +180,16 @@ def test_the_portfolio_link_helper_round_trips() -> None:
 
 
 def test_bad_link_parameters_warn_and_never_crash() -> None:
-    at = page({"model": "technical-csm", "usage_rate": "lots", "seat_utilization": "250", "bogus": "1",
-               "bonus": "free_money", "event": "meteor"})
+    at = page(
+        {
+            "model": "technical-csm",
+            "usage_rate": "lots",
+            "seat_utilization": "250",
+            "bogus": "1",
+            "bonus": "free_money",
+            "event": "meteor",
+        }
+    )
     warning = at.warning[0].value
     for shown in ("`usage_rate=lots`", "`seat_utilization=250`", "`bogus`", "`bonus=free_money`", "`event=meteor`"):
         assert shown in warning
@@ -267,8 +282,11 @@ def test_custom_model_names_are_validated() -> None:
 
 def test_a_custom_model_can_be_deleted() -> None:
     at = page()
-    save_custom(at, "Usage only", {"usage_rate": 100, "seat_utilization": 0, "teams_live": 0,
-                                   "override_rate": 0, "csm_responsiveness": 0})
+    save_custom(
+        at,
+        "Usage only",
+        {"usage_rate": 100, "seat_utilization": 0, "teams_live": 0, "override_rate": 0, "csm_responsiveness": 0},
+    )
     assert at.selectbox(key="scorecard:model").value == "custom-usage-only"
     assert score_text(at) == "85"
     at.button(key="custom:delete").click().run()
@@ -307,8 +325,13 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, str, str | N
     seen: list[tuple[bytes, str, str | None]] = []
     original = MemoryMediaFileStorage.load_and_get_id
 
-    def spy(storage: MemoryMediaFileStorage, data: str | bytes, mimetype: str, kind: MediaFileKind,
-            filename: str | None = None) -> str:
+    def spy(
+        storage: MemoryMediaFileStorage,
+        data: str | bytes,
+        mimetype: str,
+        kind: MediaFileKind,
+        filename: str | None = None,
+    ) -> str:
         seen.append((data if isinstance(data, bytes) else data.encode(), mimetype, filename))
         return original(storage, data, mimetype, kind, filename)
 
@@ -343,6 +366,10 @@ def test_a_custom_model_downloads_with_its_weights(downloads: list[tuple[bytes, 
     assert at.selectbox(key="scorecard:model").value == "custom-outcome-heavy"
     name, text = model_download(at, downloads)
     assert name == "custom-outcome-heavy.toml"
-    expected = with_weights(get_model("three-pillar"), {"product": 20, "relationship": 20, "outcomes": 60},
-                            "custom-outcome-heavy", "Outcome heavy")
+    expected = with_weights(
+        get_model("three-pillar"),
+        {"product": 20, "relationship": 20, "outcomes": 60},
+        "custom-outcome-heavy",
+        "Outcome heavy",
+    )
     assert load_model_text(text, name, custom=True) == expected

@@ -46,9 +46,7 @@ def test_demo_portfolio_draws_the_heatmap_first(app_server: AppServer, page: Any
     expect(page.locator('[data-testid="stMetric"]')).to_have_count(5)
 
 
-def test_uploaded_crm_export_is_scored_drawn_and_downloadable(
-    app_server: AppServer, page: Any, tmp_path: Path
-) -> None:
+def test_uploaded_crm_export_is_scored_drawn_and_downloadable(app_server: AppServer, page: Any, tmp_path: Path) -> None:
     open_portfolio(page, app_server)
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "crm_export.csv", "mimeType": "text/csv", "buffer": CRM_CSV}]

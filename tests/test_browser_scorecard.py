@@ -45,8 +45,10 @@ def test_keyboard_on_a_slider_updates_score_band_drivers_and_actions(app_server:
 
 
 def test_a_deep_link_as_the_first_request_opens_inside_the_app(app_server: AppServer, page: Any) -> None:
-    page.goto(f"{app_server.url}/scorecard?model=technical-csm&usage_rate=40&seat_utilization=55"
-              "&bonus=roi_articulated&account=Acme%20Corp")
+    page.goto(
+        f"{app_server.url}/scorecard?model=technical-csm&usage_rate=40&seat_utilization=55"
+        "&bonus=roi_articulated&account=Acme%20Corp"
+    )
     expect(page.get_by_text("Account: Acme Corp")).to_be_visible()
     expect(thumb(page, "Usage rate")).to_have_value("40")
     # (40*30 + 55*20 + 75*15 + 88*15 + 70*20) / 100 + 10 = 71.45 -> 71.5

@@ -29,7 +29,9 @@ def test_plans_and_events_round_trip(db_path: Path) -> None:
         store.record(plan.plan_id, "ko-goals-confirmed", TICK, None, "Ben")
         events = store.events(plan.plan_id)
         assert [(e.target, e.kind, e.actor) for e in events] == [
-            ("ko-meeting", TICK, "Ana"), ("ko-meeting", UNTICK, "Ben"), ("ko-goals-confirmed", TICK, "Ben"),
+            ("ko-meeting", TICK, "Ana"),
+            ("ko-meeting", UNTICK, "Ben"),
+            ("ko-goals-confirmed", TICK, "Ben"),
         ]
         assert [e.seq for e in events] == sorted(e.seq for e in events)
         state = replay(ONBOARDING, plan, events)

@@ -88,13 +88,17 @@ def test_presets_load_with_their_kinds() -> None:
         "business-reviews": "account",
     }
     assert [c.id for c in checklists_of_kind("account")] == [
-        "customer-onboarding", "go-live-hypercare", "business-reviews",
+        "customer-onboarding",
+        "go-live-hypercare",
+        "business-reviews",
     ]
 
 
 def test_ramp_has_three_phases_of_six_items(ramp: Checklist) -> None:
     assert [(s.id, s.start_day, s.end_day, len(s.items)) for s in ramp.stages] == [
-        ("learn", 1, 30, 6), ("contribute", 31, 60, 6), ("own", 61, 90, 6),
+        ("learn", 1, 30, 6),
+        ("contribute", 31, 60, 6),
+        ("own", 61, 90, 6),
     ]
     assert all(s.goal for s in ramp.stages)
 
@@ -148,14 +152,25 @@ HEADER = 'id = "broken"\nkind = "ramp"\nname = "Broken"\n'
         (HEADER + GOOD_STAGE.replace('text = "Do a"', ""), "stages[0].items[0].text", "non-empty"),
         (HEADER + GOOD_STAGE.replace("end_day = 10", "end_day = 0"), "stages[0].end_day", "before start_day"),
         (HEADER + GOOD_STAGE.replace("start_day = 1", "start_day = 1.5"), "stages[0].start_day", "whole number"),
-        (HEADER + GOOD_STAGE.replace("start_day = 1\n", 'start_day = 1\ngate = "yes"\n'), "stages[0].gate",
-         "true or false"),
-        (HEADER + GOOD_STAGE.replace("start_day = 1\n", "start_day = 1\ngates = true\n"), "stages[0].gates",
-         "unknown field"),
+        (
+            HEADER + GOOD_STAGE.replace("start_day = 1\n", 'start_day = 1\ngate = "yes"\n'),
+            "stages[0].gate",
+            "true or false",
+        ),
+        (
+            HEADER + GOOD_STAGE.replace("start_day = 1\n", "start_day = 1\ngates = true\n"),
+            "stages[0].gates",
+            "unknown field",
+        ),
         (HEADER + GOOD_STAGE + GOOD_STAGE.replace('"one"', '"two"'), "stages[1].items[0].id", "already used"),
         (HEADER + GOOD_STAGE.replace('id = "a"', 'id = "A b"'), "stages[0].items[0].id", "lower-case"),
-        (HEADER + GOOD_STAGE + GOOD_STAGE.replace('"one"', '"two"').replace('"a"', '"b"')
-         .replace("start_day = 1", "start_day = -5"), "stages[1].start_day", "date order"),
+        (
+            HEADER
+            + GOOD_STAGE
+            + GOOD_STAGE.replace('"one"', '"two"').replace('"a"', '"b"').replace("start_day = 1", "start_day = -5"),
+            "stages[1].start_day",
+            "date order",
+        ),
         (HEADER + "red_flags = [1, 2]\n" + GOOD_STAGE, "red_flags", "list of non-empty text"),
         (HEADER.replace('kind = "ramp"\n', "") + GOOD_STAGE, "kind", "non-empty"),
         (HEADER + "stages = [\n", "(syntax)", ""),

@@ -83,8 +83,15 @@ def test_csv_mode_writes_the_input_columns_plus_score_and_band(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
-        "account", "usage_rate", "seat_utilization", "teams_live", "override_rate", "csm_responsiveness",
-        "roi_articulated", "score", "band",
+        "account",
+        "usage_rate",
+        "seat_utilization",
+        "teams_live",
+        "override_rate",
+        "csm_responsiveness",
+        "roi_articulated",
+        "score",
+        "band",
     ]
     assert [(r["account"], r["score"], r["band"]) for r in rows] == [
         ("Acme", "86.0", "green"),
@@ -97,8 +104,11 @@ def test_csv_mode_writes_the_input_columns_plus_score_and_band(tmp_path: Path) -
 def test_csv_mode_applies_bonus_flags_to_every_row(tmp_path: Path) -> None:
     source = tmp_path / "a.csv"
     source.write_text("usage_rate,seat_utilization,teams_live,override_rate,csm_responsiveness\n85,60,75,12,70\n")
-    rows = list(csv.DictReader(io.StringIO(run("score", "--model", "technical-csm", str(source),
-                                               "--bonus", "roi_articulated").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("score", "--model", "technical-csm", str(source), "--bonus", "roi_articulated").stdout)
+        )
+    )
     assert rows[0]["score"] == "86.0"
 
 

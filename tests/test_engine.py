@@ -97,14 +97,21 @@ def test_traffic_light_colours_become_full_half_or_no_points() -> None:
     card = score(model, model.defaults())
     assert card.raw == pytest.approx(100 * (1 + 2 + 1 + 1 + 1) / 9)
     assert card.score == 66.7
-    all_green = {"active_user_share": 80, "case_volume_trend": 120, "open_p1p2_tickets": 0,
-                 "days_since_checkin": 5, "renewal_engagement": 2}
+    all_green = {
+        "active_user_share": 80,
+        "case_volume_trend": 120,
+        "open_p1p2_tickets": 0,
+        "days_since_checkin": 5,
+        "renewal_engagement": 2,
+    }
     assert score(model, all_green).score == 100.0
     assert score(model, all_green | {"open_p1p2_tickets": 3}).score == pytest.approx(round1(100 * 7 / 9))
 
 
-@pytest.mark.parametrize(("raw", "shown", "band"), [(79.94, 79.9, "yellow"), (79.95, 80.0, "green"),
-                                                    (59.95, 60.0, "yellow"), (59.9, 59.9, "red")])
+@pytest.mark.parametrize(
+    ("raw", "shown", "band"),
+    [(79.94, 79.9, "yellow"), (79.95, 80.0, "green"), (59.95, 60.0, "yellow"), (59.9, 59.9, "red")],
+)
 def test_the_band_is_decided_on_the_one_decimal_score(raw: float, shown: float, band: str) -> None:
     model = get_model("technical-csm")
     card = score(model, {"usage_rate": raw})
@@ -165,9 +172,9 @@ def grid_value(signal: Signal) -> st.SearchStrategy[float]:
 
 
 @st.composite
-def accounts(draw: st.DrawFn, model_ids: list[str] = MODELS, allow_missing: bool = True) -> tuple[
-    Model, dict[str, float | None], list[str]
-]:
+def accounts(
+    draw: st.DrawFn, model_ids: list[str] = MODELS, allow_missing: bool = True
+) -> tuple[Model, dict[str, float | None], list[str]]:
     """A model, some values on the sliders' grid (a few missing) and some bonuses."""
     model = preset_models()[draw(st.sampled_from(model_ids))]
     values: dict[str, float | None] = {}

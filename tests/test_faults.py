@@ -65,12 +65,11 @@ def write_zeroed_header(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("damage", [write_garbage, write_truncated, write_zeroed_header],
-                         ids=["garbage", "truncated", "zeroed-header"])
+@pytest.mark.parametrize(
+    "damage", [write_garbage, write_truncated, write_zeroed_header], ids=["garbage", "truncated", "zeroed-header"]
+)
 @pytest.mark.parametrize("page", PAGES)
-def test_a_damaged_database_gets_a_clear_message(
-    page: str, damage: Any, fresh_store: Path
-) -> None:
+def test_a_damaged_database_gets_a_clear_message(page: str, damage: Any, fresh_store: Path) -> None:
     damage(fresh_store)
     before = fresh_store.read_bytes()
     at = open_page(page)
@@ -101,9 +100,7 @@ def test_a_database_held_by_another_process_is_named_plainly(
     assert any("another" in e and "server" in e and str(fresh_store) in e for e in errors), errors
 
 
-def test_the_page_recovers_once_the_other_process_lets_go(
-    held_store: subprocess.Popen[str], fresh_store: Path
-) -> None:
+def test_the_page_recovers_once_the_other_process_lets_go(held_store: subprocess.Popen[str], fresh_store: Path) -> None:
     at = open_page("pages/scorecard.py")
     assert at.error
     held_store.communicate("", timeout=30)

@@ -29,10 +29,10 @@ HOSTILE = [
     "back\\slash\\",
     "line\nbreak\r\nand\ttab",
     "\x00\x01\x1f\x7f\x08\x0c",
-    '"""triple""" and \'\'\'single\'\'\'',
+    "\"\"\"triple\"\"\" and '''single'''",
     "\\u0041 is not an A",
     "# not a comment",
-    "[[signals]]\nid = \"injected\"",
+    '[[signals]]\nid = "injected"',
     "Énergie & Co — 東京 🧪",
     "\u2028\u2029\u00a0\u200b\ufeff\u0085",
     "\U0010ffff",
@@ -57,8 +57,9 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 
 def custom_three_pillar() -> Model:
-    return with_weights(get_model("three-pillar"), {"product": 1, "relationship": 0, "outcomes": 3},
-                        "custom-outcomes", "Outcomes first")
+    return with_weights(
+        get_model("three-pillar"), {"product": 1, "relationship": 0, "outcomes": 3}, "custom-outcomes", "Outcomes first"
+    )
 
 
 @pytest.mark.parametrize("model_id", sorted(preset_models()))
@@ -88,10 +89,16 @@ def test_custom_weights_read_back_unchanged(data: st.DataObject) -> None:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_survives_in_every_string_field(text: str) -> None:
     model = custom_three_pillar()
-    signal = dataclasses.replace(model.signals[0], label=f"x{text}", help=f"h{text}", unit=text,
-                                 derive=Derivation(expr=f"e{text}", floor=0, target=1))
-    hostile = dataclasses.replace(model, name=f"n{text}", source=text, description=text,
-                                  signals=(signal, *model.signals[1:]))
+    signal = dataclasses.replace(
+        model.signals[0],
+        label=f"x{text}",
+        help=f"h{text}",
+        unit=text,
+        derive=Derivation(expr=f"e{text}", floor=0, target=1),
+    )
+    hostile = dataclasses.replace(
+        model, name=f"n{text}", source=text, description=text, signals=(signal, *model.signals[1:])
+    )
     written = to_toml(hostile)
     assert round_trip(hostile) == hostile
     assert len(tomllib.loads(written)["signals"]) == len(model.signals), "a string cannot open a new table"
@@ -148,8 +155,12 @@ def test_load_model_text_names_syntax_errors() -> None:
 @pytest.fixture
 def model_file(tmp_path: Path) -> Path:
     path = tmp_path / "custom-technical.toml"
-    custom = with_weights(get_model("technical-csm"), {"usage_rate": 10, "teams_live": 40, "override_rate": 0},
-                          "custom-technical", "Rollout heavy")
+    custom = with_weights(
+        get_model("technical-csm"),
+        {"usage_rate": 10, "teams_live": 40, "override_rate": 0},
+        "custom-technical",
+        "Rollout heavy",
+    )
     path.write_text(to_toml(custom), encoding="utf-8")
     return path
 

@@ -256,8 +256,9 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 
 def test_cli_prints_the_triage_list_as_csv() -> None:
-    code, out, err = run_cli(*(str(DEMO / f) for f in ("accounts.csv", "usage_monthly.csv", "tickets.csv")),
-                             "--model", "technical-csm")
+    code, out, err = run_cli(
+        *(str(DEMO / f) for f in ("accounts.csv", "usage_monthly.csv", "tickets.csv")), "--model", "technical-csm"
+    )
     assert code == 0 and err == ""
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 300
@@ -271,8 +272,17 @@ def test_cli_prints_the_triage_list_as_csv() -> None:
 def test_cli_warnings_go_to_stderr_and_map_overrides_apply(tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     path.write_bytes(csv_bytes([["Ref", "Seats", "Users"], ["A-1", "10", "8"], ["A-2", "x", "4"]]))
-    code, out, err = run_cli(str(path), "--model", "technical-csm", "--map", "Ref=account_id",
-                             "--map", "Users=active_users", "--map", "Seats=licensed_seats")
+    code, out, err = run_cli(
+        str(path),
+        "--model",
+        "technical-csm",
+        "--map",
+        "Ref=account_id",
+        "--map",
+        "Users=active_users",
+        "--map",
+        "Seats=licensed_seats",
+    )
     assert code == 0
     assert [r["account_id"] for r in csv.DictReader(io.StringIO(out))] == ["A-1"]
     lines = err.strip().splitlines()
@@ -297,7 +307,7 @@ def test_exported_cells_never_start_a_formula(tmp_path: Path) -> None:
         csv_bytes(
             [
                 ["Account ID", "Account Name", "CSM", "Licensed Seats", "Active Users"],
-                ["=1+1", "=HYPERLINK(\"http://x\")", "@boss", "10", "1"],
+                ["=1+1", '=HYPERLINK("http://x")', "@boss", "10", "1"],
                 ["A-2", "+44 Ltd", "-dash", "10", "9"],
             ]
         )
@@ -400,9 +410,7 @@ def one_pass_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 @pytest.mark.parametrize("model", list(preset_models().values()), ids=lambda m: m.id)
 @pytest.mark.parametrize("name", ["usage_monthly.csv", "tickets.csv", "accounts.csv"])
-def test_one_pass_path_gives_the_same_result_as_the_general_path(
-    model, name: str, one_pass_taken: list[bool]
-) -> None:  # type: ignore[no-untyped-def]
+def test_one_pass_path_gives_the_same_result_as_the_general_path(model, name: str, one_pass_taken: list[bool]) -> None:  # type: ignore[no-untyped-def]
     exports = [Export.from_path(DEMO / name)]
     one = run_module.score_exports(exports, model, with_history=False)
     general = run_module.score_exports(exports, model, with_history=True)

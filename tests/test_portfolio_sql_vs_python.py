@@ -70,9 +70,7 @@ def sql_scores(
     p = Params()
     direct = [s for s in model.signal_ids if s not in CANONICAL_BY_ID]
     sql = score_select(model, "facts_under_test", direct, [b.id for b in model.bonuses], p)
-    return con.execute(
-        f"SELECT account_id, raw, score, band, coverage FROM ({sql}) ORDER BY account_id", p.values
-    ).df()
+    return con.execute(f"SELECT account_id, raw, score, band, coverage FROM ({sql}) ORDER BY account_id", p.values).df()
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)

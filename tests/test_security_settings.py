@@ -150,7 +150,9 @@ def test_an_upload_without_the_xsrf_token_is_refused(server: AppServer) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
         conn.request(
-            "PUT", "/_stcore/upload_file/session/file", body=body,
+            "PUT",
+            "/_stcore/upload_file/session/file",
+            body=body,
             headers={"Content-Type": "multipart/form-data; boundary=b"},
         )
         response = conn.getresponse()

@@ -20,8 +20,21 @@ from scoring.checklists.replay import Mark
 from scoring.csv_safety import safe_cell
 
 CSV_COLUMNS = (
-    "Checklist", "Subject", "Start date", "Stage", "Period", "Stage due", "Stage status", "Stage progress",
-    "Signed off by", "Signed off at", "Item", "Done", "Ticked by", "Ticked at", "Note",
+    "Checklist",
+    "Subject",
+    "Start date",
+    "Stage",
+    "Period",
+    "Stage due",
+    "Stage status",
+    "Stage progress",
+    "Signed off by",
+    "Signed off at",
+    "Item",
+    "Done",
+    "Ticked by",
+    "Ticked at",
+    "Note",
 )
 # User text only ever appears mid-line, so list and heading markers at a line start cannot occur.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -44,11 +57,21 @@ def to_csv(progress: PlanProgress) -> str:
     for sp in progress.stages:
         for item in sp.state.items:
             row = (
-                progress.state.checklist.name, plan.subject, plan.start_date.isoformat(),
-                sp.stage.title, sp.stage.period, sp.due.isoformat(), str(sp.status), sp.state.counter,
-                _who(sp.state.signoff), _when(sp.state.signoff.at if sp.state.signoff else None),
-                item.item.text, "yes" if item.done else "no",
-                _who(item.ticked), _when(item.ticked.at if item.ticked else None), item.note,
+                progress.state.checklist.name,
+                plan.subject,
+                plan.start_date.isoformat(),
+                sp.stage.title,
+                sp.stage.period,
+                sp.due.isoformat(),
+                str(sp.status),
+                sp.state.counter,
+                _who(sp.state.signoff),
+                _when(sp.state.signoff.at if sp.state.signoff else None),
+                item.item.text,
+                "yes" if item.done else "no",
+                _who(item.ticked),
+                _when(item.ticked.at if item.ticked else None),
+                item.note,
             )
             writer.writerow([safe_cell(str(cell)) for cell in row])
     return out.getvalue()
@@ -80,8 +103,7 @@ def to_markdown(progress: PlanProgress, today: date) -> str:
         )
     lines.append(f"- As of: {_day(today)}")
     for sp in progress.stages:
-        lines += ["", f"### {sp.stage.title} ({sp.stage.period}): "
-                  f"{sp.state.counter}, {sp.status}, due {_day(sp.due)}"]
+        lines += ["", f"### {sp.stage.title} ({sp.stage.period}): {sp.state.counter}, {sp.status}, due {_day(sp.due)}"]
         g = gate(sp.state)
         if g.needed:
             lines.append(f"_{md_escape(g.reason)}_")

@@ -25,8 +25,17 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MAX_DAY = 3650
 
 _TOP_KEYS = {
-    "id", "kind", "order", "name", "description", "source", "subject_label", "start_label",
-    "red_flags_title", "red_flags", "stages",
+    "id",
+    "kind",
+    "order",
+    "name",
+    "description",
+    "source",
+    "subject_label",
+    "start_label",
+    "red_flags_title",
+    "red_flags",
+    "stages",
 }
 _STAGE_KEYS = {"id", "title", "goal", "period", "start_day", "end_day", "gate", "items"}
 _ITEM_KEYS = {"id", "text", "help"}

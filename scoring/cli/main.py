@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scoring.catalog import CatalogError
-from scoring.cli.common import MODEL_HELP, UsageError, Parser
+from scoring.cli.common import MODEL_HELP, Parser, UsageError
 from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one
 
 

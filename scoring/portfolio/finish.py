@@ -24,9 +24,17 @@ PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days
 
 def rolled_columns(model: Model) -> list[str]:
     return [
-        "account_id", "period", *PASS_THROUGH, *(f"v__{s}" for s in model.signal_ids),
-        *(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses),
-        "_pw", "raw", "score", "band", "coverage",
+        "account_id",
+        "period",
+        *PASS_THROUGH,
+        *(f"v__{s}" for s in model.signal_ids),
+        *(att_column(s) for s in model.signal_ids),
+        *(bonus_column(b.id) for b in model.bonuses),
+        "_pw",
+        "raw",
+        "score",
+        "band",
+        "coverage",
     ]
 
 

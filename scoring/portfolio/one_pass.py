@@ -89,7 +89,7 @@ def _aggregate(model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: da
                count(*) FILTER (WHERE account_id IS NOT NULL AND period IS NOT NULL AND NOT _kept) AS _later,
                max(period) FILTER (WHERE account_id IS NOT NULL AND _kept) AS _max_period,
                {checkin} AS _max_checkin
-               {''.join(', ' + r for r in [*ranges, *masks])}
+               {"".join(", " + r for r in [*ranges, *masks])}
         FROM ({scored}) AS s
         GROUP BY account_id
     """

@@ -46,9 +46,7 @@ def _silent(message: str, fraction: float) -> None:
     """The default progress callback: nobody is watching."""
 
 
-def _as_of(
-    con: Connection, relations: Sequence[FileRelation], requested: date | None
-) -> tuple[date, int, list[str]]:
+def _as_of(con: Connection, relations: Sequence[FileRelation], requested: date | None) -> tuple[date, int, list[str]]:
     """(as-of date, rows left out as being after it, tables holding such rows)."""
     dated = [r for r in relations if r.dated]
     if not dated:
@@ -242,9 +240,9 @@ def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> 
         header = next((c.header for c in item.columns if c.field == "last_checkin"), None)
         if header is None:
             continue
-        later = con.execute(
-            f"SELECT count(*) FROM {quote(item.table)} WHERE last_checkin > $1", [as_of]
-        ).fetchall()[0][0]
+        later = con.execute(f"SELECT count(*) FROM {quote(item.table)} WHERE last_checkin > $1", [as_of]).fetchall()[0][
+            0
+        ]
         if later:
             problems.append(
                 InputProblem(

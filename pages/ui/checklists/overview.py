@@ -57,9 +57,7 @@ def overview(progresses: Iterable[PlanProgress], subject_label: str, file_name: 
                 help="Days since the current stage opened, or since the stages before it were finished if later."
             ),
             "Behind?": st.column_config.CheckboxColumn(help="A stage is past its last day with work still open."),
-            "Next due": st.column_config.DateColumn(
-                help="Last day of the current stage.", format="D MMM YYYY"
-            ),
+            "Next due": st.column_config.DateColumn(help="Last day of the current stage.", format="D MMM YYYY"),
         },
     )
     st.download_button(

@@ -89,8 +89,10 @@ def account_cells(model: Model, rows: pd.DataFrame) -> pd.DataFrame:
     )
     parts = [base.assign(Signal=SCORE_COLUMN, Value=rows["score"].map(display_score), Colour=rows["band"].astype(str))]
     for signal in model.signals:
-        values = pd.to_numeric(rows[signal.id], errors="coerce") if signal.id in rows else pd.Series(
-            float("nan"), index=rows.index
+        values = (
+            pd.to_numeric(rows[signal.id], errors="coerce")
+            if signal.id in rows
+            else pd.Series(float("nan"), index=rows.index)
         )
         parts.append(
             base.assign(
@@ -142,8 +144,10 @@ def group_cells(model: Model, accounts: pd.DataFrame, by: str, limit: int) -> tu
     total = len(means)
     means = means.head(limit)
     labels = {s.id: s.label for s in model.signals}
-    long = means.rename(columns=labels).reset_index(names="Group").melt(
-        id_vars="Group", var_name="Signal", value_name="Attainment"
+    long = (
+        means.rename(columns=labels)
+        .reset_index(names="Group")
+        .melt(id_vars="Group", var_name="Signal", value_name="Attainment")
     )
     long = long.join(sizes, on="Group")
     long["Band"] = band_of(model, 100.0 * long["Attainment"])

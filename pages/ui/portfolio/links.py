@@ -80,5 +80,3 @@ def open_in_scorecard(model: Model, view: pd.DataFrame) -> None:
             icon=":material/tune:",
             query_params=_query(link_for(model, row.to_dict())),
         )
-
-

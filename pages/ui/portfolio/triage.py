@@ -50,14 +50,19 @@ COLUMN_CONFIG = {
     "band": st.column_config.TextColumn("Band"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
     "coverage": st.column_config.NumberColumn(
-        "Data", format="percent", help="Share of the model's weight the export had data for; missing signals "
-        "are left out of the score rather than counted as zero."
+        "Data",
+        format="percent",
+        help="Share of the model's weight the export had data for; missing signals "
+        "are left out of the score rather than counted as zero.",
     ),
     "score_change": st.column_config.NumberColumn(
         "Change", format="%+.1f", help="Score change since the previous period in the export."
     ),
     "score_trend": st.column_config.LineChartColumn(
-        "Trend", y_min=0, y_max=100, width="small",
+        "Trend",
+        y_min=0,
+        y_max=100,
+        width="small",
         help="The account's score in each of its last twelve scored months, oldest on the left (0 to 100).",
     ),
     "periods_in_band": st.column_config.NumberColumn(

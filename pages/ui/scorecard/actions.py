@@ -31,8 +31,7 @@ def band_action(action: Action, band: BandName) -> None:
         st.markdown(f"{KIND_ICON['band']} **{action.title}**")
         left, right = st.columns(2)
         left.badge(f"Check in {policy.cadence}", icon=":material/event_repeat:", color=band)
-        right.badge(f"Escalation level {policy.escalation_level}", icon=":material/stairs:", color="gray",
-                    help=who)
+        right.badge(f"Escalation level {policy.escalation_level}", icon=":material/stairs:", color="gray", help=who)
         st.write(action.why)
         _steps(action)
 

@@ -36,8 +36,16 @@ def _frame(rows: list[tuple[str, str, float, float]]) -> pd.DataFrame:
     for name, value, earned, lost in rows:
         for part, points, rank in ((EARNED, earned, 0), (LOST, lost, 1)):
             records.append(
-                {"name": name, "value": value, "part": part, "points": points, "rank": rank,
-                 "earned": earned, "lost": lost, "worth": earned + lost}
+                {
+                    "name": name,
+                    "value": value,
+                    "part": part,
+                    "points": points,
+                    "rank": rank,
+                    "earned": earned,
+                    "lost": lost,
+                    "worth": earned + lost,
+                }
             )
     return pd.DataFrame.from_records(records)
 

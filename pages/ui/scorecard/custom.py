@@ -136,27 +136,38 @@ def custom_model_editor(model: Model) -> None:
     )
     with st.form("custom-model", border=False):
         st.text_input(
-            "Name", key=NAME_KEY, max_chars=NAME_MAX_CHARS, placeholder="e.g. Enterprise renewals",
+            "Name",
+            key=NAME_KEY,
+            max_chars=NAME_MAX_CHARS,
+            placeholder="e.g. Enterprise renewals",
             help="Saving under the name of an existing custom model replaces it.",
         )
         columns = st.columns(min(len(model.groups), 5))
         for i, group in enumerate(model.groups):
             columns[i % len(columns)].number_input(
-                group.label, min_value=0.0, max_value=1000.0, value=round(group.weight, 2), step=1.0,
-                key=_weight_key(model, group.id), help=f"Now {group.weight / model.total_weight:.0%} of the score.",
+                group.label,
+                min_value=0.0,
+                max_value=1000.0,
+                value=round(group.weight, 2),
+                step=1.0,
+                key=_weight_key(model, group.id),
+                help=f"Now {group.weight / model.total_weight:.0%} of the score.",
             )
         with st.container(horizontal=True):
-            st.form_submit_button("Save custom model", on_click=_save, args=(model, base_id), type="primary",
-                                  icon=":material/save:")
-            st.form_submit_button("Preview normalised weights", on_click=_preview, args=(model,),
-                                  icon=":material/percent:")
+            st.form_submit_button(
+                "Save custom model", on_click=_save, args=(model, base_id), type="primary", icon=":material/save:"
+            )
+            st.form_submit_button(
+                "Preview normalised weights", on_click=_preview, args=(model,), icon=":material/percent:"
+            )
     error = st.session_state.get(ERROR_KEY)
     if error:
         st.error(error, icon=":material/error:")
     preview = st.session_state.get(PREVIEW_KEY)
     if preview and preview[0] == model.id:
         st.dataframe(
-            pd.DataFrame(preview[1], columns=["Weight of", "Entered", "Share of score (%)"]), hide_index=True,
+            pd.DataFrame(preview[1], columns=["Weight of", "Entered", "Share of score (%)"]),
+            hide_index=True,
             column_config={"Share of score (%)": st.column_config.NumberColumn(format="%.1f%%")},
         )
     with st.container(horizontal=True):
@@ -164,15 +175,21 @@ def custom_model_editor(model: Model) -> None:
         if model.custom:
             with st.popover(f"Delete “{model.name}”", icon=":material/delete:"):
                 st.write(f"Delete the custom model “{model.name}” for everyone using this app?")
-                st.button("Yes, delete it", on_click=_delete, args=(model, base_id), type="primary",
-                          key="custom:delete")
+                st.button(
+                    "Yes, delete it", on_click=_delete, args=(model, base_id), type="primary", key="custom:delete"
+                )
 
 
 def download_model(model: Model) -> None:
     """The selected model as a TOML file: the way a custom model reaches the CLI, which cannot open the database."""
     st.download_button(
-        "Download model as TOML", to_toml(model).encode("utf-8"), file_name=f"{model.id}.toml",
-        mime="application/toml", on_click="ignore", icon=":material/download:", key="custom:download",
+        "Download model as TOML",
+        to_toml(model).encode("utf-8"),
+        file_name=f"{model.id}.toml",
+        mime="application/toml",
+        on_click="ignore",
+        icon=":material/download:",
+        key="custom:download",
         help=f"“{model_label(model)}” as a file, with the weights it has now (unsaved entries above are left "
         f"out). Score exports with it in a terminal: `python -m scoring portfolio FILES --model {model.id}.toml`",
     )

@@ -12,8 +12,7 @@ from scoring.engine import Scorecard, display_score, score
 from scoring.levers import Lever, levers
 from scoring.model import Model, Signal
 
-NARROW = {name: st.column_config.TextColumn(name, width="small")
-          for name in ("Now", "Score then", "Can slip to")}
+NARROW = {name: st.column_config.TextColumn(name, width="small") for name in ("Now", "Score then", "Can slip to")}
 
 
 def _change(signal: Signal, change: float) -> str:
@@ -62,8 +61,15 @@ def _cushion_rows(model: Model, found: list[Lever]) -> pd.DataFrame:
         else:
             verb = "drop" if signal.direction == "higher" else "rise"
             note = f"can {verb} {_change(signal, room).lstrip('+')}"
-        rows.append((signal.label, describe_value(signal, lever.current), describe_value(signal, target), note,
-                     room / (signal.max - signal.min)))
+        rows.append(
+            (
+                signal.label,
+                describe_value(signal, lever.current),
+                describe_value(signal, target),
+                note,
+                room / (signal.max - signal.min),
+            )
+        )
     frame = pd.DataFrame(rows, columns=["Signal", "Now", "Can slip to", "Cushion", "room"])
     return frame.sort_values("room", kind="stable").drop(columns="room")
 

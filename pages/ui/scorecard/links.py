@@ -150,11 +150,17 @@ def parse_link(
         link.values = {}
     known_bonuses = {b.id for b in model.bonuses}
     link.bonuses = tuple(b for b in _ids(params.get("bonus", [])) if b in known_bonuses)
-    warnings.extend(f"{_quoted('bonus=' + b)} is not a bonus of {model.name}; ignored"
-                    for b in _ids(params.get("bonus", [])) if b not in known_bonuses)
+    warnings.extend(
+        f"{_quoted('bonus=' + b)} is not a bonus of {model.name}; ignored"
+        for b in _ids(params.get("bonus", []))
+        if b not in known_bonuses
+    )
     link.events = tuple(e for e in _ids(params.get("event", [])) if e in event_ids)
-    warnings.extend(f"{_quoted('event=' + e)} is not a known event; ignored"
-                    for e in _ids(params.get("event", [])) if e not in event_ids)
+    warnings.extend(
+        f"{_quoted('event=' + e)} is not a known event; ignored"
+        for e in _ids(params.get("event", []))
+        if e not in event_ids
+    )
     accounts = params.get("account", [])
     link.account = _plain(accounts[-1]) or None if accounts else None
     return link

@@ -18,8 +18,7 @@ def headline(model: Model, card: Scorecard, start: Scorecard, linked: bool) -> N
         display_score(card.score),
         delta=int(delta) if float(delta).is_integer() else delta,
         delta_description="vs the linked values" if linked else "vs the model defaults",
-        help=f"{model.name}: green from {model.bands.green:g}, yellow from {model.bands.yellow:g}, "
-        "red below that.",
+        help=f"{model.name}: green from {model.bands.green:g}, yellow from {model.bands.yellow:g}, red below that.",
     )
     st.badge(BAND_TEXT[card.band], icon=BAND_ICON[card.band], color=card.band)
     if card.bonus_points:

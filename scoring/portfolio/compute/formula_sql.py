@@ -153,8 +153,7 @@ def score_select(
     )
     weighted = _sum([p.num(0.0)] + [f"COALESCE({weights[g.id]} * {quote('g__' + g.id)}, 0.0)" for g in model.groups])
     seen = _sum(
-        [p.num(0.0)]
-        + [f"{weights[g.id]} * {quote('n__' + g.id)} / {p.num(len(g.signals))}" for g in model.groups]
+        [p.num(0.0)] + [f"{weights[g.id]} * {quote('n__' + g.id)} / {p.num(len(g.signals))}" for g in model.groups]
     )
     layer4 = ["*", f"{pw} AS _pw", f"{weighted} AS _weighted", f"{seen} AS _seen"]
 

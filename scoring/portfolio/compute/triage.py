@@ -25,12 +25,30 @@ from scoring.portfolio.ingest.parse import quote
 
 # Columns of PortfolioResult.accounts, in the order the page and the CLI show them.
 LEAD_COLUMNS = (
-    "triage_rank", "account_id", "account_name", "owner", "segment", "band", "score", "score_change", "arr",
-    "arr_at_risk", "renewal_date", "days_to_renewal", "action",
+    "triage_rank",
+    "account_id",
+    "account_name",
+    "owner",
+    "segment",
+    "band",
+    "score",
+    "score_change",
+    "arr",
+    "arr_at_risk",
+    "renewal_date",
+    "days_to_renewal",
+    "action",
 )
 TREND_COLUMNS = ("prev_score", "prev_band", "periods_in_band", "turned_red", "moved_down")
 TAIL_COLUMNS = (
-    "coverage", "raw", "period", "periods_scored", "score_trend", "days_since_checkin", "weakest", "cadence",
+    "coverage",
+    "raw",
+    "period",
+    "periods_scored",
+    "score_trend",
+    "days_since_checkin",
+    "weakest",
+    "cadence",
 )
 LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
 MAX_TEXT = 200  # a longer "name" is a broken export, not a name
@@ -46,7 +64,11 @@ def export_columns(model: Model) -> list[str]:
 
 def account_columns(model: Model) -> list[str]:
     return [
-        *LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, *TAIL_COLUMNS, *(att_column(s) for s in model.signal_ids),
+        *LEAD_COLUMNS,
+        *model.signal_ids,
+        *TREND_COLUMNS,
+        *TAIL_COLUMNS,
+        *(att_column(s) for s in model.signal_ids),
         *(bonus_column(b.id) for b in model.bonuses),
     ]
 
@@ -103,8 +125,8 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
     """
     return f"""
         SELECT account_id,
-               {_safe_text('account_name')} AS account_name, {_safe_text('owner')} AS owner,
-               {_safe_text('segment')} AS segment,
+               {_safe_text("account_name")} AS account_name, {_safe_text("owner")} AS owner,
+               {_safe_text("segment")} AS segment,
                band, score, score_change, arr, arr_at_risk, renewal_date, days_to_renewal,
                {action} AS action,
                {signals},

@@ -150,13 +150,17 @@ class Rescale:
 
 # The first rule that fits a column's range wins.
 RESCALES = (
-    Rescale("nps", 10, "({x} * 20.0 - 100.0)",
-            "looks like 0-10 ratings, so it was converted to NPS (0 -> -100, 10 -> +100).", min_low=0),
+    Rescale(
+        "nps",
+        10,
+        "({x} * 20.0 - 100.0)",
+        "looks like 0-10 ratings, so it was converted to NPS (0 -> -100, 10 -> +100).",
+        min_low=0,
+    ),
     Rescale("csat", 1, "({x} * 100.0)", "looks like fractions, so it was read as a percentage (0.8 -> 80)."),
     Rescale("csat", 5, "({x} * 20.0)", "looks like a 1-5 rating, so it was converted to 0-100 (4 -> 80)."),
     Rescale("csat", 10, "({x} * 10.0)", "looks like a 0-10 rating, so it was converted to 0-100 (8 -> 80)."),
-    Rescale("usage_rate", 1, "({x} * 100.0)",
-            "looks like fractions, so it was read as a percentage (0.35 -> 35%)."),
+    Rescale("usage_rate", 1, "({x} * 100.0)", "looks like fractions, so it was read as a percentage (0.35 -> 35%)."),
 )
 
 

@@ -97,9 +97,7 @@ class Source:
             path = bind(str(self.path))
             if not native:
                 return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({path}))"
-            cols = ", ".join(
-                f"CAST({_quote(h)} AS {native.get(h, 'VARCHAR')}) AS {_quote(h)}" for h in self.headers
-            )
+            cols = ", ".join(f"CAST({_quote(h)} AS {native.get(h, 'VARCHAR')}) AS {_quote(h)}" for h in self.headers)
             return f"(SELECT {cols} FROM read_parquet({path}))"
         path = bind(str(self.path))  # first: "?" parameters bind in the order they appear
         options = [
@@ -438,9 +436,7 @@ def _zip_guard(name: str, data: io.BytesIO | Path, size: int) -> InputProblem | 
     return None
 
 
-def _open_xlsx(
-    con: Connection, export: Export, workdir: Path, index: int
-) -> tuple[Source | None, list[InputProblem]]:
+def _open_xlsx(con: Connection, export: Export, workdir: Path, index: int) -> tuple[Source | None, list[InputProblem]]:
     import openpyxl
 
     name = export.name
@@ -482,8 +478,14 @@ def _open_xlsx(
     if not header_row:
         return _error(name, "The first sheet of the workbook is empty.", "Put the header row and data on sheet 1.")
     src = Source(
-        name=name, kind="csv", path=path, headers=(), sample=(), first_row=header_row + 1,
-        rejects=f"rejects_{index}", notes=tuple(notes),
+        name=name,
+        kind="csv",
+        path=path,
+        headers=(),
+        sample=(),
+        first_row=header_row + 1,
+        rejects=f"rejects_{index}",
+        notes=tuple(notes),
     )
     try:
         return _sample(con, src), []
