@@ -93,7 +93,7 @@ class Account:
     name: str
     csm: str
     segment: str
-    arr: int
+    arr: float  # whole hundreds of dollars
     seats: int
     renewal: date
     roi: bool
