@@ -42,6 +42,8 @@ class AppServer:
     db_path: Path
     log_path: Path
     port: int = 0
+    # None starts the server on the config file's address, as an operator would.
+    address: str | None = "127.0.0.1"
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -63,12 +65,11 @@ class AppServer:
                 "true",
                 "--server.port",
                 str(self.port),
-                "--server.address",
-                "127.0.0.1",
                 "--browser.gatherUsageStats",
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *(["--server.address", self.address] if self.address else []),
             ],
             cwd=ROOT,
             env=env,
