@@ -1,5 +1,10 @@
 """Deep links into the what-if scorecard: build them, and read them back safely.
 
+This is the pure codec (no Streamlit): the portfolio builds links with it, the
+scorecard page reads them with it, and both can be tested without a server.
+``pages.ui.scorecard.links`` adds the Streamlit side (the query parameters of
+this run, the share box).
+
 A link carries one account's values so the portfolio (or a bookmark, or a
 message to a colleague) opens the scorecard exactly where the CSM left off:
 
@@ -21,9 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode, urljoin
-
-import streamlit as st
+from urllib.parse import quote, urlencode
 
 from scoring.model import Model
 
@@ -34,19 +37,21 @@ ACCOUNT_MAX_CHARS = 120
 SHOWN_MAX_CHARS = 40
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return True
-
-
 def _number_text(value: float) -> str:
     """'85' rather than '85.0', without losing any digits of '63.71234'."""
     short = f"{value:g}"
     return short if float(short) == value else repr(value)
+
+
+def _value_text(value: float | None) -> str:
+    """``na`` for None, NaN or pandas' NA (which refuses float()), else the number."""
+    if value is None:
+        return MISSING
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return MISSING
+    return MISSING if math.isnan(number) else _number_text(number)
 
 
 def scorecard_link(
@@ -64,7 +69,7 @@ def scorecard_link(
     """
     params: list[tuple[str, str]] = [("model", model_id)]
     for signal_id, value in values.items():
-        params.append((signal_id, MISSING if _is_missing(value) else _number_text(float(value))))  # type: ignore[arg-type]
+        params.append((signal_id, _value_text(value)))
     params.extend(("bonus", b) for b in bonuses)
     params.extend(("event", e) for e in events)
     if account:
@@ -164,18 +169,3 @@ def parse_link(
     accounts = params.get("account", [])
     link.account = _plain(accounts[-1]) or None if accounts else None
     return link
-
-
-def share_link(
-    model_id: str,
-    values: Mapping[str, float | None],
-    bonuses: Iterable[str],
-    account: str | None,
-    events: Iterable[str],
-) -> None:
-    """The full URL of the current what-if, ready to copy."""
-    path = scorecard_link(model_id, values, bonuses, account, events=events)
-    # Resolved against this page's own URL, so a server under a base path keeps it.
-    url = urljoin(st.context.url, path.lstrip("/")) if st.context.url else path
-    st.code(url, language=None, wrap_lines=True)
-    st.caption("Anyone who opens it sees these values; the account name travels as plain text.")

@@ -19,12 +19,12 @@ from pages.ui.portfolio.links import link_for
 from pages.ui.portfolio.mapping import OVERRIDES_KEY
 from pages.ui.portfolio.problems import sentence
 from pages.ui.portfolio.upload import source_of
-from pages.ui.scorecard.links import parse_link
 from scoring.catalog import preset_models
 from scoring.engine import score
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, InputProblem
 from scoring.portfolio.demo import demo_exports
+from scoring.scorecard_link import parse_link
 
 MODELS = preset_models()
 TECH = MODELS["technical-csm"]

@@ -14,10 +14,10 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Slider
 
-from pages.ui.scorecard.links import scorecard_link
 from scoring.catalog import get_model, with_weights
 from scoring.db import Store
 from scoring.model_toml import load_model_text
+from scoring.scorecard_link import scorecard_link
 from tests.servers import ROOT
 from tests.test_engine import ACME, TECHNICAL
 

@@ -16,9 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.common.text import plain
-from pages.ui.scorecard.links import scorecard_link
 from scoring.model import Model, Signal
 from scoring.portfolio.compute.formula_sql import bonus_column
+from scoring.scorecard_link import scorecard_link
 
 TABLE_ROWS = 1000  # accounts offered in the picker and shown in the triage list
 PICK_KEY = "portfolio_pick"

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pages.ui.scorecard.links import Link, parse_link
+from pages.ui.scorecard.links import link_in_url
 from scoring.model import Model
+from scoring.scorecard_link import Link
 
 MODEL_KEY = "scorecard:model"
 ACCOUNT_KEY = "scorecard:account"
@@ -113,8 +114,7 @@ def follow_link(models: dict[str, Model], default_model: str, event_ids: list[st
     """
     if st.session_state.get(MODEL_KEY) not in models:
         st.session_state[MODEL_KEY] = default_model
-    params = {name: st.query_params.get_all(name) for name in st.query_params}
-    link = parse_link(params, models, st.session_state[MODEL_KEY], event_ids)
+    link = link_in_url(models, st.session_state[MODEL_KEY], event_ids)
     if link is None:
         return []
     if just_arrived():
