@@ -57,10 +57,12 @@ def bench(model_id: str, signal_id: str, runs: int, script: list[float]) -> tupl
     """(script ms, AppTest.run ms) for each timed rerun after moving one slider."""
     from streamlit.testing.v1 import AppTest
 
+    from pages.ui.scorecard.keys import MODEL_KEY, signal_key
+
     at = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60)
     at.run()
-    at.selectbox(key="scorecard:model").set_value(model_id).run()
-    key = f"sig:{model_id}:{signal_id}"
+    at.selectbox(key=MODEL_KEY).set_value(model_id).run()
+    key = signal_key(model_id, signal_id)
     low, high = at.slider(key=key).min, at.slider(key=key).max
     script_times: list[float] = []
     whole_times: list[float] = []

@@ -8,12 +8,10 @@ from pages.ui.scorecard.actions import recommended_actions
 from pages.ui.scorecard.charts import drivers_chart
 from pages.ui.scorecard.custom import custom_model_editor, model_label, show_toast
 from pages.ui.scorecard.inputs import bonus_toggles, event_toggles, missing_signals, signal_sliders
+from pages.ui.scorecard.keys import ACCOUNT_KEY, BACK_KEY, HERE_KEY, MODEL_KEY
 from pages.ui.scorecard.levers import what_it_takes
 from pages.ui.scorecard.links import share_link
 from pages.ui.scorecard.state import (
-    ACCOUNT_KEY,
-    HERE_KEY,
-    MODEL_KEY,
     PERSIST,
     follow_link,
     prepare,
@@ -66,7 +64,7 @@ with buttons.container(horizontal=True, vertical_alignment="bottom"):
             args=(model,),
             icon=":material/undo:",
             help="Undo your what-if changes and return to the values the link opened with.",
-            key="scorecard:back",
+            key=BACK_KEY,
         )
     share_box = st.popover("Share", icon=":material/share:", help="A link that opens this page on these values.")
 

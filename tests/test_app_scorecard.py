@@ -14,6 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Slider
 
+from pages.ui.scorecard.keys import BACK_KEY, HERE_KEY, MODEL_KEY, bonus_key, event_key, missing_key, signal_key
 from scoring.catalog import get_model, with_weights
 from scoring.db import Store
 from scoring.model_toml import load_model_text
@@ -55,7 +56,7 @@ def band_text(at: AppTest) -> str:
 
 
 def slider(at: AppTest, model_id: str, signal_id: str) -> Slider[float]:
-    return at.slider(key=f"sig:{model_id}:{signal_id}")
+    return at.slider(key=signal_key(model_id, signal_id))
 
 
 def first_action(at: AppTest) -> str:
@@ -64,7 +65,7 @@ def first_action(at: AppTest) -> str:
 
 def test_defaults_show_the_seed_account() -> None:
     at = page()
-    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+    assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
     assert {s.key.split(":")[-1]: s.value for s in at.slider} == TECHNICAL
     assert score_text(at) == "76"
     assert "Yellow" in band_text(at)
@@ -98,7 +99,7 @@ def test_a_slider_change_moves_score_band_and_actions() -> None:
 
 def test_the_roi_toggle_adds_the_bonus() -> None:
     at = page()
-    at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
+    at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
     assert score_text(at) == "86"
     assert "Green" in band_text(at)
 
@@ -106,35 +107,35 @@ def test_the_roi_toggle_adds_the_bonus() -> None:
 def test_an_event_toggle_fires_its_playbook() -> None:
     at = page()
     assert not any("Competitor" in e.label for e in at.expander)
-    at.toggle(key="event:competitor_evaluation").set_value(True).run()
+    at.toggle(key=event_key("competitor_evaluation")).set_value(True).run()
     assert any("Competitor evaluation playbook" in e.label for e in at.expander)
 
 
 def test_reset_returns_to_the_defaults() -> None:
     at = page()
     slider(at, "technical-csm", "usage_rate").set_value(20).run()
-    at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
+    at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
     assert score_text(at) != "76"
-    at.button(key="scorecard:reset").click().run()
+    at.button(key=HERE_KEY).click().run()
     assert slider(at, "technical-csm", "usage_rate").value == 85
-    assert not at.toggle(key="bonus:technical-csm:roi_articulated").value
+    assert not at.toggle(key=bonus_key("technical-csm", "roi_articulated")).value
     assert score_text(at) == "76"
 
 
 def test_switching_models_keeps_each_models_sliders() -> None:
     at = page()
     slider(at, "technical-csm", "usage_rate").set_value(50).run()
-    at.selectbox(key="scorecard:model").set_value("three-pillar").run()
+    at.selectbox(key=MODEL_KEY).set_value("three-pillar").run()
     assert score_text(at) == "84"
     assert "Green" in band_text(at)
     assert [c.value for c in at.caption if c.value in ("By pillar", "By signal")] == ["By pillar", "By signal"]
-    at.selectbox(key="scorecard:model").set_value("technical-csm").run()
+    at.selectbox(key=MODEL_KEY).set_value("technical-csm").run()
     assert slider(at, "technical-csm", "usage_rate").value == 50
 
 
 def test_missing_signals_are_left_out_and_coverage_shown() -> None:
     at = page()
-    at.multiselect(key="missing:technical-csm").set_value(["teams_live", "override_rate"]).run()
+    at.multiselect(key=missing_key("technical-csm")).set_value(["teams_live", "override_rate"]).run()
     assert slider(at, "technical-csm", "teams_live").disabled
     # (85*30 + 60*20 + 70*20) / 70
     assert score_text(at) == "73.6"
@@ -154,14 +155,14 @@ def test_a_deep_link_sets_the_sliders_and_the_account() -> None:
     assert slider(at, "technical-csm", "usage_rate").value == 40
     assert slider(at, "technical-csm", "seat_utilization").value == 55
     assert slider(at, "technical-csm", "teams_live").value == 75
-    assert at.toggle(key="bonus:technical-csm:roi_articulated").value
+    assert at.toggle(key=bonus_key("technical-csm", "roi_articulated")).value
     assert any(t.value == "Account: Acme Corp" for t in at.text)
     assert at.metric[0].delta == "0"
     assert not at.warning
     slider(at, "technical-csm", "usage_rate").set_value(50).run()
     assert at.metric[0].delta == "3"
     assert slider(at, "technical-csm", "usage_rate").value == 50, "the link is applied once, not on every rerun"
-    at.button(key="scorecard:back").click().run()
+    at.button(key=BACK_KEY).click().run()
     assert slider(at, "technical-csm", "usage_rate").value == 40
 
 
@@ -173,9 +174,9 @@ def test_the_portfolio_link_helper_round_trips() -> None:
     for name, value in parse_qsl(urlsplit(link).query):
         query.setdefault(name, []).append(value)
     at = page(query)
-    assert at.selectbox(key="scorecard:model").value == "three-pillar"
+    assert at.selectbox(key=MODEL_KEY).value == "three-pillar"
     assert slider(at, "three-pillar", "login_frequency").value == 3.5
-    assert at.multiselect(key="missing:three-pillar").value == ["nps_score"]
+    assert at.multiselect(key=missing_key("three-pillar")).value == ["nps_score"]
     assert any(t.value == "Account: Beta & Co" for t in at.text)
 
 
@@ -200,7 +201,7 @@ def test_bad_link_parameters_warn_and_never_crash() -> None:
 def test_an_unknown_model_in_a_link_falls_back() -> None:
     at = page({"model": "no-such-model", "usage_rate": "40"})
     assert "no-such-model" in at.warning[0].value
-    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+    assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
     assert slider(at, "technical-csm", "usage_rate").value == 40
 
 
@@ -224,13 +225,13 @@ def test_what_it_takes_lists_the_levers() -> None:
     assert needed["Usage rate"] == "99% (+14 pts)"
     assert needed["Seat utilisation"] == "80% (+20 pts)"
     assert needed["Teams or locations live"] == "can't alone"
-    at.toggle(key="bonus:technical-csm:roi_articulated").set_value(True).run()
+    at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
     assert "Can slip to" in at.dataframe[-1].value.columns
 
 
 def save_custom(at: AppTest, name: str, weights: dict[str, float]) -> AppTest:
     at.text_input(key="custom:name").input(name)
-    model_id = at.selectbox(key="scorecard:model").value
+    model_id = at.selectbox(key=MODEL_KEY).value
     for group_id, weight in weights.items():
         at.number_input(key=f"custom:{model_id}:w:{group_id}").set_value(weight)
     next(b for b in at.button if b.label == "Save custom model").click().run()
@@ -240,9 +241,9 @@ def save_custom(at: AppTest, name: str, weights: dict[str, float]) -> AppTest:
 
 def test_a_saved_custom_model_persists_in_the_database(db_path: Path) -> None:
     at = page()
-    at.selectbox(key="scorecard:model").set_value("three-pillar").run()
+    at.selectbox(key=MODEL_KEY).set_value("three-pillar").run()
     save_custom(at, "Outcome heavy", {"product": 20, "relationship": 20, "outcomes": 60})
-    assert at.selectbox(key="scorecard:model").value == "custom-outcome-heavy"
+    assert at.selectbox(key=MODEL_KEY).value == "custom-outcome-heavy"
     assert "Saved custom model “Outcome heavy”" in at.toast[0].value
     shares = at.dataframe[-1].value
     assert list(shares["Share of score (%)"]) == pytest.approx([20, 20, 60])
@@ -253,8 +254,8 @@ def test_a_saved_custom_model_persists_in_the_database(db_path: Path) -> None:
     st.cache_data.clear()
     gc.collect()
     fresh = page()
-    assert "Outcome heavy (custom)" in fresh.selectbox(key="scorecard:model").options
-    fresh.selectbox(key="scorecard:model").set_value("custom-outcome-heavy").run()
+    assert "Outcome heavy (custom)" in fresh.selectbox(key=MODEL_KEY).options
+    fresh.selectbox(key=MODEL_KEY).set_value("custom-outcome-heavy").run()
     assert score_text(fresh) == "83.5"
     st.cache_resource.clear()
     gc.collect()
@@ -277,7 +278,7 @@ def test_custom_model_names_are_validated() -> None:
     assert "above zero" in at.error[0].value
     save_custom(at, "[click](https://evil.example)", {})
     assert "only letters" in at.error[0].value
-    assert at.selectbox(key="scorecard:model").value == "technical-csm"
+    assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
 
 
 def test_a_custom_model_can_be_deleted() -> None:
@@ -287,11 +288,11 @@ def test_a_custom_model_can_be_deleted() -> None:
         "Usage only",
         {"usage_rate": 100, "seat_utilization": 0, "teams_live": 0, "override_rate": 0, "csm_responsiveness": 0},
     )
-    assert at.selectbox(key="scorecard:model").value == "custom-usage-only"
+    assert at.selectbox(key=MODEL_KEY).value == "custom-usage-only"
     assert score_text(at) == "85"
     at.button(key="custom:delete").click().run()
-    assert at.selectbox(key="scorecard:model").value == "technical-csm"
-    assert "Usage only (custom)" not in at.selectbox(key="scorecard:model").options
+    assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
+    assert "Usage only (custom)" not in at.selectbox(key=MODEL_KEY).options
     assert score_text(at) == "76"
 
 
@@ -353,7 +354,7 @@ def test_the_selected_preset_downloads_as_toml(downloads: list[tuple[bytes, str,
     name, text = model_download(at, downloads)
     assert name == "technical-csm.toml"
     assert load_model_text(text, name) == get_model("technical-csm")
-    at.selectbox(key="scorecard:model").set_value("traffic-light").run()
+    at.selectbox(key=MODEL_KEY).set_value("traffic-light").run()
     name, text = model_download(at, downloads)
     assert name == "traffic-light.toml"
     assert load_model_text(text, name) == get_model("traffic-light")
@@ -361,9 +362,9 @@ def test_the_selected_preset_downloads_as_toml(downloads: list[tuple[bytes, str,
 
 def test_a_custom_model_downloads_with_its_weights(downloads: list[tuple[bytes, str, str | None]]) -> None:
     at = page()
-    at.selectbox(key="scorecard:model").set_value("three-pillar").run()
+    at.selectbox(key=MODEL_KEY).set_value("three-pillar").run()
     save_custom(at, "Outcome heavy", {"product": 20, "relationship": 20, "outcomes": 60})
-    assert at.selectbox(key="scorecard:model").value == "custom-outcome-heavy"
+    assert at.selectbox(key=MODEL_KEY).value == "custom-outcome-heavy"
     name, text = model_download(at, downloads)
     assert name == "custom-outcome-heavy.toml"
     expected = with_weights(

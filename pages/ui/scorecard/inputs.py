@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui.scorecard.state import PERSIST, bonus_key, event_key, missing_key, signal_key
+from pages.ui.scorecard.keys import bonus_key, event_key, missing_key, signal_key
+from pages.ui.scorecard.state import PERSIST
 from scoring.actions import Event
 from scoring.model import Group, Model, Signal
 

@@ -1,6 +1,6 @@
-"""Session state of the what-if scorecard: widget keys, starting values, resets.
+"""Session state of the what-if scorecard: starting values, deep links, resets.
 
-Every input is keyed per model (``sig:{model}:{signal}``) and kept for the
+Every input is keyed per model (``pages.ui.scorecard.keys``) and kept for the
 whole session (``persist_state="session"`` on the widgets), so switching from
 one model to another and back, or visiting the portfolio and returning, finds
 the sliders where the CSM left them.  The *start* of a model is what the score
@@ -11,39 +11,26 @@ brought in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
+from pages.ui.scorecard.keys import (
+    ACCOUNT_KEY,
+    HERE_KEY,
+    MODEL_KEY,
+    bonus_key,
+    event_key,
+    missing_key,
+    model_key_prefixes,
+    signal_key,
+    start_key,
+)
 from pages.ui.scorecard.links import link_in_url
 from scoring.model import Model
 from scoring.scorecard_link import Link
 
-MODEL_KEY = "scorecard:model"
-ACCOUNT_KEY = "scorecard:account"
-# A plain button key: Streamlit drops it from session state whenever a run
-# does not draw it, so its absence means "the user has just arrived here".
-HERE_KEY = "scorecard:reset"
-PERSIST = "session"
-
-
-def signal_key(model_id: str, signal_id: str) -> str:
-    return f"sig:{model_id}:{signal_id}"
-
-
-def bonus_key(model_id: str, bonus_id: str) -> str:
-    return f"bonus:{model_id}:{bonus_id}"
-
-
-def missing_key(model_id: str) -> str:
-    return f"missing:{model_id}"
-
-
-def event_key(event_id: str) -> str:
-    return f"event:{event_id}"
-
-
-def _start_key(model_id: str) -> str:
-    return f"scorecard:start:{model_id}"
+PERSIST: Literal["page", "session"] = "session"
 
 
 @dataclass(frozen=True)
@@ -63,7 +50,7 @@ def defaults_of(model: Model) -> Start:
 
 
 def start_of(model: Model) -> Start:
-    start = st.session_state.get(_start_key(model.id))
+    start = st.session_state.get(start_key(model.id))
     return start if isinstance(start, Start) else defaults_of(model)
 
 
@@ -82,9 +69,9 @@ def _write(model: Model, start: Start, only_unset: bool) -> None:
         wanted[signal_key(model.id, signal.id)] = float(signal.default if value is None else value)
     for bonus in model.bonuses:
         wanted[bonus_key(model.id, bonus.id)] = bonus.id in start.bonuses
-    for key, value in wanted.items():
+    for key, entry in wanted.items():
         if not only_unset or key not in st.session_state:
-            st.session_state[key] = value
+            st.session_state[key] = entry
 
 
 def prepare(model: Model) -> Start:
@@ -99,7 +86,7 @@ def apply_link(link: Link, model: Model, event_ids: list[str]) -> None:
     values = {s.id: link.values.get(s.id, s.default) for s in model.signals}
     start = Start(values=tuple(values.items()), bonuses=link.bonuses, linked=True)
     st.session_state[MODEL_KEY] = model.id
-    st.session_state[_start_key(model.id)] = start
+    st.session_state[start_key(model.id)] = start
     st.session_state[ACCOUNT_KEY] = link.account
     for event_id in event_ids:
         st.session_state[event_key(event_id)] = event_id in link.events
@@ -129,7 +116,7 @@ def reset_to_start(model: Model) -> None:
 
 def reset_to_defaults(model: Model, event_ids: list[str]) -> None:
     """Button callback: the model's defaults, no bonus, no event, no account."""
-    st.session_state.pop(_start_key(model.id), None)
+    st.session_state.pop(start_key(model.id), None)
     st.session_state[ACCOUNT_KEY] = None
     for event_id in event_ids:
         st.session_state[event_key(event_id)] = False
@@ -138,6 +125,6 @@ def reset_to_defaults(model: Model, event_ids: list[str]) -> None:
 
 def forget(model_id: str) -> None:
     """Drop a deleted custom model's inputs so its id can be reused cleanly."""
-    prefixes = (f"sig:{model_id}:", f"bonus:{model_id}:", missing_key(model_id), _start_key(model_id))
+    prefixes = model_key_prefixes(model_id)
     for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
         del st.session_state[key]
