@@ -1,14 +1,15 @@
 """Customer onboarding: one gated plan per account and checklist, with an overview of them all.
 
 Accounts come from the loaded portfolio when there is one (the portfolio page
-puts their names in ``st.session_state["portfolio_accounts"]``), otherwise the
-CSM types the name.
+puts their names in session state under ``keys.PORTFOLIO_ACCOUNTS_KEY``),
+otherwise the CSM types the name.
 """
 
 from datetime import date
 
 import streamlit as st
 
+from pages.ui.checklists import keys
 from pages.ui.checklists import plan as checklist_plan
 from pages.ui.checklists.actor import ask_actor
 from pages.ui.checklists.admin import plan_tools
@@ -18,8 +19,6 @@ from pages.ui.checklists.overview import overview
 from pages.ui.checklists.pick import checklists_or_stop, pick_plan, plans_of, progress_of
 from pages.ui.checklists.red_flags import red_flags
 from pages.ui.common.shell import require_app_shell
-
-PICK_KEY = "plan"
 
 require_app_shell()
 st.title("Customer onboarding")
@@ -32,17 +31,26 @@ today = date.today()
 checklists = checklists_or_stop("account")
 plans = plans_of(checklists)
 progresses = progress_of(plans, today)
-accounts = [str(a) for a in st.session_state.get("portfolio_accounts") or []]
+accounts = [str(a) for a in st.session_state.get(keys.PORTFOLIO_ACCOUNTS_KEY) or []]
 
 if plans:
     st.subheader("Accounts in onboarding", anchor=False)
     overview(progresses.values(), "Account", "onboarding-overview.csv")
 
-chosen = pick_plan(plans, "Plan", PICK_KEY, show_checklist=True, help_text="Which account's plan to open.")
+chosen = pick_plan(
+    plans, "Plan", keys.ONBOARDING_PICK_KEY, show_checklist=True, help_text="Which account's plan to open."
+)
 with st.expander("New onboarding plan", expanded=not plans, icon=":material/add_task:"):
     if accounts:
         st.caption(f"{len(accounts)} accounts from the loaded portfolio; you can also type another name.")
-    new_plan_form("onboarding-new", checklists, "Account", "Kickoff date", PICK_KEY, subject_options=accounts)
+    new_plan_form(
+        keys.new_plan_form_key("onboarding"),
+        checklists,
+        "Account",
+        "Kickoff date",
+        keys.ONBOARDING_PICK_KEY,
+        subject_options=accounts,
+    )
 
 if chosen is None:
     st.info(

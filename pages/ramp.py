@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from pages.ui.checklists import keys
 from pages.ui.checklists import plan as checklist_plan
 from pages.ui.checklists.actor import ask_actor
 from pages.ui.checklists.admin import plan_tools
@@ -16,8 +17,6 @@ from pages.ui.checklists.new import new_plan_form
 from pages.ui.checklists.overview import overview
 from pages.ui.checklists.pick import checklists_or_stop, pick_plan, plans_of, progress_of
 from pages.ui.common.shell import require_app_shell
-
-PICK_KEY = "csm"
 
 require_app_shell()
 st.title("30-60-90 day ramp plan")
@@ -30,9 +29,11 @@ today = date.today()
 checklists = checklists_or_stop("ramp")
 plans = plans_of(checklists)
 
-chosen = pick_plan(plans, "CSM", PICK_KEY, show_checklist=len(checklists) > 1, help_text="Whose ramp plan to open.")
+chosen = pick_plan(
+    plans, "CSM", keys.RAMP_PICK_KEY, show_checklist=len(checklists) > 1, help_text="Whose ramp plan to open."
+)
 with st.expander("New CSM", expanded=not plans, icon=":material/person_add:"):
-    new_plan_form("ramp-new", checklists, "CSM name", "First day", PICK_KEY)
+    new_plan_form(keys.new_plan_form_key("ramp"), checklists, "CSM name", "First day", keys.RAMP_PICK_KEY)
 
 if chosen is None:
     st.info(

@@ -11,12 +11,15 @@ import tomllib
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, get_args
 
-from scoring.model import Bands, Bonus, Derivation, Group, Model, Signal, Thresholds
+from scoring.model import Bands, Bonus, Derivation, Direction, Group, Model, Signal, Thresholds, Transform
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 MODELS_DIR = CATALOG_DIR / "models"
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+TRANSFORMS: tuple[Transform, ...] = get_args(Transform)
+Choice = TypeVar("Choice", bound=str)
 
 
 class CatalogError(ValueError):
@@ -67,11 +70,13 @@ class _Reader:
             raise self.fail(key, f"must be greater than 0 (got {value:g})")
         return value
 
-    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
+    def choice(self, key: str, options: tuple[Choice, ...], default: Choice) -> Choice:
+        """One of ``options`` (typed as narrowly as they are, e.g. a ``Literal``), or ``default`` when absent."""
         value = self.table.get(key, default)
-        if value not in options:
-            raise self.fail(key, f"must be one of {', '.join(options)} (got {value!r})")
-        return str(value)
+        for option in options:
+            if value == option:
+                return option
+        raise self.fail(key, f"must be one of {', '.join(options)} (got {value!r})")
 
     def tables(self, key: str, required: bool = True) -> list[_Reader]:
         value = self.table.get(key, [])
@@ -107,8 +112,8 @@ def _signal(r: _Reader, group: str) -> Signal:
     default = r.number("default", low)
     if not low <= default <= high:
         raise r.fail("default", f"must lie between {low:g} and {high:g}")
-    direction = r.choice("direction", ("higher", "lower"), "higher")
-    transform = r.choice("transform", ("linear", "traffic_light"), "linear")
+    direction = r.choice("direction", DIRECTIONS, "higher")
+    transform = r.choice("transform", TRANSFORMS, "linear")
     thresholds = None
     if transform == "traffic_light":
         t = r.sub("thresholds")
@@ -139,8 +144,8 @@ def _signal(r: _Reader, group: str) -> Signal:
         max=high,
         step=step,
         default=default,
-        direction=direction,  # type: ignore[arg-type]
-        transform=transform,  # type: ignore[arg-type]
+        direction=direction,
+        transform=transform,
         unit=r.text("unit", ""),
         thresholds=thresholds,
         derive=derive,
@@ -176,8 +181,8 @@ def parse_model(data: Mapping[str, Any], source: str, custom: bool = False) -> M
         groups[gid]["signals"].append(sid)
         signals.append(_signal(s, gid))
 
-    for gid, g in groups.items():
-        if not g["signals"]:
+    for gid, group in groups.items():
+        if not group["signals"]:
             raise CatalogError(source, f"groups.{gid}", "has no signals")
 
     bonuses: list[Bonus] = []

@@ -20,14 +20,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from scoring.checklists.model import ChecklistEvent, EventKind, PlanRecord
+from scoring.custom_models import SavedModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "health_studio.duckdb"
@@ -91,27 +93,6 @@ def engine() -> Connection:
     return duckdb.connect(":memory:", config=_config(spill))
 
 
-@dataclass(frozen=True)
-class ChecklistEvent:
-    seq: int
-    plan_id: str
-    target: str
-    kind: str
-    value: str | None
-    actor: str | None
-    at: datetime
-
-
-@dataclass(frozen=True)
-class PlanRecord:
-    plan_id: str
-    checklist_id: str
-    subject: str
-    start_date: date
-    created_by: str | None
-    created_at: datetime
-
-
 class Store:
     """The saved state of the app, in one DuckDB file."""
 
@@ -162,17 +143,17 @@ class Store:
     # ---- custom models ------------------------------------------------------
 
     def save_custom_model(
-        self, model_id: str, name: str, base_model: str, weights: dict[str, float], saved_by: str | None = None
+        self, model_id: str, name: str, base_model: str, weights: Mapping[str, float], saved_by: str | None = None
     ) -> None:
         self._run(
             "INSERT OR REPLACE INTO custom_models VALUES (?, ?, ?, ?, ?, ?)",
-            (model_id, name, base_model, json.dumps(weights, sort_keys=True), saved_by, datetime.now()),
+            (model_id, name, base_model, json.dumps(dict(weights), sort_keys=True), saved_by, datetime.now()),
         )
 
-    def custom_models(self) -> list[tuple[str, str, str, dict[str, float]]]:
-        """(id, name, base model, weights) for every saved custom model."""
-        rows = self._rows("SELECT id, name, base_model, weights FROM custom_models ORDER BY name")
-        return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+    def custom_models(self) -> list[SavedModel]:
+        """Every saved custom model, by name."""
+        rows = self._rows("SELECT id, name, base_model, weights, saved_by FROM custom_models ORDER BY name")
+        return [SavedModel(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     def delete_custom_model(self, model_id: str) -> None:
         self._run("DELETE FROM custom_models WHERE id = ?", (model_id,))
@@ -212,8 +193,8 @@ class Store:
         rows = self._rows("SELECT * FROM checklist_plans WHERE plan_id = ?", (plan_id,))
         return PlanRecord(*rows[0]) if rows else None
 
-    def record(self, plan_id: str, target: str, kind: str, value: str | None, actor: str | None) -> None:
-        """Append one checklist event (tick, untick, note, signoff, reset...)."""
+    def record(self, plan_id: str, target: str, kind: EventKind, value: str | None, actor: str | None) -> None:
+        """Append one checklist event; ``scoring.checklists.commands`` decides which, this only writes it."""
         self._run(
             "INSERT INTO checklist_events (plan_id, target, kind, value, actor, happened_at) VALUES (?, ?, ?, ?, ?, ?)",
             (plan_id, target, kind, value, actor, datetime.now()),

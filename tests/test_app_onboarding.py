@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
+from pages.ui.checklists import keys
 from pages.ui.common.state import _open_store
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
@@ -15,7 +16,8 @@ from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page,
 from tests.page_store import close_cached_store
 
 PAGE = "pages/onboarding.py"
-SUBMIT = "FormSubmitter:onboarding-new-Start the plan"
+NEW_FORM = keys.new_plan_form_key("onboarding")
+SUBMIT = f"FormSubmitter:{NEW_FORM}-Start the plan"
 ACME = plan_id("customer-onboarding", "Acme Corp")
 KICKOFF_ITEMS = [i.id for i in preset_checklists()["customer-onboarding"].stage("kickoff").items]  # type: ignore[union-attr]
 
@@ -28,50 +30,50 @@ def start_plan(
     kickoff: date | None = None,
 ) -> AppTest:
     if kickoff is not None:
-        at.date_input(key="onboarding-new|start").set_value(kickoff)
+        at.date_input(key=keys.new_plan_field_key(NEW_FORM, "start")).set_value(kickoff)
     if from_portfolio:
-        at.selectbox(key="onboarding-new|subject").select(account)
+        at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "subject")).select(account)
     else:
-        at.text_input(key="onboarding-new|subject").input(account)
-    at.selectbox(key="onboarding-new|checklist").select(checklist)
+        at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject")).input(account)
+    at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "checklist")).select(checklist)
     at.button(key=SUBMIT).click().run()
     assert not at.exception, at.exception
     return at
 
 
 def signoff(at: AppTest, stage: str, pid: str = ACME) -> Button:
-    return at.button(key=f"signoff|{pid}|{stage}")
+    return at.button(key=keys.signoff_key(pid, stage))
 
 
 def test_gate_blocks_until_every_item_is_ticked_then_signs_off(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
-    at.sidebar.text_input(key="checklist_actor").input("Priya").run()
+    at.sidebar.text_input(key=keys.ACTOR_KEY).input("Priya").run()
     assert signoff(at, "kickoff").disabled
     assert "Kickoff blocked: 4 items open" in texts(at.warning)
     assert "Handoff blocked: 4 items open" in texts(at.warning)
 
     for item in KICKOFF_ITEMS[:-1]:
-        at.checkbox(key=f"tick|{ACME}|{item}").check().run()
+        at.checkbox(key=keys.tick_key(ACME, item)).check().run()
     assert signoff(at, "kickoff").disabled
     assert "Kickoff blocked: 1 item open" in texts(at.warning)
     assert progress_texts(at)[1] == "3 of 4 done"
 
-    at.checkbox(key=f"tick|{ACME}|{KICKOFF_ITEMS[-1]}").check().run()
+    at.checkbox(key=keys.tick_key(ACME, KICKOFF_ITEMS[-1])).check().run()
     assert not signoff(at, "kickoff").disabled
     signoff(at, "kickoff").click().run()
     assert not at.exception
     assert any(t.startswith("Kickoff signed off by Priya on ") for t in texts(at.success))
-    assert all(at.checkbox(key=f"tick|{ACME}|{i}").disabled for i in KICKOFF_ITEMS), "a signed-off stage is locked"
+    assert all(at.checkbox(key=keys.tick_key(ACME, i)).disabled for i in KICKOFF_ITEMS), "a signed-off stage is locked"
 
-    at.button(key=f"reopen|{ACME}|kickoff").click().run()
+    at.button(key=keys.reopen_key(ACME, "kickoff")).click().run()
     assert not signoff(at, "kickoff").disabled
-    assert not at.checkbox(key=f"tick|{ACME}|{KICKOFF_ITEMS[0]}").disabled
+    assert not at.checkbox(key=keys.tick_key(ACME, KICKOFF_ITEMS[0])).disabled
 
 
 def test_signoff_is_rechecked_against_the_database(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     for item in KICKOFF_ITEMS:
-        at.checkbox(key=f"tick|{ACME}|{item}").check().run()
+        at.checkbox(key=keys.tick_key(ACME, item)).check().run()
     assert not signoff(at, "kickoff").disabled
     opened = _open_store()
     assert isinstance(opened, Store)
@@ -83,22 +85,22 @@ def test_signoff_is_rechecked_against_the_database(fresh_store: Path) -> None:
 
 def test_who_ticked_what_is_shown_and_kept_after_a_restart(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
-    at.sidebar.text_input(key="checklist_actor").input("Ben").run()
-    at.checkbox(key=f"tick|{ACME}|pk-account-setup").check().run()
+    at.sidebar.text_input(key=keys.ACTOR_KEY).input("Ben").run()
+    at.checkbox(key=keys.tick_key(ACME, "pk-account-setup")).check().run()
     close_cached_store()
 
     again = run_page(PAGE)
     assert again.selectbox(key="plan").value == ACME
-    assert again.checkbox(key=f"tick|{ACME}|pk-account-setup").value is True
+    assert again.checkbox(key=keys.tick_key(ACME, "pk-account-setup")).value is True
     assert any(t.startswith(":material/done: Ticked by Ben") for t in texts(again.caption))
-    assert again.sidebar.text_input(key="checklist_actor").value == "CSM", "a new session asks for the name again"
+    assert again.sidebar.text_input(key=keys.ACTOR_KEY).value == "CSM", "a new session asks for the name again"
 
 
 def test_accounts_come_from_the_loaded_portfolio(fresh_store: Path) -> None:
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
     at.session_state["portfolio_accounts"] = ["Globex", "Initech"]
     at.run()
-    assert at.selectbox(key="onboarding-new|subject").options == ["Globex", "Initech"]
+    assert at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "subject")).options == ["Globex", "Initech"]
     start_plan(at, "Initech", "go-live-hypercare", from_portfolio=True)
     pid = plan_id("go-live-hypercare", "Initech")
     assert at.selectbox(key="plan").value == pid
@@ -109,7 +111,7 @@ def test_accounts_come_from_the_loaded_portfolio(fresh_store: Path) -> None:
 def test_overview_lists_every_account_plan(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE), kickoff=date.today())
     start_plan(at, "Globex", "business-reviews")
-    at.checkbox(key=f"tick|{plan_id('business-reviews', 'Globex')}|r30-gather-data").check().run()
+    at.checkbox(key=keys.tick_key(plan_id("business-reviews", "Globex"), "r30-gather-data")).check().run()
     table = at.dataframe[0].value
     assert list(table["Account"]) == ["Acme Corp", "Globex"], "plans that are behind come first"
     row = table.set_index("Account").loc["Globex"]
@@ -123,7 +125,7 @@ def test_overview_lists_every_account_plan(fresh_store: Path) -> None:
 
 def test_the_default_kickoff_leaves_a_week_for_pre_kickoff(fresh_store: Path) -> None:
     at = run_page(PAGE)
-    assert at.date_input(key="onboarding-new|start").value == date.today() + timedelta(days=7)
+    assert at.date_input(key=keys.new_plan_field_key(NEW_FORM, "start")).value == date.today() + timedelta(days=7)
     at = start_plan(at)
     acme = at.dataframe[0].value.set_index("Account").loc["Acme Corp"]
     assert not bool(acme["Behind?"]), "a plan created a week before kickoff starts on track"
@@ -137,8 +139,8 @@ def test_empty_state(fresh_store: Path) -> None:
 
 def test_ticks_recorded_as_events(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
-    at.checkbox(key=f"tick|{ACME}|pk-timeline").check().run()
-    at.checkbox(key=f"tick|{ACME}|pk-timeline").uncheck().run()
+    at.checkbox(key=keys.tick_key(ACME, "pk-timeline")).check().run()
+    at.checkbox(key=keys.tick_key(ACME, "pk-timeline")).uncheck().run()
     close_cached_store()
     store = Store(fresh_store)
     try:

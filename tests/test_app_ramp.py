@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.ui.checklists import keys
 from scoring.checklists import NOTE, RESET, TICK, loader, plan_id
 from scoring.db import Store
 from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
@@ -14,12 +15,13 @@ from tests.page_store import close_cached_store
 
 PAGE = "pages/ramp.py"
 PID = plan_id("ramp-30-60-90", "Priya Shah")
-API_DOCS = f"tick|{PID}|learn-api-docs"
+API_DOCS = keys.tick_key(PID, "learn-api-docs")
+NEW_FORM = keys.new_plan_form_key("ramp")
 
 
 def start_plan(at: AppTest, name: str = "Priya Shah") -> AppTest:
-    at.text_input(key="ramp-new|subject").input(name)
-    at.button(key="FormSubmitter:ramp-new-Start the plan").click().run()
+    at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject")).input(name)
+    at.button(key=f"FormSubmitter:{NEW_FORM}-Start the plan").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -41,13 +43,13 @@ def test_a_blank_name_is_refused_with_a_reason(fresh_store: Path) -> None:
 
 def test_ticking_saves_at_once_and_updates_progress(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
-    at.sidebar.text_input(key="checklist_actor").input("Tess").run()
+    at.sidebar.text_input(key=keys.ACTOR_KEY).input("Tess").run()
     at.checkbox(key=API_DOCS).check().run()
     assert progress_texts(at)[0] == "1 of 6 done"
     assert metric(at, "Done") == "5 %"
     assert any(t.startswith(":material/done: Ticked by Tess") for t in texts(at.caption))
 
-    at.text_input(key=f"note|{PID}|learn-api-docs").input("Read v2 docs; v1 is legacy").run()
+    at.text_input(key=keys.note_key(PID, "learn-api-docs")).input("Read v2 docs; v1 is legacy").run()
     close_cached_store()
     store = Store(fresh_store)
     try:
@@ -63,15 +65,15 @@ def test_ticking_saves_at_once_and_updates_progress(fresh_store: Path) -> None:
 def test_reset_needs_confirmation(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.checkbox(key=API_DOCS).check().run()
-    reset = at.button(key=f"reset|{PID}")
+    reset = at.button(key=keys.reset_key(PID))
     assert reset.disabled, "reset stays disabled until the confirmation box is ticked"
-    at.checkbox(key=f"confirm-reset|{PID}").check().run()
-    assert not at.button(key=f"reset|{PID}").disabled
-    at.button(key=f"reset|{PID}").click().run()
+    at.checkbox(key=keys.confirm_reset_key(PID)).check().run()
+    assert not at.button(key=keys.reset_key(PID)).disabled
+    at.button(key=keys.reset_key(PID)).click().run()
     assert not at.exception
     assert progress_texts(at)[0] == "0 of 6 done"
     assert at.checkbox(key=API_DOCS).value is False
-    assert at.checkbox(key=f"confirm-reset|{PID}").value is False, "the confirmation does not stay armed"
+    assert at.checkbox(key=keys.confirm_reset_key(PID)).value is False, "the confirmation does not stay armed"
     assert any("Reset by CSM" in t for t in texts(at.caption))
     close_cached_store()
     store = Store(fresh_store)

@@ -261,7 +261,7 @@ def test_a_saved_custom_model_persists_in_the_database(db_path: Path) -> None:
     gc.collect()
     saved = Store(db_path)
     try:
-        assert [(r[0], r[1], r[2]) for r in saved.custom_models()] == [
+        assert [(m.id, m.name, m.base_model) for m in saved.custom_models()] == [
             ("custom-outcome-heavy", "Outcome heavy", "three-pillar")
         ]
     finally:

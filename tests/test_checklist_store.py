@@ -6,8 +6,8 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 
-from scoring.checklists import SIGNOFF, TICK, UNTICK, plan_id, preset_checklists, replay
-from scoring.db import PlanRecord, Store
+from scoring.checklists import SIGNOFF, TICK, UNTICK, PlanRecord, plan_id, preset_checklists, replay
+from scoring.db import Store
 
 ONBOARDING = preset_checklists()["customer-onboarding"]
 

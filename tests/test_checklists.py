@@ -20,6 +20,9 @@ from scoring.checklists import (
     UNSIGNOFF,
     UNTICK,
     Checklist,
+    ChecklistEvent,
+    EventKind,
+    PlanRecord,
     Status,
     activity,
     checklists_of_kind,
@@ -37,7 +40,6 @@ from scoring.checklists import (
     to_markdown,
 )
 from scoring.csv_safety import FORMULA_START, FORMULA_START_PATTERN, safe_cell
-from scoring.db import ChecklistEvent, PlanRecord
 
 START = date(2025, 3, 3)
 T0 = datetime(2025, 3, 3, 9, 0)
@@ -54,7 +56,7 @@ class Log:
         self.plan = plan
         self.events: list[ChecklistEvent] = []
 
-    def add(self, target: str, kind: str, value: str | None = None, actor: str = "Ana", at: datetime = T0) -> Log:
+    def add(self, target: str, kind: EventKind, value: str | None = None, actor: str = "Ana", at: datetime = T0) -> Log:
         self.events.append(ChecklistEvent(len(self.events) + 1, self.plan.plan_id, target, kind, value, actor, at))
         return self
 

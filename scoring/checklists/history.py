@@ -10,11 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from scoring.checklists.model import Checklist
-from scoring.checklists.replay import NOTE, PLAN_TARGET, RESET, SIGNOFF, TICK, UNSIGNOFF, UNTICK
-from scoring.db import ChecklistEvent
+from scoring.checklists.model import (
+    NOTE,
+    PLAN_TARGET,
+    RESET,
+    SIGNOFF,
+    TICK,
+    UNSIGNOFF,
+    UNTICK,
+    Checklist,
+    ChecklistEvent,
+    EventKind,
+)
 
-_VERBS = {
+_VERBS: dict[EventKind, str] = {
     TICK: "ticked",
     UNTICK: "unticked",
     SIGNOFF: "signed off",

@@ -1,15 +1,31 @@
-"""The shape of a checklist definition.
+"""The shapes of the checklist domain: a definition, a saved plan, and one event of its log.
 
 Checklists are data: each one is a TOML file under ``scoring/catalog/checklists``
 turned into these frozen dataclasses by ``scoring.checklists.loader``.  Pages
 never name a checklist in code; they ask for every checklist of a ``kind``
 ("ramp" for a CSM's own plan, "account" for a customer's plan), which is why a
-new checklist needs a file and nothing else.
+new checklist needs a file and nothing else.  The kind is therefore a plain
+string, not a fixed set.
+
+A plan (``PlanRecord``) and its events (``ChecklistEvent``) are what the store
+saves; they are defined here, with the domain, so the replay and the pages
+depend on the domain and ``scoring.db`` only fills these records in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final, Literal
+
+EventKind = Literal["tick", "untick", "note", "signoff", "unsignoff", "reset"]
+TICK: Final = "tick"
+UNTICK: Final = "untick"
+NOTE: Final = "note"
+SIGNOFF: Final = "signoff"
+UNSIGNOFF: Final = "unsignoff"
+RESET: Final = "reset"
+PLAN_TARGET: Final = "plan"  # the target of a reset event: the whole plan
 
 
 @dataclass(frozen=True)
@@ -60,3 +76,32 @@ class Checklist:
     @property
     def item_count(self) -> int:
         return sum(len(s.items) for s in self.stages)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """One saved plan: a checklist worked through for one subject (a CSM or an account) from day 1."""
+
+    plan_id: str
+    checklist_id: str
+    subject: str
+    start_date: date
+    created_by: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ChecklistEvent:
+    """One row of a plan's append-only log; ``target`` is an item id, a stage id or ``PLAN_TARGET``.
+
+    ``kind`` is typed as the kinds this code writes; a row read back from an
+    older or newer database may hold another, which the replay skips.
+    """
+
+    seq: int
+    plan_id: str
+    target: str
+    kind: EventKind
+    value: str | None
+    actor: str | None
+    at: datetime

@@ -19,16 +19,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from scoring.checklists.model import Checklist, Item, Stage
-from scoring.db import ChecklistEvent, PlanRecord
+from scoring.checklists.model import (
+    NOTE,
+    PLAN_TARGET,
+    RESET,
+    SIGNOFF,
+    TICK,
+    UNSIGNOFF,
+    UNTICK,
+    Checklist,
+    ChecklistEvent,
+    Item,
+    PlanRecord,
+    Stage,
+)
 
-TICK = "tick"
-UNTICK = "untick"
-NOTE = "note"
-SIGNOFF = "signoff"
-UNSIGNOFF = "unsignoff"
-RESET = "reset"
-PLAN_TARGET = "plan"  # the target of a reset event: the whole plan
 NOTE_MAX_CHARS = 280
 SUBJECT_MAX_CHARS = 80
 

@@ -1,85 +1,74 @@
 """Callbacks that write checklist changes to the store the moment a widget changes.
 
 Widget values vanish on a page switch, so nothing is kept in session state:
-each callback appends one event, and the next run redraws every widget from
-the database.  A write that fails leaves a message for the page to show, and
-the widget snaps back to what is really saved.
+each callback runs one command of ``scoring.checklists.commands``, and the
+next run redraws every widget from the database.  A change that is refused or
+not saved leaves the command's message for the page to show, and the widget
+snaps back to what is really saved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
+from pages.ui.checklists import keys
 from pages.ui.checklists.actor import actor
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
-from scoring.checklists import (
-    NOTE,
-    NOTE_MAX_CHARS,
-    PLAN_TARGET,
-    RESET,
-    SIGNOFF,
-    TICK,
-    UNSIGNOFF,
-    UNTICK,
-    Checklist,
-    gate,
-    replay,
-)
-from scoring.db import DuckDBError, PlanRecord
-
-PROBLEM_KEY = "checklist_problem"
+from scoring.checklists import Checklist, PlanRecord
+from scoring.checklists import commands as cmd
 
 
-def tick_key(plan_id: str, item_id: str) -> str:
-    return f"tick|{plan_id}|{item_id}"
+def _problem(message: str) -> None:
+    """Keep a message for the next run, which shows it once above the plan."""
+    st.session_state[keys.PROBLEM_KEY] = message
 
 
-def note_key(plan_id: str, item_id: str) -> str:
-    return f"note|{plan_id}|{item_id}"
-
-
-def confirm_key(plan_id: str) -> str:
-    return f"confirm-reset|{plan_id}"
-
-
-def _record(plan_id: str, target: str, kind: str, value: str | None = None) -> bool:
+def _saved(command: Callable[[], None]) -> bool:
+    """Run a command; whether it was saved, with its message kept for the next run when not."""
     try:
-        store().record(plan_id, target, kind, value, actor())
-    except DuckDBError as exc:
-        st.session_state[PROBLEM_KEY] = f"That change was not saved ({exc}). Please try again."
+        command()
+    except cmd.ChecklistError as exc:
+        _problem(str(exc))
         return False
     return True
 
 
 def on_tick(plan_id: str, item_id: str) -> None:
-    ticked = bool(st.session_state.get(tick_key(plan_id, item_id)))
-    _record(plan_id, item_id, TICK if ticked else UNTICK)
+    ticked = bool(st.session_state.get(keys.tick_key(plan_id, item_id)))
+    command = cmd.tick if ticked else cmd.untick
+    _saved(lambda: command(store(), plan_id, item_id, actor()))
 
 
 def on_note(plan_id: str, item_id: str) -> None:
-    text = " ".join(str(st.session_state.get(note_key(plan_id, item_id)) or "").split())
-    _record(plan_id, item_id, NOTE, text[:NOTE_MAX_CHARS])
+    text = str(st.session_state.get(keys.note_key(plan_id, item_id)) or "")
+    _saved(lambda: cmd.note(store(), plan_id, item_id, text, actor()))
 
 
 def on_signoff(checklist: Checklist, plan: PlanRecord, stage_id: str) -> None:
-    """Re-check the gate against what is saved now, not what this page last showed."""
-    fresh = replay(checklist, plan, store().events(plan.plan_id))
-    check = gate(fresh.stage(stage_id))
-    if not check.can_sign:
-        st.session_state[PROBLEM_KEY] = f"Not signed off: {check.reason}."
-    elif _record(plan.plan_id, stage_id, SIGNOFF):
-        st.toast(f"{fresh.stage(stage_id).stage.title} signed off by {plain(actor())}.", icon=":material/verified:")
+    try:
+        stage = cmd.sign_off(store(), checklist, plan, stage_id, actor())
+    except cmd.ChecklistError as exc:
+        _problem(str(exc))
+        return
+    st.toast(f"{stage.title} signed off by {plain(actor())}.", icon=":material/verified:")
 
 
 def on_reopen(plan_id: str, stage_id: str) -> None:
-    _record(plan_id, stage_id, UNSIGNOFF)
+    _saved(lambda: cmd.reopen(store(), plan_id, stage_id, actor()))
 
 
 def on_reset(plan_id: str) -> None:
-    if not st.session_state.get(confirm_key(plan_id)):
-        st.session_state[PROBLEM_KEY] = "Tick the confirmation box first; nothing was reset."
+    confirm = keys.confirm_reset_key(plan_id)
+    if not st.session_state.get(confirm):
+        _problem("Tick the confirmation box first; nothing was reset.")
         return
-    if _record(plan_id, PLAN_TARGET, RESET):
-        st.session_state[confirm_key(plan_id)] = False
+    if _saved(lambda: cmd.reset(store(), plan_id, actor())):
+        st.session_state[confirm] = False
         st.toast("Plan reset. The earlier history stays in the activity log.", icon=":material/restart_alt:")
+
+
+def on_move_start(plan_id: str) -> None:
+    _saved(lambda: cmd.move_start(store(), plan_id, st.session_state[keys.start_key(plan_id)]))

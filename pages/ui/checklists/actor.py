@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-ACTOR_KEY = "checklist_actor"
+from pages.ui.checklists.keys import ACTOR_KEY
+
 DEFAULT_ACTOR = "CSM"
 
 

@@ -5,24 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.ui.checklists.actions import PROBLEM_KEY, confirm_key, on_reset
+from pages.ui.checklists import keys
+from pages.ui.checklists.actions import on_move_start, on_reset
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
-from scoring.checklists import PlanState, activity
-from scoring.db import DuckDBError
-
-
-def _move_start(plan_id: str, key: str) -> None:
-    try:
-        store().update_plan_start(plan_id, st.session_state[key])
-    except DuckDBError as exc:
-        st.session_state[PROBLEM_KEY] = f"The start date was not changed ({exc}). Please try again."
+from scoring.checklists import PlanState
+from scoring.checklists.commands import plan_activity
 
 
 def start_date(state: PlanState, start_label: str) -> None:
     plan = state.plan
-    key = f"start|{plan.plan_id}"
-    with st.form(f"start-form|{plan.plan_id}", border=False):
+    key = keys.start_key(plan.plan_id)
+    with st.form(keys.start_form_key(plan.plan_id), border=False):
         st.date_input(
             start_label,
             value=plan.start_date,
@@ -30,16 +24,16 @@ def start_date(state: PlanState, start_label: str) -> None:
             format="DD/MM/YYYY",
             help="Moving day 1 moves every due date with it; ticks and notes are kept.",
         )
-        st.form_submit_button("Change start date", on_click=_move_start, args=(plan.plan_id, key))
+        st.form_submit_button("Change start date", on_click=on_move_start, args=(plan.plan_id,))
 
 
 def reset(state: PlanState) -> None:
-    key = confirm_key(state.plan.plan_id)
+    key = keys.confirm_reset_key(state.plan.plan_id)
     st.write("Clears every tick, note and sign-off on this plan. The activity log keeps the history.")
     confirmed = st.checkbox(f"Yes, reset the plan for {plain(state.plan.subject)}", key=key)
     st.button(
         "Reset plan",
-        key=f"reset|{state.plan.plan_id}",
+        key=keys.reset_key(state.plan.plan_id),
         icon=":material/restart_alt:",
         disabled=not confirmed,
         on_click=on_reset,
@@ -49,7 +43,7 @@ def reset(state: PlanState) -> None:
 
 
 def activity_log(state: PlanState) -> None:
-    rows = activity(state.checklist, store().events(state.plan.plan_id))
+    rows = plan_activity(store(), state.checklist, state.plan.plan_id)
     if not rows:
         st.caption("Nothing has been ticked, noted or signed off yet.")
         return

@@ -7,19 +7,31 @@ page redraws; asking again for an existing plan simply opens it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from typing import Literal
 
 import streamlit as st
 
 from pages.ui.checklists.actor import actor
+from pages.ui.checklists.keys import new_plan_field_key
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
-from scoring.checklists import Checklist, clean_subject, plan_id
-from scoring.db import DuckDBError, PlanRecord
+from scoring.checklists import Checklist, clean_subject
+from scoring.checklists.commands import ChecklistError, start_plan
 
 
 def _keys(form_key: str) -> tuple[str, str, str, str]:
-    return f"{form_key}|subject", f"{form_key}|checklist", f"{form_key}|start", f"{form_key}|message"
+    return (
+        new_plan_field_key(form_key, "subject"),
+        new_plan_field_key(form_key, "checklist"),
+        new_plan_field_key(form_key, "start"),
+        new_plan_field_key(form_key, "message"),
+    )
+
+
+def _say(message_key: str, kind: Literal["error", "info"], text: str) -> None:
+    """Leave a message for the form to show under itself on the next run."""
+    st.session_state[message_key] = (kind, text)
 
 
 def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, pick_key: str) -> None:
@@ -27,29 +39,27 @@ def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, 
     try:
         subject = clean_subject(str(st.session_state.get(subject_key) or ""))
     except ValueError as exc:
-        st.session_state[message_key] = ("error", f"{subject_label}: {exc}")
+        _say(message_key, "error", f"{subject_label}: {exc}")
         return
     checklist = next((c for c in checklists if c.id == st.session_state.get(checklist_key)), checklists[0])
     start = st.session_state.get(start_key)
     if not isinstance(start, date):
-        st.session_state[message_key] = ("error", "Pick a start date.")
+        _say(message_key, "error", "Pick a start date.")
         return
-    pid = plan_id(checklist.id, subject)
     try:
-        existing = store().plan(pid)
-        if existing is None:
-            store().create_plan(PlanRecord(pid, checklist.id, subject, start, actor(), datetime.now()))
-    except DuckDBError as exc:
-        st.session_state[message_key] = ("error", f"The plan was not saved ({exc}). Please try again.")
+        plan, created = start_plan(store(), checklist, subject, start, actor())
+    except ChecklistError as exc:
+        _say(message_key, "error", str(exc))
         return
-    if existing is not None:
-        st.session_state[message_key] = (
+    if not created:
+        _say(
+            message_key,
             "info",
-            f"{plain(existing.subject)} already has a {checklist.name} plan "
-            f"(started {existing.start_date:%d %b %Y}); it is open below.",
+            f"{plain(plan.subject)} already has a {checklist.name} plan "
+            f"(started {plan.start_date:%d %b %Y}); it is open below.",
         )
     st.session_state[subject_key] = None
-    st.session_state[pick_key] = pid
+    st.session_state[pick_key] = plan.plan_id
 
 
 def _first_day(checklists: Sequence[Checklist]) -> date:

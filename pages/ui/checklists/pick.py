@@ -13,8 +13,8 @@ import streamlit as st
 
 from pages.ui.common.state import store
 from scoring.catalog import CatalogError
-from scoring.checklists import Checklist, PlanProgress, checklists_of_kind, progress, replay
-from scoring.db import ChecklistEvent, PlanRecord
+from scoring.checklists import Checklist, PlanProgress, PlanRecord, checklists_of_kind
+from scoring.checklists.commands import plans_for, progress_by_plan
 
 
 def checklists_or_stop(kind: str) -> list[Checklist]:
@@ -39,17 +39,12 @@ def checklists_or_stop(kind: str) -> list[Checklist]:
 
 def plans_of(checklists: Sequence[Checklist]) -> list[tuple[Checklist, PlanRecord]]:
     """Saved plans whose checklist this page offers, by subject then checklist order."""
-    by_id = {c.id: c for c in checklists}
-    found = [(by_id[p.checklist_id], p) for p in store().plans() if p.checklist_id in by_id]
-    return sorted(found, key=lambda cp: (cp[1].subject.casefold(), cp[0].order))
+    return plans_for(store(), checklists)
 
 
 def progress_of(plans: Sequence[tuple[Checklist, PlanRecord]], today: date) -> dict[str, PlanProgress]:
     """Every plan's progress from one read of the event log, keyed by plan id."""
-    events: dict[str, list[ChecklistEvent]] = {}
-    for event in store().events():
-        events.setdefault(event.plan_id, []).append(event)
-    return {p.plan_id: progress(replay(c, p, events.get(p.plan_id, [])), today) for c, p in plans}
+    return progress_by_plan(store(), plans, today)
 
 
 def pick_plan(

@@ -8,18 +8,12 @@ widget is drawn, so what the page shows is always what the database holds
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import streamlit as st
 
-from pages.ui.checklists.actions import (
-    PROBLEM_KEY,
-    note_key,
-    on_note,
-    on_reopen,
-    on_signoff,
-    on_tick,
-    tick_key,
-)
+from pages.ui.checklists import keys
+from pages.ui.checklists.actions import on_note, on_reopen, on_signoff, on_tick
 from pages.ui.common.text import plain
 from scoring.checklists import (
     DUE_SOON_DAYS,
@@ -31,7 +25,8 @@ from scoring.checklists import (
     gate,
 )
 
-STATUS_BADGE: dict[Status, tuple[str, str]] = {
+BadgeColor = Literal["green", "blue", "orange", "red"]  # the st.badge colours a status may take
+STATUS_BADGE: dict[Status, tuple[BadgeColor, str]] = {
     Status.DONE: ("green", ":material/check_circle:"),
     Status.ON_TRACK: ("blue", ":material/schedule:"),
     Status.DUE_SOON: ("orange", ":material/alarm:"),
@@ -49,14 +44,14 @@ def when(at: datetime) -> str:
 
 def show_problem() -> None:
     """A failed save or refused sign-off from the last callback, shown once."""
-    problem = st.session_state.pop(PROBLEM_KEY, None)
+    problem = st.session_state.pop(keys.PROBLEM_KEY, None)
     if problem:
         st.error(problem, icon=":material/error:")
 
 
 def status_badge(status: Status) -> None:
     color, icon = STATUS_BADGE[status]
-    st.badge(str(status).capitalize(), color=color, icon=icon)  # type: ignore[arg-type]
+    st.badge(str(status).capitalize(), color=color, icon=icon)
 
 
 def summary(pp: PlanProgress) -> None:
@@ -96,7 +91,7 @@ def _due_text(sp: StageProgress) -> str:
 
 def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
     for item in sp.state.items:
-        tkey, nkey = tick_key(plan_id, item.item.id), note_key(plan_id, item.item.id)
+        tkey, nkey = keys.tick_key(plan_id, item.item.id), keys.note_key(plan_id, item.item.id)
         st.session_state[tkey] = item.done
         st.session_state[nkey] = item.note
         left, right = st.columns([3, 2], vertical_alignment="top")
@@ -134,7 +129,7 @@ def _gate(sp: StageProgress, checklist: Checklist, pp: PlanProgress) -> None:
         text.success(plain(check.reason), icon=":material/verified:")
         button.button(
             "Reopen",
-            key=f"reopen|{plan.plan_id}|{sp.stage.id}",
+            key=keys.reopen_key(plan.plan_id, sp.stage.id),
             on_click=on_reopen,
             args=(plan.plan_id, sp.stage.id),
             help="Withdraw the sign-off so items in this stage can be changed again.",
@@ -147,7 +142,7 @@ def _gate(sp: StageProgress, checklist: Checklist, pp: PlanProgress) -> None:
         text.warning(check.reason, icon=":material/lock:")
     button.button(
         f"Sign off {sp.stage.title}",
-        key=f"signoff|{plan.plan_id}|{sp.stage.id}",
+        key=keys.signoff_key(plan.plan_id, sp.stage.id),
         type="primary",
         disabled=not check.can_sign,
         on_click=on_signoff,

@@ -1,14 +1,13 @@
 """Custom models: reweight a preset, save it under a name, delete it again.
 
-Saved models live in the DuckDB file (``scoring.db.Store``); the list is read
-once (``pages.ui.common.state``) and cached until a save or delete here clears it, so moving a slider
-never touches the database.
+Saved models live in the DuckDB file (``scoring.storage.Store``); the list is
+read once (``pages.ui.common.state``) and cached until a save or delete here
+clears it, so moving a slider never touches the database.  The name rules and
+the id a name is saved under are ``scoring.custom_models``'s.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -17,6 +16,7 @@ import streamlit as st
 from pages.ui.common.state import forget_custom_models, saved_custom_models, store
 from pages.ui.scorecard.state import MODEL_KEY, forget
 from scoring.catalog import preset_models
+from scoring.custom_models import NAME_MAX_CHARS, SavedModel, model_id, name_problem, usable
 from scoring.model import Model
 from scoring.model_toml import to_toml
 
@@ -24,27 +24,15 @@ NAME_KEY = "custom:name"
 PREVIEW_KEY = "custom:preview"
 ERROR_KEY = "custom:error"
 TOAST_KEY = "custom:toast"
-NAME_MAX_CHARS = 60
-# Names end up in labels, toasts and captions, which Streamlit renders as
-# Markdown: letters, digits and plain punctuation cannot form links, images,
-# emphasis or colour directives.
-NAME_PATTERN = re.compile(r"(?:[^\W_]|[ \-.,'&()/+])+")
 
 
-def saved_models() -> dict[str, tuple[str, dict[str, float]]]:
-    """Custom model id -> (base preset id, weights), for presets that still exist."""
-    rows = saved_custom_models()
-    return {mid: (base, weights) for mid, _, base, weights in rows if base in preset_models()}
+def saved_models() -> dict[str, SavedModel]:
+    """Saved custom models by id, for presets that still exist."""
+    return usable(saved_custom_models())
 
 
 def model_label(model: Model) -> str:
     return f"{model.name} (custom)" if model.custom else model.name
-
-
-def slug(name: str) -> str:
-    """'Énergie & Co' -> 'energie-co': the stable part of a custom model's id."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def _weight_key(model: Model, group_id: str) -> str:
@@ -61,21 +49,6 @@ def _shares(model: Model, weights: Mapping[str, float]) -> list[tuple[str, float
     return [(g.label, weights[g.id], 100 * weights[g.id] / total) for g in model.groups]
 
 
-def _name_problem(name: str) -> str | None:
-    if not name:
-        return "Give the custom model a name."
-    if len(name) > NAME_MAX_CHARS:
-        return f"Keep the name under {NAME_MAX_CHARS} characters."
-    if not NAME_PATTERN.fullmatch(name):
-        return "Use only letters, digits, spaces and - . , ' & ( ) / + in the name."
-    if not slug(name):
-        return "Use at least one letter or digit in the name."
-    for preset in preset_models().values():
-        if slug(name) in (preset.id, slug(preset.name)):
-            return f"“{name}” is the name of a preset; choose another name."
-    return None
-
-
 def _preview(model: Model) -> None:
     """Submit callback: show the normalised weights without saving."""
     st.session_state[ERROR_KEY] = None
@@ -90,7 +63,7 @@ def _save(model: Model, base_id: str) -> None:
     """Submit callback: validate, save to the database, switch to the new model."""
     name = " ".join(str(st.session_state.get(NAME_KEY, "")).split())
     weights = _entered(model)
-    problem = _name_problem(name)
+    problem = name_problem(name)
     if problem is None and sum(weights.values()) <= 0:
         problem = "At least one weight must be above zero."
     st.session_state[ERROR_KEY] = problem
@@ -98,9 +71,9 @@ def _save(model: Model, base_id: str) -> None:
         return
     total = sum(weights.values())
     normalised = {gid: round(100 * w / total, 4) for gid, w in weights.items()}
-    new_id = f"custom-{slug(name)}"
+    new_id = model_id(name)
     previous = saved_models().get(new_id)
-    if previous and previous[0] != base_id:
+    if previous and previous.base_model != base_id:
         forget(new_id)  # same name, other base model: its old sliders mean nothing now
     store().save_custom_model(new_id, name, base_id, normalised)
     forget_custom_models()
@@ -127,7 +100,8 @@ def show_toast() -> None:
 
 def custom_model_editor(model: Model) -> None:
     """Reweight the current model and save it under a new name (or delete it)."""
-    base_id = saved_models().get(model.id, (model.id, {}))[0] if model.custom else model.id
+    saved = saved_models().get(model.id) if model.custom else None
+    base_id = saved.base_model if saved else model.id
     base = preset_models()[base_id]
     origin = f"{model_label(model)} (based on {base.name})" if model.custom else model.name
     st.caption(

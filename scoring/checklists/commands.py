@@ -1,0 +1,158 @@
+"""What the pages do to saved plans: the commands that append events, and the reads behind every view.
+
+Each command is one append (or, for a new plan or a moved start date, one
+write) to ``scoring.db.Store``, recorded with the actor's name.  A failed
+write or read raises ``ChecklistError`` with a sentence a user can act on;
+the engine's own text (which can name the server's database path) goes to the
+server log instead, so pages never see or catch a database error.
+
+This module is the one part of ``scoring.checklists`` that uses the store.
+The package ``__init__`` does not import it, because ``scoring.db`` imports
+this package's records (``scoring.checklists.model``) and importing the store
+back from the package would make a cycle; import it as
+``scoring.checklists.commands``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from scoring.checklists.history import Activity, activity
+from scoring.checklists.model import (
+    NOTE,
+    PLAN_TARGET,
+    RESET,
+    SIGNOFF,
+    TICK,
+    UNSIGNOFF,
+    UNTICK,
+    Checklist,
+    ChecklistEvent,
+    EventKind,
+    PlanRecord,
+    Stage,
+)
+from scoring.checklists.progress import PlanProgress, gate, progress
+from scoring.checklists.replay import NOTE_MAX_CHARS, replay
+from scoring.checklists.replay import plan_id as id_of_plan
+from scoring.db import DuckDBError, Store
+
+LOG = logging.getLogger(__name__)
+NOT_SAVED = "That change was not saved. Please try again."
+NOT_READ = "The saved plans could not be read. Reload the page to try again."
+
+
+class ChecklistError(RuntimeError):
+    """A checklist change that was refused or not saved; the message is written for the user."""
+
+
+@contextmanager
+def _storing(message: str) -> Iterator[None]:
+    """Turn a database failure into ``ChecklistError(message)``, logging the engine's detail for the operator."""
+    try:
+        yield
+    except DuckDBError as exc:
+        LOG.warning("%s (%s: %s)", message, type(exc).__name__, exc)
+        raise ChecklistError(message) from exc
+
+
+def _record(store: Store, plan_id: str, target: str, kind: EventKind, actor: str, value: str | None = None) -> None:
+    with _storing(NOT_SAVED):
+        store.record(plan_id, target, kind, value, actor)
+
+
+# ---- commands -----------------------------------------------------------------------------------
+
+
+def tick(store: Store, plan_id: str, item_id: str, actor: str) -> None:
+    _record(store, plan_id, item_id, TICK, actor)
+
+
+def untick(store: Store, plan_id: str, item_id: str, actor: str) -> None:
+    """Untick an item; the replay also withdraws its stage's sign-off, if any."""
+    _record(store, plan_id, item_id, UNTICK, actor)
+
+
+def note(store: Store, plan_id: str, item_id: str, text: str, actor: str) -> None:
+    """Set an item's note, whitespace tidied and cut to ``NOTE_MAX_CHARS``; an empty note clears it."""
+    _record(store, plan_id, item_id, NOTE, actor, " ".join(text.split())[:NOTE_MAX_CHARS])
+
+
+def sign_off(store: Store, checklist: Checklist, plan: PlanRecord, stage_id: str, actor: str) -> Stage:
+    """Sign a gated stage off and return it; refused unless the gate opens on what is saved now.
+
+    The page may be showing a state that another browser has changed since,
+    so the gate is checked against a fresh replay, not against what the user
+    saw.  (The replay would ignore a sign-off that slipped past anyway.)
+    """
+    with _storing(NOT_SAVED):
+        fresh = replay(checklist, plan, store.events(plan.plan_id)).stage(stage_id)
+    check = gate(fresh)
+    if not check.can_sign:
+        raise ChecklistError(f"Not signed off: {check.reason}.")
+    _record(store, plan.plan_id, stage_id, SIGNOFF, actor)
+    return fresh.stage
+
+
+def reopen(store: Store, plan_id: str, stage_id: str, actor: str) -> None:
+    """Withdraw a stage's sign-off so its items can be changed again."""
+    _record(store, plan_id, stage_id, UNSIGNOFF, actor)
+
+
+def reset(store: Store, plan_id: str, actor: str) -> None:
+    """Clear every tick, note and sign-off of a plan; the events before it stay in the log."""
+    _record(store, plan_id, PLAN_TARGET, RESET, actor)
+
+
+def start_plan(store: Store, checklist: Checklist, subject: str, start: date, actor: str) -> tuple[PlanRecord, bool]:
+    """The plan of ``checklist`` for ``subject`` (as ``clean_subject`` returns it), and whether it is new.
+
+    One plan per checklist and subject: asking again for an existing plan
+    returns that plan unchanged, whatever start date was asked for.
+    """
+    wanted = PlanRecord(id_of_plan(checklist.id, subject), checklist.id, subject, start, actor, datetime.now())
+    with _storing("The plan was not saved. Please try again."):
+        existing = store.plan(wanted.plan_id)
+        if existing is not None:
+            return existing, False
+        store.create_plan(wanted)
+    return wanted, True
+
+
+def move_start(store: Store, plan_id: str, start: date) -> None:
+    """Move day 1, and every due date with it; ticks and notes are kept."""
+    with _storing("The start date was not changed. Please try again."):
+        store.update_plan_start(plan_id, start)
+
+
+# ---- reads --------------------------------------------------------------------------------------
+
+
+def plans_for(store: Store, checklists: Sequence[Checklist]) -> list[tuple[Checklist, PlanRecord]]:
+    """Saved plans whose checklist is among ``checklists``, by subject then checklist order."""
+    by_id = {c.id: c for c in checklists}
+    with _storing(NOT_READ):
+        saved = store.plans()
+    found = [(by_id[p.checklist_id], p) for p in saved if p.checklist_id in by_id]
+    return sorted(found, key=lambda cp: (cp[1].subject.casefold(), cp[0].order))
+
+
+def progress_by_plan(
+    store: Store, plans: Sequence[tuple[Checklist, PlanRecord]], today: date
+) -> dict[str, PlanProgress]:
+    """Every plan's progress from one read of the event log, keyed by plan id."""
+    events: dict[str, list[ChecklistEvent]] = {}
+    with _storing(NOT_READ):
+        saved = store.events()
+    for event in saved:
+        events.setdefault(event.plan_id, []).append(event)
+    return {p.plan_id: progress(replay(c, p, events.get(p.plan_id, [])), today) for c, p in plans}
+
+
+def plan_activity(store: Store, checklist: Checklist, plan_id: str) -> list[Activity]:
+    """The plan's audit trail in words, newest first."""
+    with _storing(NOT_READ):
+        return activity(checklist, store.events(plan_id))
