@@ -140,7 +140,7 @@ def _child(kind: str, path: str) -> None:
         from scoring.portfolio import load_portfolio
         from scoring.portfolio.contract import Export
 
-        result = load_portfolio([Export.from_path(Path(path))], get_model(MODEL), with_history=False)
+        result = load_portfolio([Export.from_path(Path(path))], get_model(MODEL))
         assert not result.accounts.empty
     elif kind == "floor":
         con = engine()

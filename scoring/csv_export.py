@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring.csv_safety import FORMULA_START_PATTERN
 from scoring.db import engine
-from scoring.portfolio.ingest.parse import quote
+from scoring.portfolio.sqlkit import quote
 
 QUOTE = "''''"  # the SQL literal for one single quote
 

@@ -16,9 +16,10 @@ Transform = Literal["linear", "traffic_light"]
 BandName = Literal["green", "yellow", "red"]
 
 BAND_NAMES: tuple[BandName, ...] = ("green", "yellow", "red")
+LOWEST_BAND: BandName = "red"  # a score below every band's lower bound
 
 # Points a traffic-light colour is worth on the 0-100 scale.  Documented in
-# README ("How colours become points"); the SQL uses the same constants.
+# README ("How a score is computed"); the SQL uses the same constants.
 LIGHT_POINTS: dict[str, float] = {"green": 1.0, "yellow": 0.5, "red": 0.0}
 
 
@@ -89,17 +90,27 @@ class Bonus:
 
 @dataclass(frozen=True)
 class Bands:
-    """Lower bounds (inclusive) on the one-decimal score."""
+    """Lower bounds (inclusive) on the one-decimal score.
+
+    ``cutoffs`` is the band rule, stated once: a score takes the first band
+    whose bound it reaches, else the lowest band.  ``of`` applies it in
+    Python (the engine, the heatmap cells) and ``sqlkit.band_case`` writes it
+    as SQL, so the two can only disagree if this list does.
+    """
 
     green: float = 80.0
     yellow: float = 60.0
 
+    @property
+    def cutoffs(self) -> tuple[tuple[float, BandName], ...]:
+        """(lower bound, band), highest bound first."""
+        return ((self.green, "green"), (self.yellow, "yellow"))
+
     def of(self, score: float) -> BandName:
-        if score >= self.green:
-            return "green"
-        if score >= self.yellow:
-            return "yellow"
-        return "red"
+        for bound, band in self.cutoffs:
+            if score >= bound:
+                return band
+        return LOWEST_BAND
 
 
 @dataclass(frozen=True)

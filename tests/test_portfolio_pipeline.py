@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -13,12 +14,15 @@ import pytest
 from scoring.actions import band_action
 from scoring.catalog import get_model, preset_models
 from scoring.cli.main import main
-from scoring.db import Store
+from scoring.db import Connection, Store
 from scoring.engine import score
+from scoring.model import Model
 from scoring.portfolio import demo_exports, load_portfolio, one_pass
 from scoring.portfolio import run as run_module
 from scoring.portfolio.compute.kpis import kpis
-from scoring.portfolio.contract import Export
+from scoring.portfolio.contract import Export, PortfolioResult
+from scoring.portfolio.ingest.read import Opened
+from scoring.portfolio.sqlkit import month_end
 from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -26,16 +30,30 @@ TECH = get_model("technical-csm")
 
 
 @pytest.fixture(scope="module")
-def demo():  # type: ignore[no-untyped-def]
+def demo() -> PortfolioResult:
     return load_portfolio(demo_exports(), TECH)
 
 
-def test_demo_portfolio_loads_with_history_and_trends(demo) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def monthly(demo: PortfolioResult) -> dict[date, pd.DataFrame]:
+    """Each of the demo's twelve months scored on its own (as of its last day), oldest first.
+
+    An oracle for the trend columns: scoring with an earlier as-of date goes
+    through the latest-row path, not the packed month list the trend is read from.
+    """
+    assert demo.as_of is not None
+    ends = [demo.as_of]
+    while len(ends) < 12:
+        ends.insert(0, month_end(ends[0].replace(day=1) - timedelta(days=1)))
+    return {end: load_portfolio(demo_exports(), TECH, as_of=end).accounts.set_index("account_id") for end in ends}
+
+
+def test_demo_portfolio_loads_with_trends(demo: PortfolioResult) -> None:
     accounts = demo.accounts
     assert len(accounts) == 300
     assert not demo.problems, problems_text(demo)
     assert demo.as_of == date(2026, 10, 31)
-    assert len(demo.history) == 300 * 12
+    assert accounts["periods_scored"].eq(12).all()
     assert set(accounts["band"]) == {"green", "yellow", "red"}
     assert accounts["coverage"].eq(1.0).all()
     assert accounts["moved_down"].sum() > 0 and accounts["turned_red"].sum() > 0
@@ -44,7 +62,7 @@ def test_demo_portfolio_loads_with_history_and_trends(demo) -> None:  # type: ig
     assert (accounts["periods_in_band"] == 12).any() and (accounts["periods_in_band"] == 1).any()
 
 
-def test_triage_order_and_arr_at_risk(demo) -> None:  # type: ignore[no-untyped-def]
+def test_triage_order_and_arr_at_risk(demo: PortfolioResult) -> None:
     accounts = demo.accounts
     assert list(accounts["triage_rank"]) == list(range(1, len(accounts) + 1))
     rank = accounts["band"].map({"red": 0, "yellow": 1, "green": 2})
@@ -57,7 +75,7 @@ def test_triage_order_and_arr_at_risk(demo) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.parametrize("model", list(preset_models().values()), ids=lambda m: m.id)
-def test_demo_scores_and_actions_match_the_what_if_engine(model) -> None:  # type: ignore[no-untyped-def]
+def test_demo_scores_and_actions_match_the_what_if_engine(model: Model) -> None:
     roi = {row["Account ID"]: row["roi_articulated"] == "yes" for row in csv.DictReader((DEMO / "accounts.csv").open())}
     result = load_portfolio(demo_exports(), model)
     for row in result.accounts.to_dict("records"):
@@ -68,23 +86,27 @@ def test_demo_scores_and_actions_match_the_what_if_engine(model) -> None:  # typ
         assert band_action(model, card).why.startswith(row["action"])
 
 
-def test_history_shows_a_decline_for_accounts_that_moved_down(demo) -> None:  # type: ignore[no-untyped-def]
+def test_each_month_shows_a_decline_for_accounts_that_moved_down(
+    demo: PortfolioResult, monthly: dict[date, pd.DataFrame]
+) -> None:
     moved = demo.accounts[demo.accounts["moved_down"]]
-    history = demo.history.set_index("account_id")
+    months = list(monthly.values())
     for account_id in moved["account_id"].head(5):
-        bands = history.loc[account_id].sort_values("period")["band"].tolist()
+        bands = [month.loc[account_id, "band"] for month in months]
         assert bands[-2] == "green" and bands[-1] in ("yellow", "red")
 
 
-def test_score_trend_is_the_last_twelve_scored_months_oldest_first(demo) -> None:  # type: ignore[no-untyped-def]
-    history = demo.history.sort_values(["account_id", "period"]).groupby("account_id")["score"]
-    expected = history.apply(lambda s: s.tail(12).tolist())
+def test_score_trend_is_the_last_twelve_scored_months_oldest_first(
+    demo: PortfolioResult, monthly: dict[date, pd.DataFrame]
+) -> None:
+    months = list(monthly.values())
     for row in demo.accounts.itertuples():
-        assert list(row.score_trend) == expected[row.account_id], row.account_id
+        expected = [month.loc[row.account_id, "score"] for month in months]
+        assert list(row.score_trend) == expected, row.account_id
         assert row.score_trend[-1] == row.score
 
 
-def test_kpis(demo) -> None:  # type: ignore[no-untyped-def]
+def test_kpis(demo: PortfolioResult) -> None:
     k = kpis(demo.accounts)
     assert k.accounts == 300
     assert k.arr == pytest.approx(demo.accounts["arr"].sum())
@@ -399,7 +421,7 @@ def one_pass_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     real = one_pass.try_one_pass
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(*args: Any, **kwargs: Any) -> PortfolioResult | None:
         found = real(*args, **kwargs)
         taken.append(found is not None)
         return found
@@ -410,11 +432,20 @@ def one_pass_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 @pytest.mark.parametrize("model", list(preset_models().values()), ids=lambda m: m.id)
 @pytest.mark.parametrize("name", ["usage_monthly.csv", "tickets.csv", "accounts.csv"])
-def test_one_pass_path_gives_the_same_result_as_the_general_path(model, name: str, one_pass_taken: list[bool]) -> None:  # type: ignore[no-untyped-def]
+def test_one_pass_path_gives_the_same_result_as_the_general_path(
+    model: Model, name: str, one_pass_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
     exports = [Export.from_path(DEMO / name)]
-    one = run_module.score_exports(exports, model, with_history=False)
-    general = run_module.score_exports(exports, model, with_history=True)
+    one = run_module.score_exports(exports, model)
     assert one_pass_taken == [True]
+    declined: list[bool] = []
+
+    def decline(*args: object) -> None:
+        declined.append(True)
+
+    monkeypatch.setattr(run_module, "try_one_pass", decline)
+    general = run_module.score_exports(exports, model)
+    assert declined == [True]
     pd.testing.assert_frame_equal(one.accounts, general.accounts)
     assert [(p.file, p.message) for p in one.problems] == [(p.file, p.message) for p in general.problems]
     assert (one.rows_read, one.rows_scored, one.as_of) == (general.rows_read, general.rows_scored, general.as_of)
@@ -424,6 +455,25 @@ def test_a_file_with_problems_takes_the_general_path(tmp_path: Path, one_pass_ta
     path = tmp_path / "usage.csv"
     rows = [["Account ID", "Licensed Seats", "Active Users"], ["A-1", "10", "5"], ["A-2", "x", "4"]]
     path.write_bytes(csv_bytes(rows))
-    result = run_module.score_exports([Export.from_path(path)], TECH, with_history=False)
+    result = run_module.score_exports([Export.from_path(path)], TECH)
     assert one_pass_taken == [False]
     assert any(p.rows == (3,) for p in result.problems)
+
+
+def test_the_general_path_reads_the_file_the_one_pass_path_opened(
+    tmp_path: Path, one_pass_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "usage.csv"
+    rows = [["Account ID", "Licensed Seats", "Active Users"], ["A-1", "10", "5"], ["A-2", "x", "4"]]
+    path.write_bytes(csv_bytes(rows))
+    opened: list[str] = []
+    real = run_module.open_export
+
+    def counting(con: Connection, export: Export, workdir: Path, index: int) -> Opened:
+        opened.append(export.name)
+        return real(con, export, workdir, index)
+
+    monkeypatch.setattr(run_module, "open_export", counting)
+    result = run_module.score_exports([Export.from_path(path)], TECH)
+    assert one_pass_taken == [False] and opened == ["usage.csv"]
+    assert "A-1" in by_id(result) and any(p.rows == (3,) for p in result.problems)

@@ -20,8 +20,9 @@ from scoring.catalog import preset_models, with_weights
 from scoring.db import engine
 from scoring.engine import NoSignals, score
 from scoring.model import Model, Signal
-from scoring.portfolio.compute.formula_sql import Params, score_select
+from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.ingest.fields import CANONICAL_BY_ID, NUMERIC_FIELDS
+from scoring.portfolio.sqlkit import Params
 
 MODELS = list(preset_models().values())
 MODELS.append(with_weights(MODELS[0], {g.id: i + 1.0 for i, g in enumerate(MODELS[0].groups)}, "custom", "Custom"))

@@ -15,8 +15,7 @@ from typing import TextIO
 from scoring.cli.common import UsageError, resolve_model
 from scoring.csv_export import to_csv
 from scoring.model import Model
-from scoring.portfolio.compute.triage import export_columns
-from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.contract import Export, InputProblem, export_columns
 from scoring.portfolio.ingest.fields import model_fields
 from scoring.portfolio.ingest.mapping import IGNORE
 from scoring.portfolio.run import score_exports
@@ -46,7 +45,7 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = resolve_model(args.model)
     overrides = parse_overrides(args.map, model)
     exports = [Export.from_path(path) for path in args.files]
-    result = score_exports(exports, model, overrides, with_history=False)
+    result = score_exports(exports, model, overrides)
     if result.accounts.empty:
         reason = result.errors[0] if result.errors else None
         raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))

@@ -1,8 +1,16 @@
 """Portfolio scoring: exports in, one scored and ranked row per account out.
 
-``load_portfolio`` is the one entry point the page uses; the CLI
-(``scoring.cli.portfolio``) runs the same pipeline without the monthly
-history table.
+Holds the stages of a load: ``ingest`` (open, map, parse and check each
+file), ``compute`` (facts, the formula in SQL, rollup, triage, KPIs), the
+run itself (``run``, with the single-file shortcut ``one_pass`` and the
+shared ending ``finish``), ``sqlkit`` (SQL pieces every stage uses) and
+``contract`` (what a load hands back, and the column names front ends may
+read).  ``load_portfolio`` is the one entry point the page uses; the CLI
+(``scoring.cli.portfolio``) runs the same pipeline through
+``run.score_exports``.
+
+May import ``scoring.model``, ``scoring.engine``, ``scoring.actions``,
+``scoring.db`` and ``scoring.wording``; never ``pages`` or streamlit.
 """
 
 from __future__ import annotations
@@ -24,7 +32,6 @@ def load_portfolio(
     store: Store | None = None,
     as_of: date | None = None,
     progress: Callable[[str, float], None] | None = None,
-    with_history: bool = True,
 ) -> PortfolioResult:
     """Score every account in the exports with ``model``; never raises on bad input.
 
@@ -32,11 +39,10 @@ def load_portfolio(
     with a ``store`` the user's corrections are remembered per header row.
     ``as_of`` is "today" for day counts (default: the end of the latest month
     in the data, or today without history).  ``progress(message, fraction)``
-    is called as the stages go by.  ``with_history=False`` leaves the
-    month-by-month table empty (each account still carries its trend
-    columns), which lets a single clean file be read in one pass.
+    is called as the stages go by.  Each account carries its own trend
+    (previous score, months in band, the last twelve scores).
     """
-    return score_exports(exports, model, overrides, store, as_of, progress, with_history=with_history)
+    return score_exports(exports, model, overrides, store, as_of, progress)
 
 
 __all__ = ["Export", "PortfolioResult", "demo_exports", "load_portfolio"]

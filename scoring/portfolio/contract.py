@@ -2,15 +2,74 @@
 
 The contract between the DuckDB pipeline (``scoring.portfolio``) and its two
 front ends; both render the same objects, so the page and the CLI agree.
+It is also the one place the front ends read column names from: the
+account table's column lists below, and the names of its generated
+per-signal and per-bonus columns (``value_column``, ``att_column``,
+``bonus_column``, defined with the SQL that fills them in ``sqlkit``).
+``RunContext`` is what the stages of one run share, here so that every
+stage (ingest, compute, run) can take it without importing another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
+
+from scoring.db import Connection, Store
+from scoring.model import Model
+from scoring.portfolio.sqlkit import att_column, bonus_column, value_column
+
+Severity = Literal["error", "warning"]
+
+# Columns of PortfolioResult.accounts, in the order the page and the CLI show them.
+LEAD_COLUMNS = (
+    "triage_rank",
+    "account_id",
+    "account_name",
+    "owner",
+    "segment",
+    "band",
+    "score",
+    "score_change",
+    "arr",
+    "arr_at_risk",
+    "renewal_date",
+    "days_to_renewal",
+    "action",
+)
+TREND_COLUMNS = ("prev_score", "prev_band", "periods_in_band", "turned_red", "moved_down")
+TAIL_COLUMNS = (
+    "coverage",
+    "raw",
+    "period",
+    "periods_scored",
+    "score_trend",
+    "days_since_checkin",
+    "weakest",
+    "cadence",
+)
+
+
+def export_columns(model: Model) -> list[str]:
+    """The columns of a downloaded or printed triage list (no internal attainments)."""
+    return [*LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, "coverage", "period", "weakest", "cadence"]
+
+
+def account_columns(model: Model) -> list[str]:
+    """Every column of ``PortfolioResult.accounts``, in order (an empty result has exactly these)."""
+    return [
+        *LEAD_COLUMNS,
+        *model.signal_ids,
+        *TREND_COLUMNS,
+        *TAIL_COLUMNS,
+        *(att_column(s) for s in model.signal_ids),
+        *(bonus_column(b.id) for b in model.bonuses),
+    ]
 
 
 @dataclass(frozen=True)
@@ -32,6 +91,24 @@ class Export:
 
 
 @dataclass(frozen=True)
+class RunContext:
+    """What every stage of one scoring run works with, fixed for the run.
+
+    ``overrides`` maps a source header to a field id (None or "" ignores
+    the column); ``requested_as_of`` is the as-of date the caller asked for (None:
+    the end of the latest month in the data); ``workdir`` is a temporary
+    folder for files that must be converted before DuckDB reads them.
+    """
+
+    con: Connection
+    model: Model
+    overrides: Mapping[str, str | None] | None
+    store: Store | None
+    requested_as_of: date | None
+    workdir: Path
+
+
+@dataclass(frozen=True)
 class InputProblem:
     """Something wrong in the input, phrased for the person who must fix it.
 
@@ -42,7 +119,7 @@ class InputProblem:
     file: str
     message: str
     fix: str
-    severity: str = "warning"
+    severity: Severity = "warning"
     column: str | None = None
     rows: tuple[int, ...] = ()  # example 1-based row numbers as the user sees them
     count: int = 0  # how many rows or cells are affected
@@ -60,30 +137,30 @@ class FileMapping:
 
 @dataclass
 class PortfolioResult:
-    """Per-account scores for the latest period, plus the history behind them.
+    """Per-account scores for the latest period, with each account's trend.
 
-    ``accounts`` has one row per account, sorted in triage order, with at
-    least: account_id, account_name, owner, segment, arr, renewal_date,
-    days_to_renewal, every model signal id, score, band, coverage, prev_score,
-    score_change, prev_band, periods_in_band, turned_red, moved_down, action,
-    arr_at_risk, triage_rank.  ``history`` has account_id, period, score, band.
+    ``accounts`` has one row per account, sorted in triage order, with the
+    columns of ``account_columns``: at least account_id, account_name, owner,
+    segment, arr, renewal_date, days_to_renewal, every model signal id,
+    score, band, coverage, prev_score, score_change, prev_band,
+    periods_in_band, turned_red, moved_down, action, arr_at_risk,
+    triage_rank.
 
-    Added by the pipeline: ``period`` (the account's latest scored month, NaT
-    without history), ``periods_scored`` (how many months were scored),
-    ``score_trend`` (the scores of the last twelve scored months, oldest
-    first, for a sparkline; not part of CSV exports),
-    ``raw`` (unrounded score), ``days_since_checkin``, ``cadence`` (check-in
-    rhythm for the band), ``weakest`` (labels of the two signals losing most
-    points) and, per signal, ``att__<signal id>`` (its 0..1 attainment, for
-    colouring a heatmap) and, per bonus, ``b__<bonus id>`` (earned or not,
-    NA when no column says).  ``as_of`` is the date the day counts are measured
+    Also: ``period`` (the account's latest scored month, NaT for undated
+    files), ``periods_scored`` (how many months were scored), ``score_trend``
+    (the scores of the last twelve scored months, oldest first, for a
+    sparkline; not part of CSV exports), ``raw`` (unrounded score),
+    ``days_since_checkin``, ``cadence`` (check-in rhythm for the band),
+    ``weakest`` (labels of the two signals losing most points) and, per
+    signal, ``att_column(signal id)`` (its 0..1 attainment, for colouring a
+    heatmap) and, per bonus, ``bonus_column(bonus id)`` (earned or not, NA
+    when no column says).  ``as_of`` is the date the day counts are measured
     from.  ``rows_read`` counts data rows in all files (unreadable ones
     included); ``rows_scored`` those that fed a scored account.
     """
 
     model_id: str
     accounts: pd.DataFrame
-    history: pd.DataFrame
     mappings: list[FileMapping] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     rows_read: int = 0
@@ -97,3 +174,21 @@ class PortfolioResult:
     @property
     def warnings(self) -> list[InputProblem]:
         return [p for p in self.problems if p.severity != "error"]
+
+
+__all__ = [
+    "LEAD_COLUMNS",
+    "TAIL_COLUMNS",
+    "TREND_COLUMNS",
+    "Export",
+    "FileMapping",
+    "InputProblem",
+    "PortfolioResult",
+    "RunContext",
+    "Severity",
+    "account_columns",
+    "att_column",
+    "bonus_column",
+    "export_columns",
+    "value_column",
+]

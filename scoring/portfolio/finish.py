@@ -1,33 +1,41 @@
-"""What every path ends with: the columns it keeps, and the result it returns.
+"""What every path ends with: the columns it keeps, the ranking, and the result it returns.
 
-Shared by the general pipeline and the one-pass path (``fast``), so both
-report unscored accounts and missing signals the same way.
+Shared by the general pipeline (``run``) and the one-pass path
+(``one_pass``), so both rank accounts, deal with repeated months, count the
+rows behind unscored accounts and report missing signals the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
 
+from scoring.db import Connection
 from scoring.model import Model
-from scoring.portfolio.compute.formula_sql import att_column, bonus_column
-from scoring.portfolio.compute.triage import account_columns
-from scoring.portfolio.contract import FileMapping, InputProblem, PortfolioResult
+from scoring.portfolio.compute.triage import accounts_select
+from scoring.portfolio.contract import FileMapping, InputProblem, PortfolioResult, RunContext, account_columns
 from scoring.portfolio.ingest.load import error
+from scoring.portfolio.sqlkit import Params, att_column, bonus_column, quote, value_column
 from scoring.wording import counted
 
-HISTORY_COLUMNS = ["account_id", "period", "score", "band"]
 PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
+UNSCORED = "unscored_ids"
+
+# Builds the rolled-up accounts SQL (one row per account, see compute.rollup)
+# with its parameters in ``p``; ``merge`` asks for repeated months to be
+# merged first, and None says this path cannot merge them.
+Rollup = Callable[[Params, bool], str | None]
 
 
 def rolled_columns(model: Model) -> list[str]:
+    """The columns of an account's latest scored row that the rollup carries to the ranking."""
     return [
         "account_id",
         "period",
         *PASS_THROUGH,
-        *(f"v__{s}" for s in model.signal_ids),
+        *(value_column(s) for s in model.signal_ids),
         *(att_column(s) for s in model.signal_ids),
         *(bonus_column(b.id) for b in model.bonuses),
         "_pw",
@@ -42,11 +50,59 @@ def empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping
     return PortfolioResult(
         model_id=model.id,
         accounts=pd.DataFrame(columns=account_columns(model)),
-        history=pd.DataFrame(columns=HISTORY_COLUMNS),
         mappings=mappings,
         problems=problems,
         rows_read=rows,
     )
+
+
+def _rank(ctx: RunContext, as_of: date, rollup: Rollup, merge: bool) -> pd.DataFrame | None:
+    p = Params()
+    rolled = rollup(p, merge)
+    if rolled is None:
+        return None
+    return ctx.con.execute(accounts_select(ctx.model, f"({rolled})", as_of, p), p.values).df()
+
+
+def ranked(ctx: RunContext, as_of: date, rollup: Rollup) -> tuple[pd.DataFrame, bool] | None:
+    """The accounts in triage order, and whether repeated months had to be merged first.
+
+    Files are read as they are; only when an account turns out to have a
+    month twice (``_dups``) is the rollup built again with the repeats merged,
+    so clean files never pay for deduplication.  None when the rollup cannot
+    merge (the one-pass path, whose caller then runs the general one).
+    """
+    accounts = _rank(ctx, as_of, rollup, merge=False)
+    merged = accounts is not None and bool(accounts["_dups"].fillna(0).gt(0).any())
+    if merged:
+        accounts = _rank(ctx, as_of, rollup, merge=True)
+    if accounts is None:
+        return None
+    accounts = accounts.drop(columns="_dups")
+    accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
+    return accounts, merged
+
+
+def rows_counter(con: Connection, tables: Sequence[str], rows: str = "count(*)") -> Callable[[pd.Series], int]:
+    """``rows_of`` for ``finish``: how many input rows the given accounts have across ``tables``.
+
+    ``rows`` is the aggregate that counts them in one table (the one-pass
+    path's rolled-up table sums its per-account row counts).
+    """
+
+    def rows_of(account_ids: pd.Series) -> int:
+        con.register(UNSCORED, pd.DataFrame({"account_id": account_ids.astype(str)}))
+        total = 0
+        for table in tables:
+            row = con.execute(
+                f"SELECT COALESCE({rows}, 0) FROM {quote(table)} "
+                f"WHERE account_id IN (SELECT account_id FROM {UNSCORED})"
+            ).fetchall()[0]
+            total += int(row[0])
+        con.unregister(UNSCORED)
+        return total
+
+    return rows_of
 
 
 def coverage_problems(model: Model, accounts: pd.DataFrame) -> list[InputProblem]:
@@ -66,9 +122,10 @@ def coverage_problems(model: Model, accounts: pd.DataFrame) -> list[InputProblem
 def finish(
     model: Model,
     accounts: pd.DataFrame,
-    history: pd.DataFrame,
     problems: list[InputProblem],
+    mappings: list[FileMapping],
     as_of: date,
+    rows_read: int,
     rows_used: int,
     rows_of: Callable[[pd.Series], int],
 ) -> PortfolioResult:
@@ -105,8 +162,9 @@ def finish(
     return PortfolioResult(
         model_id=model.id,
         accounts=accounts,
-        history=history,
+        mappings=mappings,
         problems=problems,
+        rows_read=rows_read,
         rows_scored=max(rows_used, 0),
         as_of=as_of,
     )

@@ -1,38 +1,35 @@
-"""One pass over one clean export: the CLI's path for big files.
+"""One pass over one clean export: the path every single-file load tries first.
 
 The general pipeline parses each file into a table, counts its problems,
 then scores; that is three trips over millions of rows.  When a single file
-is given and no monthly history is wanted, this path reads the file once:
-parse, score every month and roll each account up in a single aggregate,
-which also carries everything needed to prove the file was clean (no bad
-cell, no row without account or month, nothing to rescale, no repeated
-month, no unreadable row).  If anything at all is off it returns None and the
-caller runs the general pipeline, which words the problems with example rows.
-Same SQL building blocks either way, so the scores are the same.
+is given, this path reads the file once: parse, score every month and roll
+each account up in a single aggregate, which also carries everything needed
+to prove the file was clean (no bad cell, no row without account or month,
+nothing to rescale, no repeated month, no unreadable row).  If anything at
+all is off it returns None and the caller runs the general pipeline on the
+same opened file, which words the problems with example rows.  Same SQL
+building blocks and the same finishing steps (``finish``) either way, so the
+scores are the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from pathlib import Path
 
-import pandas as pd
-
-from scoring.db import Connection, Store
+from scoring.db import Connection
 from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
-from scoring.portfolio.compute.formula_sql import Params, score_select
+from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
-from scoring.portfolio.compute.triage import accounts_select
-from scoring.portfolio.contract import Export, FileMapping, PortfolioResult
-from scoring.portfolio.finish import HISTORY_COLUMNS, PASS_THROUGH, finish, rolled_columns
+from scoring.portfolio.contract import PortfolioResult, RunContext
+from scoring.portfolio.finish import PASS_THROUGH, finish, ranked, rolled_columns, rows_counter
 from scoring.portfolio.ingest.load import SCALED, Loaded, parsed_columns, scaling
 from scoring.portfolio.ingest.mapping import resolve_mapping
-from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, quote, typed_select
+from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, typed_select
 from scoring.portfolio.ingest.problems import FileStats, rejected
-from scoring.portfolio.ingest.read import open_export
+from scoring.portfolio.ingest.read import Opened
+from scoring.portfolio.sqlkit import Params, month_end, quote
 
 ROLLED = "one_pass_rolled"
 SCORED_MONTH = "_kept AND score IS NOT NULL"
@@ -53,14 +50,15 @@ class _Plan:
     dated: bool
     words: int
 
-
-def _month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    @property
+    def carry(self) -> list[str]:
+        """The parse mask columns (see ingest.parse), carried through scoring to prove the file clean."""
+        return [f"_{kind}{w}" for w in range(self.words) for kind in ("bad", "odd")]
 
 
 def _aggregate(model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: date) -> str:
     """Score every row of the file and roll it up per account, with the cleanliness counts."""
-    carry = [f"_{kind}{w}" for w in range(plan.words) for kind in ("bad", "odd")]
+    carry = plan.carry
     rel = FileRelation(table="", fields=plan.fields, dated=plan.dated, duplicates=False, scales={}, source=typed)
     direct = [s for s in model.signal_ids if s in plan.fields]
     bonuses = [b.id for b in model.bonuses if b.id in plan.fields]
@@ -110,7 +108,7 @@ def _plan(columns: list[Parsed]) -> _Plan | None:
 
 def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     """The file's totals when it is clean, else None."""
-    carry = [f"_{kind}{w}" for w in range(plan.words) for kind in ("bad", "odd")]
+    carry = plan.carry
     scaled = [f for f in SCALED if f in plan.fields]
     select = [
         "sum(_rows)",
@@ -132,20 +130,13 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     return _Totals(int(rows or 0), max_period, max_checkin, ranges)
 
 
-def try_one_pass(
-    con: Connection,
-    export: Export,
-    model: Model,
-    overrides: Mapping[str, str | None] | None,
-    store: Store | None,
-    requested_as_of: date | None,
-    workdir: Path,
-) -> tuple[PortfolioResult, FileMapping] | None:
+def try_one_pass(ctx: RunContext, opened: Opened) -> PortfolioResult | None:
     """Score a single clean export in one pass, or None to say: use the general pipeline."""
-    src, problems = open_export(con, export, workdir, 0)
+    src, problems = opened
     if src is None or problems or src.notes:
         return None
-    mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
+    con, model, requested_as_of = ctx.con, ctx.model, ctx.requested_as_of
+    mapping, clashes = resolve_mapping(src.name, src.headers, model, ctx.overrides, ctx.store)
     if clashes:
         return None
     plan = _plan(parsed_columns(src, mapping, model))
@@ -154,7 +145,7 @@ def try_one_pass(
     src = src.with_native({c.header: c.native for c in plan.columns if c.native}, 0)
     src = replace(src, rejects="rejects_one_pass")
     cutoff = requested_as_of or (date.today() + timedelta(days=366))
-    bound = requested_as_of or (_month_end(cutoff) if plan.dated else date.today())
+    bound = requested_as_of or (month_end(cutoff) if plan.dated else date.today())
     p = Params()
     typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {ROLLED} AS {_aggregate(model, plan, typed, p, bound)}", p.values)
@@ -167,29 +158,21 @@ def try_one_pass(
     scales, _ = scaling(Loaded(src, ROLLED, plan.columns, stats, 0))
     if scales:
         return None
-    as_of = requested_as_of or (_month_end(totals.max_period) if totals.max_period else date.today())
+    as_of = requested_as_of or (month_end(totals.max_period) if totals.max_period else date.today())
     if totals.max_checkin is not None and totals.max_checkin > as_of:
         return None
 
-    q = Params()
-    months = f"SELECT account_id, h, latest_period, _dups FROM {ROLLED} WHERE account_id IS NOT NULL"
-    latest = f"SELECT cur.* FROM {ROLLED} WHERE cur IS NOT NULL"
-    rolled = f"({rollup_select('', latest, rolled_columns(model), model.bands, q, months=months)})"
-    accounts = con.execute(accounts_select(model, rolled, as_of, q), q.values).df()
-    if accounts["_dups"].fillna(0).gt(0).any():
+    def rollup(q: Params, merge: bool) -> str | None:
+        """The rollup from the aggregate; repeated months are left to the general path to merge."""
+        if merge:
+            return None
+        months = f"SELECT account_id, h, latest_period, _dups FROM {ROLLED} WHERE account_id IS NOT NULL"
+        latest = f"SELECT cur.* FROM {ROLLED} WHERE cur IS NOT NULL"
+        return rollup_select("", latest, rolled_columns(model), model.bands, q, months=months)
+
+    found = ranked(ctx, as_of, rollup)
+    if found is None:
         return None
-    accounts = accounts.drop(columns="_dups")
-    accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
-
-    def rows_of(account_ids: pd.Series) -> int:
-        con.register("one_pass_unscored", pd.DataFrame({"account_id": account_ids.astype(str)}))
-        found = con.execute(
-            f"SELECT COALESCE(sum(_rows), 0) FROM {ROLLED} "
-            "WHERE account_id IN (SELECT account_id FROM one_pass_unscored)"
-        ).fetchall()[0][0]
-        con.unregister("one_pass_unscored")
-        return int(found)
-
-    result = finish(model, accounts, pd.DataFrame(columns=HISTORY_COLUMNS), [], as_of, totals.rows, rows_of)
-    result.rows_read = totals.rows
-    return result, mapping
+    accounts, _ = found
+    rows_of = rows_counter(con, [ROLLED], rows="sum(_rows)")
+    return finish(model, accounts, [], [mapping], as_of, totals.rows, totals.rows, rows_of)

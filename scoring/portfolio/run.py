@@ -2,14 +2,18 @@
 
 Stages (each is DuckDB SQL; Python only orchestrates and words problems):
 
-1. open each export (``read``), decide its mapping (``detect``), and parse
-   it once into a typed table (``parse``): clean columns typed by DuckDB's
-   reader, the rest parsed from text in SQL;
-2. count what was wrong in it (``problems``) and how NPS/CSAT/usage are
-   scaled;
-3. join the files into account-month facts (``facts``), score every month
-   (``sql``), roll each account up to its latest month with its trend
-   (``history``) and rank the accounts (``triage``).
+1. open each export once (``ingest.read``); a single file first tries the
+   one-pass path (``one_pass``) and falls back to the stages below, reusing
+   the opened file, when it is not clean;
+2. decide each file's mapping (``ingest.mapping``) and parse it once into a
+   typed table (``ingest.parse``): clean columns typed by DuckDB's reader,
+   the rest parsed from text in SQL;
+3. count what was wrong in it (``ingest.problems``) and how NPS/CSAT/usage
+   are scaled (``ingest.load``);
+4. join the files into account-month facts (``compute.facts``), score every
+   month (``compute.formula_sql``), roll each account up to its latest month
+   with its trend (``compute.rollup``), rank the accounts
+   (``compute.triage``) and package the result (``finish``).
 
 Nothing here raises on bad input: every problem becomes an InputProblem, and
 only when nothing at all can be scored do the tables come back empty.
@@ -23,20 +27,18 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
-
 from scoring.db import Connection, DuckDBError, Store, engine
 from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
-from scoring.portfolio.compute.formula_sql import Params, score_select
+from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.compute.rollup import latest_join, rollup_select
-from scoring.portfolio.compute.triage import accounts_select
-from scoring.portfolio.contract import Export, FileMapping, InputProblem, PortfolioResult
-from scoring.portfolio.finish import HISTORY_COLUMNS, PASS_THROUGH, empty, finish, rolled_columns
+from scoring.portfolio.contract import Export, FileMapping, InputProblem, PortfolioResult, RunContext
+from scoring.portfolio.finish import PASS_THROUGH, empty, finish, ranked, rolled_columns, rows_counter
 from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
-from scoring.portfolio.ingest.parse import MACROS, quote
-from scoring.portfolio.ingest.read import out_of_memory, too_big
+from scoring.portfolio.ingest.parse import MACROS
+from scoring.portfolio.ingest.read import Opened, open_export, out_of_memory, too_big
 from scoring.portfolio.one_pass import try_one_pass
+from scoring.portfolio.sqlkit import Params, month_end, quote
 from scoring.wording import counted
 
 Progress = Callable[[str, float], None]
@@ -72,8 +74,7 @@ def _as_of(con: Connection, relations: Sequence[FileRelation], requested: date |
         return requested, dropped, tables
     if latest is None:
         return date.today(), dropped, tables
-    month_end = (latest.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return month_end, dropped, tables
+    return month_end(latest), dropped, tables
 
 
 def _relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
@@ -98,33 +99,6 @@ def _scored_sql(
     if latest_only:
         facts = f"({latest_join(facts)})"
     return score_select(model, facts, direct, bonuses, p, keep=PASS_THROUGH)
-
-
-def _ranked(con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date) -> pd.DataFrame:
-    """Score every account-month and rank the accounts (plus ``_dups``, see history.rollup_select).
-
-    The scored months are never stored: scoring is cheap arithmetic over the
-    typed tables, so recomputing it where it is needed costs less than
-    materialising millions of wide rows (and keeps memory down).
-    """
-    p = Params()
-    scored = f"({_scored_sql(model, relations, p, as_of)})"
-    latest = _scored_sql(model, relations, p, as_of, latest_only=True)
-    rolled = f"({rollup_select(scored, latest, rolled_columns(model), model.bands, p)})"
-    accounts = con.execute(accounts_select(model, rolled, as_of, p), p.values).df()
-    accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
-    return accounts
-
-
-def _history(con: Connection, model: Model, relations: Sequence[FileRelation], as_of: date) -> pd.DataFrame:
-    """Every scored month of every account (account_id, period, score, band), oldest first."""
-    p = Params()
-    scored = _scored_sql(model, relations, p, as_of)
-    return con.execute(
-        f"SELECT account_id, period, score, band FROM ({scored}) "
-        "WHERE score IS NOT NULL AND period IS NOT NULL ORDER BY account_id, period",
-        p.values,
-    ).df()
 
 
 def _duplicate_problems(
@@ -159,9 +133,8 @@ def score_exports(
     store: Store | None = None,
     as_of: date | None = None,
     progress: Progress | None = None,
-    with_history: bool = True,
 ) -> PortfolioResult:
-    """Load and score; ``with_history=False`` skips the per-month table (the CLI's fast path)."""
+    """Load and score; a single file is read in one pass when it is clean (see ``one_pass``)."""
     report = progress or _silent
     problems: list[InputProblem] = []
     mappings: list[FileMapping] = []
@@ -175,17 +148,21 @@ def score_exports(
         return empty(model, problems, mappings, 0)
     loaded: list[Loaded] = []
     with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
+        ctx = RunContext(con, model, overrides, store, as_of, Path(tmp))
         try:
             con.execute(MACROS).fetchall()
-            if len(exports) == 1 and not with_history:
+            first: Opened | None = None
+            if len(exports) == 1:
                 report(f"Reading and scoring {exports[0].name}", 0.1)
-                single = _one_pass(con, exports[0], model, overrides, store, as_of, Path(tmp))
+                first = _open(ctx, exports[0], 0)
+                single = _one_pass(ctx, first)
                 if single is not None:
                     return single
             for i, export in enumerate(exports):
                 report(f"Reading {export.name}", 0.05 + 0.6 * i / len(exports))
+                src, opened = first if first is not None else _open(ctx, export, i)
                 try:
-                    item, mapping, found = load_file(con, export, i, model, overrides, store, Path(tmp))
+                    item, mapping, found = load_file(ctx, src, opened, i)
                 except DuckDBError as exc:
                     item, mapping, found = None, None, [_load_failure(export.name, exc)]
                 problems.extend(found)
@@ -197,9 +174,7 @@ def score_exports(
             if not loaded:
                 return empty(model, problems, mappings, rows_read)
             report("Scoring", 0.7)
-            result = _score(con, model, loaded, as_of, with_history, problems, report)
-            result.mappings, result.rows_read = mappings, rows_read
-            return result
+            return _score(ctx, loaded, problems, mappings, rows_read, report)
         except DuckDBError as exc:
             problems.append(
                 too_big("(all files)")
@@ -212,25 +187,20 @@ def score_exports(
             report("Done", 1.0)
 
 
-def _one_pass(
-    con: Connection,
-    export: Export,
-    model: Model,
-    overrides: Mapping[str, str | None] | None,
-    store: Store | None,
-    as_of: date | None,
-    workdir: Path,
-) -> PortfolioResult | None:
-    """The one-pass result for a single clean file, or None (then the general path runs)."""
+def _open(ctx: RunContext, export: Export, index: int) -> Opened:
+    """Open one export; an engine failure becomes the file's load problem."""
     try:
-        found = try_one_pass(con, export, model, overrides, store, as_of, workdir)
+        return open_export(ctx.con, export, ctx.workdir, index)
+    except DuckDBError as exc:
+        return None, [_load_failure(export.name, exc)]
+
+
+def _one_pass(ctx: RunContext, opened: Opened) -> PortfolioResult | None:
+    """The one-pass result for a single clean file, or None (then the general path runs on the same file)."""
+    try:
+        return try_one_pass(ctx, opened)
     except DuckDBError:
         return None
-    if found is None:
-        return None
-    result, mapping = found
-    result.mappings = [mapping]
-    return result
 
 
 def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> list[InputProblem]:
@@ -257,19 +227,6 @@ def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> 
     return problems
 
 
-def _rows_of(con: Connection, loaded: Sequence[Loaded], account_ids: pd.Series) -> int:
-    """How many input rows belong to these accounts (to report rows used honestly)."""
-    con.register("unscored_ids", pd.DataFrame({"account_id": account_ids.astype(str)}))
-    total = 0
-    for item in loaded:
-        row = con.execute(
-            f"SELECT count(*) FROM {quote(item.table)} WHERE account_id IN (SELECT account_id FROM unscored_ids)"
-        ).fetchall()[0]
-        total += int(row[0]) if row else 0
-    con.unregister("unscored_ids")
-    return total
-
-
 def _load_failure(name: str, exc: Exception) -> InputProblem:
     if out_of_memory(exc):
         return too_big(name)
@@ -282,14 +239,14 @@ def _short(exc: Exception) -> str:
 
 
 def _score(
-    con: Connection,
-    model: Model,
+    ctx: RunContext,
     loaded: Sequence[Loaded],
-    requested_as_of: date | None,
-    with_history: bool,
     problems: list[InputProblem],
+    mappings: list[FileMapping],
+    rows_read: int,
     report: Progress,
 ) -> PortfolioResult:
+    con, model, requested_as_of = ctx.con, ctx.model, ctx.requested_as_of
     relations = []
     for item in loaded:
         scales, notes = scaling(item)
@@ -310,16 +267,25 @@ def _score(
         )
     problems.extend(_future_checkins(con, loaded, as_of))
 
+    def rollup(p: Params, merge: bool) -> str:
+        """Every month scored, then rolled up; ``merge`` reduces each file to one row per key first.
+
+        The scored months are never stored: scoring is cheap arithmetic over
+        the typed tables, so recomputing it where it is needed costs less
+        than materialising millions of wide rows (and keeps memory down).
+        """
+        rels = [replace(r, duplicates=True) for r in relations] if merge else relations
+        scored = f"({_scored_sql(model, rels, p, as_of)})"
+        latest = _scored_sql(model, rels, p, as_of, latest_only=True)
+        return rollup_select(scored, latest, rolled_columns(model), model.bands, p)
+
     report("Ranking accounts", 0.85)
-    accounts = _ranked(con, model, relations, as_of)
-    if accounts["_dups"].fillna(0).gt(0).any():
-        relations = [replace(r, duplicates=True) for r in relations]
-        accounts = _ranked(con, model, relations, as_of)
+    found = ranked(ctx, as_of, rollup)
+    assert found is not None  # this rollup can always merge
+    accounts, merged = found
+    if merged:
         problems.extend(_duplicate_problems(con, loaded, relations))
-    accounts = accounts.drop(columns="_dups")
-    history = pd.DataFrame(columns=HISTORY_COLUMNS)
-    if with_history:
-        history = _history(con, model, relations, as_of)
 
     rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later
-    return finish(model, accounts, history, problems, as_of, rows_used, lambda ids: _rows_of(con, loaded, ids))
+    rows_of = rows_counter(con, [item.table for item in loaded])
+    return finish(model, accounts, problems, mappings, as_of, rows_read, rows_used, rows_of)

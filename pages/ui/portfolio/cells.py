@@ -1,9 +1,10 @@
 """Per-signal colour for the heatmap cells, from the attainments the SQL computed.
 
-The pipeline hands back each signal's 0..1 attainment (``att__<signal>``), the
+The pipeline hands back each signal's 0..1 attainment (``att_column``), the
 very number the score is built from, so the colours can never disagree with
 the score.  A cell takes the colour of the band its share of points would earn
-on its own; a traffic-light signal simply shows its light (1 / 0.5 / 0).
+on its own (by the model's own band rule, ``Bands.of``); a traffic-light
+signal simply shows its light (1 / 0.5 / 0).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.model import LIGHT_POINTS, Model, Signal
-from scoring.portfolio.compute.formula_sql import att_column
+from scoring.portfolio.contract import att_column
 
 NO_DATA = "no data"
 _LIGHT_OF_POINTS = {points: light for light, points in LIGHT_POINTS.items()}
@@ -33,8 +34,7 @@ def attainments(model: Model, accounts: pd.DataFrame) -> pd.DataFrame:
 
 def band_of(model: Model, points: pd.Series) -> pd.Series:
     """The band a 0..100 number falls in, with 'no data' for gaps."""
-    bands = np.select([points >= model.bands.green, points >= model.bands.yellow], ["green", "yellow"], "red")
-    return pd.Series(bands, index=points.index).where(points.notna(), NO_DATA)
+    return points.map(model.bands.of).where(points.notna(), NO_DATA)
 
 
 def cell_colour(model: Model, accounts: pd.DataFrame, signal: Signal) -> pd.Series:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from pages.ui.common.text import plain
 from scoring.model import Model, Signal
-from scoring.portfolio.compute.formula_sql import bonus_column
+from scoring.portfolio.contract import bonus_column
 from scoring.scorecard_link import scorecard_link
 
 TABLE_ROWS = 1000  # accounts offered in the picker and shown in the triage list

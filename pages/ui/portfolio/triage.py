@@ -17,7 +17,7 @@ from pages.ui.portfolio.filters import BAND_LABELS
 from pages.ui.portfolio.links import PICK_KEY, TABLE_ROWS
 from scoring.csv_export import to_csv
 from scoring.model import Model
-from scoring.portfolio.compute.triage import export_columns
+from scoring.portfolio.contract import export_columns
 
 TABLE_KEY = "portfolio_triage"
 SHOWN_KEY = "portfolio_triage_ids"

@@ -150,10 +150,8 @@ def _scored(
 ) -> tuple[PortfolioResult, str]:
     """One scoring run with a live progress bar, cleared once the run is done.
 
-    The month-by-month history is not asked for: the page shows the trend
-    through the accounts' own columns (change, periods in band, the last
-    twelve scores), and at 100k accounts x 24 months building the history
-    table cost a second and several hundred MB for nothing on screen.
+    The page shows each account's trend through its own columns (change,
+    periods in band, the last twelve scores).
     """
     started = time.perf_counter()
     what = "the demo portfolio" if _source.demo else count(len(_source.exports), "file")
@@ -166,7 +164,6 @@ def _scored(
             overrides=dict(overrides),
             store=_store,
             progress=lambda stage, done: bar.progress(min(max(done, 0.0), 1.0), text=plain(stage)),
-            with_history=False,
         )
     holder.empty()
     seconds = time.perf_counter() - started

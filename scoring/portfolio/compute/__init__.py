@@ -1,0 +1,13 @@
+"""Compute: from typed tables to one scored, ranked row per account, all in DuckDB SQL.
+
+``facts`` joins the loaded files into account-month rows, ``formula_sql``
+scores them with the formula of ``scoring.engine``, ``rollup`` reduces each
+account to its latest month with its trend, ``triage`` ranks the accounts
+and words their action, and ``kpis`` sums a result up for the page.
+
+May import ``scoring.portfolio.contract``, ``scoring.portfolio.sqlkit``,
+``scoring.model`` and ``scoring.actions`` (plus ``scoring.engine`` for its
+rounding constant and ``ingest.fields``, the catalogue of canonical
+fields); never the other ingest modules, the run modules, ``pages`` or
+streamlit.
+"""

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scoring.portfolio.ingest.fields import CANONICAL_BY_ID, NUMERIC_FIELDS, TEXT_FIELDS
-from scoring.portfolio.ingest.parse import quote
+from scoring.portfolio.sqlkit import quote
 
 DATE_FIELDS = ("renewal_date", "last_checkin")
 

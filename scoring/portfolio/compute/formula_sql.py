@@ -19,49 +19,20 @@ order of Python's ``sum``.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from scoring.engine import ROUND_EPSILON
 from scoring.model import LIGHT_POINTS, Model, Signal
 from scoring.portfolio.ingest.fields import CANONICAL_BY_ID
-from scoring.portfolio.ingest.parse import quote
-
-
-class Params:
-    """Numbered parameters ($1, $2...), so SQL pieces can be assembled in any order."""
-
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-
-    def num(self, value: float) -> str:
-        self.values.append(float(value))
-        return f"CAST(${len(self.values)} AS DOUBLE)"
-
-    def text(self, value: str) -> str:
-        self.values.append(str(value))
-        return f"CAST(${len(self.values)} AS VARCHAR)"
-
-    def raw(self, value: Any) -> str:
-        """A parameter DuckDB types itself (table function arguments)."""
-        self.values.append(value)
-        return f"${len(self.values)}"
-
-    def text_list(self, values: list[str]) -> str:
-        self.values.append([str(v) for v in values])
-        return f"CAST(${len(self.values)} AS VARCHAR[])"
-
-    def date(self, value: Any) -> str:
-        self.values.append(value)
-        return f"CAST(${len(self.values)} AS DATE)"
-
-
-def bonus_column(bonus_id: str) -> str:
-    """Whether the account earned the bonus (NULL when no column says), kept so links can carry it."""
-    return f"b__{bonus_id}"
-
-
-def att_column(signal_id: str) -> str:
-    return f"att__{signal_id}"
+from scoring.portfolio.sqlkit import (
+    Params,
+    att_column,
+    band_case,
+    bonus_column,
+    count_column,
+    group_column,
+    quote,
+    value_column,
+)
 
 
 def _clip(value: str, lo: str, hi: str) -> str:
@@ -126,34 +97,37 @@ def score_select(
     """
     layer1 = ["account_id", "period", *(quote(k) for k in keep)]
     for signal in model.signals:
-        layer1.append(f"{value_expr(signal, direct, p)} AS {quote('v__' + signal.id)}")
+        layer1.append(f"{value_expr(signal, direct, p)} AS {quote(value_column(signal.id))}")
     for bonus in model.bonuses:
         flag = quote(bonus.id) if bonus.id in bonuses else "CAST(NULL AS BOOLEAN)"
         layer1.append(f"{flag} AS {quote(bonus_column(bonus.id))}")
 
     layer2 = ["*"]
     for signal in model.signals:
-        layer2.append(f"{attainment_expr(signal, quote('v__' + signal.id), p)} AS {quote(att_column(signal.id))}")
+        layer2.append(f"{attainment_expr(signal, quote(value_column(signal.id)), p)} AS {quote(att_column(signal.id))}")
 
     # How many of each group's signals are present: the group mean divides by it, coverage weighs by it.
     layer3 = ["*"]
     for group in model.groups:
         present = _sum([f"CAST({quote(att_column(s))} IS NOT NULL AS INTEGER)" for s in group.signals])
-        layer3.append(f"{present} AS {quote('n__' + group.id)}")
+        layer3.append(f"{present} AS {quote(count_column(group.id))}")
 
     layer3b = ["*"]
     for group in model.groups:
         total = _sum([f"COALESCE({quote(att_column(s))}, 0.0)" for s in group.signals])
-        layer3b.append(f"{total} / NULLIF({quote('n__' + group.id)}, 0) AS {quote('g__' + group.id)}")
+        layer3b.append(f"{total} / NULLIF({quote(count_column(group.id))}, 0) AS {quote(group_column(group.id))}")
 
     weights = {g.id: p.num(g.weight) for g in model.groups}
     pw = _sum(
         [p.num(0.0)]
-        + [f"CASE WHEN {quote('g__' + g.id)} IS NULL THEN 0.0 ELSE {weights[g.id]} END" for g in model.groups]
+        + [f"CASE WHEN {quote(group_column(g.id))} IS NULL THEN 0.0 ELSE {weights[g.id]} END" for g in model.groups]
     )
-    weighted = _sum([p.num(0.0)] + [f"COALESCE({weights[g.id]} * {quote('g__' + g.id)}, 0.0)" for g in model.groups])
+    weighted = _sum(
+        [p.num(0.0)] + [f"COALESCE({weights[g.id]} * {quote(group_column(g.id))}, 0.0)" for g in model.groups]
+    )
     seen = _sum(
-        [p.num(0.0)] + [f"{weights[g.id]} * {quote('n__' + g.id)} / {p.num(len(g.signals))}" for g in model.groups]
+        [p.num(0.0)]
+        + [f"{weights[g.id]} * {quote(count_column(g.id))} / {p.num(len(g.signals))}" for g in model.groups]
     )
     layer4 = ["*", f"{pw} AS _pw", f"{weighted} AS _weighted", f"{seen} AS _seen"]
 
@@ -169,11 +143,7 @@ def score_select(
 
     rounded = f"(floor(raw * {p.num(10.0)} + {p.num(0.5)} + {p.num(ROUND_EPSILON)}) / {p.num(10.0)})"
     layer6 = ["*", f"{rounded} AS score"]
-    band = (
-        f"CASE WHEN score IS NULL THEN NULL WHEN score >= {p.num(model.bands.green)} THEN 'green' "
-        f"WHEN score >= {p.num(model.bands.yellow)} THEN 'yellow' ELSE 'red' END"
-    )
-    layer7 = ["*", f"{band} AS band", f"_seen / {p.num(model.total_weight)} AS coverage"]
+    layer7 = ["*", f"{band_case('score', model.bands, p)} AS band", f"_seen / {p.num(model.total_weight)} AS coverage"]
 
     sql = f"SELECT {', '.join(layer1)} FROM {facts}"
     for layer in (layer2, layer3, layer3b, layer4, layer5, layer6, layer7):

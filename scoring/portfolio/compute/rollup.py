@@ -32,18 +32,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scoring.model import Bands
-from scoring.portfolio.compute.formula_sql import Params
-from scoring.portfolio.ingest.parse import quote
+from scoring.portfolio.sqlkit import Params, band_case, quote
 
 PACK = 2048  # room for score x 10 (0..1000) below the month
 TREND_MONTHS = 12  # the sparkline of a triage row: a year of scored months, oldest first
-
-
-def _band_of(score: str, p: Params, bands: Bands) -> str:
-    return (
-        f"CASE WHEN {score} IS NULL THEN NULL WHEN {score} >= {p.num(bands.green)} THEN 'green' "
-        f"WHEN {score} >= {p.num(bands.yellow)} THEN 'yellow' ELSE 'red' END"
-    )
 
 
 def latest_join(facts: str) -> str:
@@ -93,7 +85,7 @@ def rollup_select(
         f"{repeats()} AS _dups FROM {scored} GROUP BY account_id"
     )
     prev = f"CAST(m.h[2] % {PACK} AS DOUBLE) / 10.0"
-    bands_of = f"list_transform(m.h, lambda x: {_band_of(f'CAST(x % {PACK} AS DOUBLE) / 10.0', p, bands)})"
+    bands_of = f"list_transform(m.h, lambda x: {band_case(f'CAST(x % {PACK} AS DOUBLE) / 10.0', bands, p)})"
     return f"""
         WITH months AS ({months}),
         latest AS ({latest}),

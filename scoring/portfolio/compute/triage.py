@@ -20,57 +20,13 @@ from datetime import date
 
 from scoring.actions import playbooks
 from scoring.model import BAND_NAMES, Model
-from scoring.portfolio.compute.formula_sql import Params, att_column, bonus_column
-from scoring.portfolio.ingest.parse import quote
+from scoring.portfolio.sqlkit import Params, att_column, bonus_column, quote, value_column
 
-# Columns of PortfolioResult.accounts, in the order the page and the CLI show them.
-LEAD_COLUMNS = (
-    "triage_rank",
-    "account_id",
-    "account_name",
-    "owner",
-    "segment",
-    "band",
-    "score",
-    "score_change",
-    "arr",
-    "arr_at_risk",
-    "renewal_date",
-    "days_to_renewal",
-    "action",
-)
-TREND_COLUMNS = ("prev_score", "prev_band", "periods_in_band", "turned_red", "moved_down")
-TAIL_COLUMNS = (
-    "coverage",
-    "raw",
-    "period",
-    "periods_scored",
-    "score_trend",
-    "days_since_checkin",
-    "weakest",
-    "cadence",
-)
 LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
 MAX_TEXT = 200  # a longer "name" is a broken export, not a name
 
 # Bidirectional and control characters could make a name display as something else.
 _UNSAFE_TEXT = r"[\x00-\x08\x0b-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
-
-
-def export_columns(model: Model) -> list[str]:
-    """The columns of a downloaded or printed triage list (no internal attainments)."""
-    return [*LEAD_COLUMNS, *model.signal_ids, *TREND_COLUMNS, "coverage", "period", "weakest", "cadence"]
-
-
-def account_columns(model: Model) -> list[str]:
-    return [
-        *LEAD_COLUMNS,
-        *model.signal_ids,
-        *TREND_COLUMNS,
-        *TAIL_COLUMNS,
-        *(att_column(s) for s in model.signal_ids),
-        *(bonus_column(b.id) for b in model.bonuses),
-    ]
 
 
 def _lost(model: Model, signal_id: str, p: Params) -> str:
@@ -112,7 +68,7 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
     )
     threshold = p.num(-LOST_THRESHOLD)
     as_of_sql = p.date(as_of)
-    signals = ", ".join(f"{quote('v__' + s)} AS {quote(s)}" for s in model.signal_ids)
+    signals = ", ".join(f"{quote(value_column(s))} AS {quote(s)}" for s in model.signal_ids)
     per_account = [*(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses)]
     atts = ", ".join(quote(c) for c in per_account)
     at_risk = "CASE WHEN band IN ('red', 'yellow') THEN COALESCE(arr, 0.0) ELSE 0.0 END"

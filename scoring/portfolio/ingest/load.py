@@ -1,25 +1,26 @@
-"""Load one export into a typed DuckDB table, and say what was wrong with it.
+"""Load one opened export into a typed DuckDB table, and say what was wrong with it.
 
-Open the file (``read``), settle its mapping (``detect``), parse it once
-into ``file_<n>`` (``parse``; clean columns typed by DuckDB's reader, falling
-back to text where a cell disagrees), then count its problems (``problems``)
-and decide how its NPS, CSAT and usage columns are scaled.
+Given the file as ``read.open_export`` opened it, settle its mapping
+(``mapping``), parse it once into ``file_<n>`` (``parse``; clean columns
+typed by DuckDB's reader, falling back to text where a cell disagrees), then
+count its problems (``problems``) and decide how its NPS, CSAT and usage
+columns are scaled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from scoring.db import Connection, DuckDBError, Store
+from scoring.db import Connection, DuckDBError
 from scoring.model import Model
-from scoring.portfolio.contract import Export, FileMapping, InputProblem
+from scoring.portfolio.contract import FileMapping, InputProblem, RunContext
 from scoring.portfolio.ingest.fields import model_fields
 from scoring.portfolio.ingest.mapping import resolve_mapping
-from scoring.portfolio.ingest.parse import Parsed, parse_column, quote, typed_select
+from scoring.portfolio.ingest.parse import Parsed, parse_column, typed_select
 from scoring.portfolio.ingest.problems import FileStats, describe, file_stats, rejected
-from scoring.portfolio.ingest.read import Source, open_export
+from scoring.portfolio.ingest.read import Source
+from scoring.portfolio.sqlkit import quote
 
 SCALED = ("nps", "csat", "usage_rate")
 MAX_ATTEMPTS = 3
@@ -92,19 +93,15 @@ def _load_table(
 
 
 def load_file(
-    con: Connection,
-    export: Export,
-    index: int,
-    model: Model,
-    overrides: Mapping[str, str | None] | None,
-    store: Store | None,
-    workdir: Path,
+    ctx: RunContext, src: Source | None, opened: Sequence[InputProblem], index: int
 ) -> tuple[Loaded | None, FileMapping | None, list[InputProblem]]:
-    src, problems = open_export(con, export, workdir, index)
+    """Load the file ``open_export`` gave as ``src`` (with the ``opened`` problems) into ``file_<index>``."""
+    con, model = ctx.con, ctx.model
+    problems = list(opened)
     if src is None:
         return None, None, problems
     problems.extend(src.notes)
-    mapping, clashes = resolve_mapping(src.name, src.headers, model, overrides, store)
+    mapping, clashes = resolve_mapping(src.name, src.headers, model, ctx.overrides, ctx.store)
     problems.extend(clashes)
     if "account_id" not in mapping.columns.values():
         headers = ", ".join(repr(h) for h in src.headers[:8]) + (", ..." if len(src.headers) > 8 else "")

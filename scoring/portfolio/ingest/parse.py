@@ -24,6 +24,7 @@ from datetime import datetime
 
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.portfolio.ingest.fields import Field
+from scoring.portfolio.sqlkit import literal_list, quote
 
 MISSING_MARKERS = ("", "n/a", "na", "-", "--", "null", "none", "#n/a", "(blank)")
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -97,16 +98,6 @@ NUMERIC_TYPES = (
     "DOUBLE",
     "DECIMAL",
 )
-
-
-def quote(identifier: str) -> str:
-    """A SQL identifier, quoted so any header (even one holding SQL) stays a name."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def literal_list(words: Sequence[str]) -> str:
-    """Our own constant words as a SQL list; never used for user data."""
-    return "(" + ", ".join("'" + w.replace("'", "''") + "'" for w in words) + ")"
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from typing import Any
 from scoring.db import Connection, DuckDBError
 from scoring.portfolio.contract import InputProblem
 from scoring.portfolio.ingest.fields import CANONICAL_BY_ID
-from scoring.portfolio.ingest.parse import Parsed, mask_position, quote
+from scoring.portfolio.ingest.parse import Parsed, mask_position
 from scoring.portfolio.ingest.read import Source, file_rows
+from scoring.portfolio.sqlkit import quote
 from scoring.wording import counted
 
 EXAMPLES = 3

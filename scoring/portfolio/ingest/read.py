@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from scoring.db import Connection, DuckDBError
-from scoring.portfolio.compute.formula_sql import Params
 from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.sqlkit import Params, quote
 
 HEAD_BYTES = 64 * 1024
 SAMPLE_ROWS = 2000
@@ -97,7 +97,7 @@ class Source:
             path = bind(str(self.path))
             if not native:
                 return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({path}))"
-            cols = ", ".join(f"CAST({_quote(h)} AS {native.get(h, 'VARCHAR')}) AS {_quote(h)}" for h in self.headers)
+            cols = ", ".join(f"CAST({quote(h)} AS {native.get(h, 'VARCHAR')}) AS {quote(h)}" for h in self.headers)
             return f"(SELECT {cols} FROM read_parquet({path}))"
         path = bind(str(self.path))  # first: "?" parameters bind in the order they appear
         options = [
@@ -273,10 +273,6 @@ def _delimiter(header_line: str) -> str:
             counts[ch] += 1
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _sample(con: Connection, src: Source) -> Source:
@@ -508,7 +504,10 @@ def _open_parquet(
         )
 
 
-def open_export(con: Connection, export: Export, workdir: Path, index: int) -> tuple[Source | None, list[InputProblem]]:
+Opened = tuple[Source | None, list[InputProblem]]
+
+
+def open_export(con: Connection, export: Export, workdir: Path, index: int) -> Opened:
     """Open one export; every failure becomes an InputProblem, never an exception."""
     try:
         head = _head(export)
