@@ -299,10 +299,9 @@ def signal_report(pit: PointInTime, signal_id: str, z: float = 2.58, min_effect:
     lift = Figure.of(worst_rate, base.value, "no churners")
     warning = None
     if verdict == "contradicts":
-        better = "higher" if signal.direction == "lower" else "lower"
         warning = (
             f"{signal.label}: the model treats {signal.direction} as better, but in this data accounts with "
-            f"{better} values churned more (AUC {auc:.2f}). Check the data, or lower this signal's weight."
+            f"{signal.direction} values churned more (AUC {auc:.2f}). Check the data, or lower this signal's weight."
         )
     return SignalReport(
         signal_id,
