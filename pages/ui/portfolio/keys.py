@@ -1,0 +1,40 @@
+"""Every session-state key of the portfolio page, in one place.
+
+A key written in one module and read in another (the picked account is set by
+the picker, a heatmap click and a triage row) must be the same string; naming
+them here keeps the writers and readers together.  ``ACCOUNTS_KEY`` is read by
+other pages too: the onboarding page offers the uploaded account names.
+"""
+
+from __future__ import annotations
+
+# Where the portfolio comes from and what it scored (pages.ui.portfolio.upload).
+MODEL_KEY = "portfolio_model"
+UPLOAD_KEY = "portfolio_files"
+SOURCE_KEY = "portfolio_source"
+SCORED_KEY = "portfolio_scored"
+ACCOUNTS_KEY = "portfolio_accounts"
+
+# The user's column-mapping corrections (pages.ui.portfolio.mapping).
+OVERRIDES_KEY = "portfolio_overrides"
+
+# The sidebar filters (pages.ui.portfolio.filters).
+OWNER_KEY = "pf_owner"
+SEGMENT_KEY = "pf_segment"
+BAND_KEY = "pf_band"
+WINDOW_KEY = "pf_window"
+SEARCH_KEY = "pf_search"
+FILTER_KEYS = (OWNER_KEY, SEGMENT_KEY, BAND_KEY, WINDOW_KEY, SEARCH_KEY)
+
+# The account picked for the scorecard link, and the two widgets that pick it too.
+PICK_KEY = "portfolio_pick"
+HEATMAP_KEY = "portfolio_heatmap"
+TRIAGE_KEY = "portfolio_triage"
+TRIAGE_IDS_KEY = "portfolio_triage_ids"  # account ids in the rows the triage table shows
+
+GROUP_BY_KEY = "portfolio_group_by"
+
+
+def mapping_editor_key(fingerprint: str) -> str:
+    """One column-mapping editor per file and mapping, so a re-scored file gets a fresh editor."""
+    return "pm_" + fingerprint
