@@ -16,12 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.common.text import plain
+from pages.ui.portfolio.keys import PICK_KEY
 from scoring.model import Model, Signal
 from scoring.portfolio.contract import bonus_column
 from scoring.scorecard_link import scorecard_link
 
 TABLE_ROWS = 1000  # accounts offered in the picker and shown in the triage list
-PICK_KEY = "portfolio_pick"
 SCORECARD_PAGE = "pages/scorecard.py"
 
 
