@@ -7,12 +7,11 @@ import streamlit as st
 
 from pages.ui.common.text import count
 from pages.ui.portfolio.charts import account_cells, account_template, group_cells, group_template, sized
-from pages.ui.portfolio.links import PICK_KEY
+from pages.ui.portfolio.keys import GROUP_BY_KEY, HEATMAP_KEY, PICK_KEY
 from scoring.model import Model
 
 HEATMAP_ROWS = 50
 GROUP_ROWS = 30
-HEATMAP_KEY = "portfolio_heatmap"
 GROUPINGS = {"segment": "Segment", "owner": "CSM"}
 
 
@@ -60,7 +59,7 @@ def by_group(model: Model, view: pd.DataFrame) -> None:
         format_func=GROUPINGS.__getitem__,
         default="segment",
         required=True,
-        key="portfolio_group_by",
+        key=GROUP_BY_KEY,
         help="Each cell is the average share of points the accounts of that group earn on the signal.",
         persist_state="session",
     )
