@@ -14,13 +14,11 @@ import streamlit as st
 
 from pages.ui.common.text import count
 from pages.ui.portfolio.filters import BAND_LABELS
-from pages.ui.portfolio.links import PICK_KEY, TABLE_ROWS
+from pages.ui.portfolio.keys import PICK_KEY, TRIAGE_IDS_KEY, TRIAGE_KEY
+from pages.ui.portfolio.links import TABLE_ROWS
 from scoring.csv_export import to_csv
 from scoring.model import Model
 from scoring.portfolio.contract import export_columns
-
-TABLE_KEY = "portfolio_triage"
-SHOWN_KEY = "portfolio_triage_ids"
 
 # What a CSM reads first sits left: who, how bad, what to do, how much money, how soon.
 COLUMNS = [
@@ -92,21 +90,21 @@ def _display(view: pd.DataFrame) -> pd.DataFrame:
 
 def _row_picked() -> None:
     """Selecting a row of the list picks that account for the scorecard link above it."""
-    rows = st.session_state[TABLE_KEY].selection.rows
-    shown = st.session_state.get(SHOWN_KEY, [])
+    rows = st.session_state[TRIAGE_KEY].selection.rows
+    shown = st.session_state.get(TRIAGE_IDS_KEY, [])
     if rows and rows[0] < len(shown):
         st.session_state[PICK_KEY] = shown[rows[0]]
 
 
 def triage_table(model: Model, view: pd.DataFrame) -> None:
     """The ranked list with formatted columns and a formula-safe CSV of every match."""
-    st.session_state[SHOWN_KEY] = view["account_id"].head(TABLE_ROWS).astype(str).tolist()
+    st.session_state[TRIAGE_IDS_KEY] = view["account_id"].head(TABLE_ROWS).astype(str).tolist()
     st.dataframe(
         _display(view),
         hide_index=True,
         column_order=COLUMNS,
         column_config=COLUMN_CONFIG,
-        key=TABLE_KEY,
+        key=TRIAGE_KEY,
         on_select=_row_picked,
         selection_mode="single-row",
     )
