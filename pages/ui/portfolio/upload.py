@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pages.ui.common.text import count, plain
+from pages.ui.portfolio.keys import ACCOUNTS_KEY, MODEL_KEY, SCORED_KEY, SOURCE_KEY, UPLOAD_KEY
 from scoring.db import Store
 from scoring.model import Model
 from scoring.portfolio import load_portfolio
@@ -25,12 +26,7 @@ from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.demo import demo_exports
 
 LOG = logging.getLogger(__name__)
-MODEL_KEY = "portfolio_model"
 DEFAULT_MODEL = "technical-csm"  # the demo exports feed every one of its signals
-ACCOUNTS_KEY = "portfolio_accounts"
-UPLOAD_KEY = "portfolio_files"
-SCORED_KEY = "portfolio_scored"
-SOURCE_KEY = "portfolio_source"
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
 UPLOAD_HELP = (
     "Drop one or more exports: the CRM account list (id, name, CSM, segment, ARR, renewal date), a "
