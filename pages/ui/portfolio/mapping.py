@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.common.text import count, plain
+from pages.ui.portfolio.keys import OVERRIDES_KEY, mapping_editor_key
 from scoring.model import Model
 from scoring.portfolio.contract import FileMapping, InputProblem
 from scoring.portfolio.ingest.fields import model_fields
 
-OVERRIDES_KEY = "portfolio_overrides"
 IGNORED = "ignore"
 HEADER = "Column in your file"
 READ_AS = "Read as"
@@ -43,7 +43,7 @@ def remember_edits(editor_key: str, digest: str, headers: list[str]) -> None:
 def _editor_key(mapping: FileMapping) -> str:
     """Changes with the mapping itself, so a re-scored file gets a fresh editor."""
     state = repr(sorted(mapping.columns.items(), key=lambda kv: kv[0]))
-    return "pm_" + hashlib.sha256(f"{mapping.file}\x1f{state}".encode()).hexdigest()[:16]
+    return mapping_editor_key(hashlib.sha256(f"{mapping.file}\x1f{state}".encode()).hexdigest()[:16])
 
 
 def _summary(mapping: FileMapping) -> str:
