@@ -15,14 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.common.text import plain
+from pages.ui.portfolio.keys import BAND_KEY, FILTER_KEYS, OWNER_KEY, SEARCH_KEY, SEGMENT_KEY, WINDOW_KEY
 from scoring.model import BAND_NAMES
 
 ANY_TIME = "Any time"
 PAST_RENEWAL = "Renewal date has passed"
 WINDOWS: dict[str, int] = {"Next 30 days": 30, "Next 60 days": 60, "Next 90 days": 90, "Next 180 days": 180}
 BAND_LABELS = {"red": "🔴 Red", "yellow": "🟡 Yellow", "green": "🟢 Green"}
-
-KEYS = ("pf_owner", "pf_segment", "pf_band", "pf_window", "pf_search")
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def _keep_valid(key: str, options: Sequence[str]) -> None:
 
 
 def _reset() -> None:
-    for key in KEYS:
+    for key in FILTER_KEYS:
         st.session_state.pop(key, None)
 
 
@@ -60,14 +59,14 @@ def sidebar(accounts: pd.DataFrame) -> Filters:
     """Draw the filters in the sidebar and return what the user chose."""
     owners = _options(accounts, "owner")
     segments = _options(accounts, "segment")
-    _keep_valid("pf_owner", owners)
-    _keep_valid("pf_segment", segments)
+    _keep_valid(OWNER_KEY, owners)
+    _keep_valid(SEGMENT_KEY, segments)
     with st.sidebar:
         st.subheader("Filter accounts")
         chosen_owners = st.multiselect(
             "CSM",
             owners,
-            key="pf_owner",
+            key=OWNER_KEY,
             placeholder="All CSMs",
             help="Show only the accounts these CSMs own (from the owner column of your export).",
             persist_state="session",
@@ -75,7 +74,7 @@ def sidebar(accounts: pd.DataFrame) -> Filters:
         chosen_segments = st.multiselect(
             "Segment",
             segments,
-            key="pf_segment",
+            key=SEGMENT_KEY,
             placeholder="All segments",
             help="Show only these customer segments.",
             persist_state="session",
@@ -85,20 +84,20 @@ def sidebar(accounts: pd.DataFrame) -> Filters:
             list(BAND_NAMES[::-1]),
             selection_mode="multi",
             format_func=BAND_LABELS.get,
-            key="pf_band",
+            key=BAND_KEY,
             help="Leave all unselected to see every band.",
             persist_state="session",
         )
         window = st.selectbox(
             "Renewal",
             [ANY_TIME, *WINDOWS, PAST_RENEWAL],
-            key="pf_window",
+            key=WINDOW_KEY,
             help="Focus on accounts whose renewal date falls in this window, counted from today.",
             persist_state="session",
         )
         search = st.text_input(
             "Account name contains",
-            key="pf_search",
+            key=SEARCH_KEY,
             placeholder="e.g. Acme",
             help="Case-insensitive; matches any part of the account name.",
             persist_state="session",
