@@ -11,13 +11,18 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from scoring.catalog import CATALOG_DIR, CatalogError, preset_models, read_toml
 from scoring.engine import Scorecard
 from scoring.model import BAND_NAMES, BandName, Model, Signal
 
 PLAYBOOKS_FILE = CATALOG_DIR / "playbooks.toml"
+
+RuleKind = Literal["risk", "move", "growth"]
+# Every action but the band's routine comes from a rule, and shares its kind.
+ActionKind = Literal["band", RuleKind]
+KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Condition:
 class Rule:
     id: str
     title: str
-    kind: str
+    kind: RuleKind
     any: tuple[Condition, ...]
     all: tuple[Condition, ...]
     bands: tuple[BandName, ...]
@@ -68,12 +73,9 @@ class Playbooks:
 class Action:
     id: str
     title: str
-    kind: str  # "band", "risk", "move" or "growth"
+    kind: ActionKind
     why: str
     steps: tuple[str, ...]
-
-
-KINDS = ("risk", "move", "growth")
 
 
 def _conditions(raw: Any, source: str, where: str, signal_ids: set[str], event_ids: set[str]) -> tuple[Condition, ...]:
@@ -139,8 +141,8 @@ def parse_playbooks(data: Mapping[str, Any], source: str, signal_ids: Collection
         if not isinstance(rid, str) or rid in seen:
             raise CatalogError(source, f"{where}.id", "must be a unique text id")
         seen.add(rid)
-        kind = r.get("kind", "move")
-        if kind not in KINDS:
+        kind = next((k for k in KINDS if k == r.get("kind", "move")), None)
+        if kind is None:
             raise CatalogError(source, f"{where}.kind", f"must be one of {', '.join(KINDS)}")
         rule_bands = tuple(r.get("band", BAND_NAMES))
         if not rule_bands or any(b not in BAND_NAMES for b in rule_bands):
@@ -156,7 +158,7 @@ def parse_playbooks(data: Mapping[str, Any], source: str, signal_ids: Collection
                 kind=kind,
                 any=any_of,
                 all=all_of,
-                bands=rule_bands,  # type: ignore[arg-type]
+                bands=rule_bands,
                 steps=tuple(str(s) for s in r.get("steps", [])),
             )
         )
@@ -249,15 +251,12 @@ def band_action(model: Model, card: Scorecard) -> Action:
 
 
 def recommend(model: Model, card: Scorecard, events: Iterable[str] = ()) -> list[Action]:
-    """Band action first, then every playbook or move that fires, risks first."""
+    """Band action first, then every playbook or move that fires: risks, moves, growth, each in file order."""
     happened = set(events)
     actions = [band_action(model, card)]
-    order = {"risk": 0, "move": 1, "growth": 2}
-    fired = []
-    for rule in playbooks().rules:
+    for rule in sorted(playbooks().rules, key=lambda r: KINDS.index(r.kind)):
         reasons = _evaluate(rule, model, card, happened)
         if reasons is not None:
             why = "Triggered because " + _join(reasons) + "."
-            fired.append(Action(rule.id, rule.title, rule.kind, why, rule.steps))
-    fired.sort(key=lambda a: order.get(a.kind, 9))
-    return actions + fired
+            actions.append(Action(rule.id, rule.title, rule.kind, why, rule.steps))
+    return actions

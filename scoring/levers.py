@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from scoring.engine import is_present, score
 from scoring.model import BAND_NAMES, BandName, Model, Signal
@@ -30,7 +31,7 @@ class Lever:
     # value (worst for the account) the signal can slip to while the account
     # stays green; it equals the signal's worst value when nothing it does
     # alone can push the account out of green.
-    kind: str
+    kind: Literal["lift", "cushion"]
 
     @property
     def reachable(self) -> bool:
