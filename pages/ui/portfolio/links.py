@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -25,16 +26,17 @@ TABLE_ROWS = 1000  # accounts offered in the picker and shown in the triage list
 SCORECARD_PAGE = "pages/scorecard.py"
 
 
-def _value(raw: object) -> float | None:
-    if raw is None or pd.isna(raw):  # type: ignore[arg-type]
+def _value(raw: Any) -> float | None:
+    """A signal cell of the accounts table; None for None, NaN or pandas' NA."""
+    if raw is None or pd.isna(raw):
         return None
-    number = float(raw)  # type: ignore[arg-type]
+    number = float(raw)
     return None if math.isnan(number) else number
 
 
-def _earned(flag: object) -> bool:
+def _earned(flag: Any) -> bool:
     """A bonus flag from the accounts table: True, False or missing (NA)."""
-    return flag is not None and not pd.isna(flag) and bool(flag)  # type: ignore[arg-type]
+    return flag is not None and not pd.isna(flag) and bool(flag)
 
 
 def _on_scale(signal: Signal, value: float | None) -> float | None:
@@ -43,8 +45,11 @@ def _on_scale(signal: Signal, value: float | None) -> float | None:
     return None if value is None else min(max(value, signal.min), signal.max)
 
 
-def link_for(model: Model, row: Mapping[str, object]) -> str:
-    """The scorecard URL (path and query) carrying one account's signal values and bonuses."""
+def link_for(model: Model, row: Mapping[str, Any]) -> str:
+    """The scorecard URL (path and query) carrying one account's signal values and bonuses.
+
+    ``row`` is a row of the accounts table, so its cells are whatever pandas holds (numbers, NaN, NA).
+    """
     values = {s.id: _on_scale(s, _value(row.get(s.id))) for s in model.signals}
     bonuses = [b.id for b in model.bonuses if _earned(row.get(bonus_column(b.id)))]
     return scorecard_link(model.id, values, bonuses, str(row["account_name"]))
