@@ -11,14 +11,24 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists, progress, replay
-from scoring.db import ChecklistEvent, PlanRecord, Store
+from scoring.checklists import (
+    TICK,
+    UNTICK,
+    ChecklistEvent,
+    PlanRecord,
+    plan_id,
+    preset_checklists,
+    progress,
+    replay,
+)
+from scoring.db import Store
 
 
-def _timed(label: str, fn, repeat: int = 5) -> None:  # type: ignore[no-untyped-def]
+def _timed(label: str, fn: Callable[[], object], repeat: int = 5) -> None:
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()

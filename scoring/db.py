@@ -13,6 +13,13 @@ This is the only module that imports duckdb.  Two kinds of connection:
 
 Both get an explicit memory limit and spill directory so one huge upload
 cannot take the machine down.
+
+The records the store hands back belong to their domains
+(``scoring.checklists.model``, ``scoring.custom_models``), which is why this
+module imports them and not the other way round.  Pages never import this
+module: they get the ``Store`` from ``scoring.storage`` and change checklists
+through ``scoring.checklists.commands``, which turns a ``DuckDBError`` into a
+message for users.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
@@ -18,8 +20,9 @@ def run_page(page: str) -> AppTest:
     return at
 
 
-def texts(elements: object) -> list[str]:
-    return [str(e.value) for e in elements]  # type: ignore[attr-defined]
+def texts(elements: Iterable[Any]) -> list[str]:
+    """The values of AppTest elements (``at.error``, ``at.caption``...), whose element classes differ."""
+    return [str(e.value) for e in elements]
 
 
 def progress_texts(at: AppTest) -> list[str]:

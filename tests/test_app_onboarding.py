@@ -19,7 +19,9 @@ PAGE = "pages/onboarding.py"
 NEW_FORM = keys.new_plan_form_key("onboarding")
 SUBMIT = f"FormSubmitter:{NEW_FORM}-Start the plan"
 ACME = plan_id("customer-onboarding", "Acme Corp")
-KICKOFF_ITEMS = [i.id for i in preset_checklists()["customer-onboarding"].stage("kickoff").items]  # type: ignore[union-attr]
+KICKOFF = preset_checklists()["customer-onboarding"].stage("kickoff")
+assert KICKOFF is not None
+KICKOFF_ITEMS = [i.id for i in KICKOFF.items]
 
 
 def start_plan(

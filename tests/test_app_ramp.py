@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages.ui.checklists import keys
 from scoring.checklists import NOTE, RESET, TICK, loader, plan_id
-from scoring.db import Store
+from scoring.db import DuckDBError, Store
 from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
 from tests.page_store import close_cached_store
 
@@ -81,6 +81,22 @@ def test_reset_needs_confirmation(fresh_store: Path) -> None:
         assert [e.kind for e in store.events(PID)] == [TICK, RESET]
     finally:
         store.close()
+
+
+def test_a_change_that_is_not_saved_says_so_and_snaps_back(fresh_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = start_plan(run_page(PAGE))
+
+    def full_disk(*_: object) -> None:
+        raise DuckDBError(f"IO Error: could not write to {fresh_store}.wal: No space left on device")
+
+    monkeypatch.setattr(Store, "record", full_disk)
+    at.checkbox(key=API_DOCS).check().run()
+    assert not at.exception, at.exception
+    assert texts(at.error) == ["That change was not saved. Please try again."], "no engine text, no server path"
+    assert at.checkbox(key=API_DOCS).value is False, "the box shows what is saved"
+    assert progress_texts(at)[0] == "0 of 6 done"
+    at.run()
+    assert not at.error, "the message is shown once"
 
 
 def test_ticks_survive_a_fresh_run_on_the_same_database(fresh_store: Path) -> None:

@@ -75,7 +75,9 @@ def test_concurrent_ticks_on_different_items_all_persist(db_path: Path) -> None:
 def test_ticks_survive_closing_and_reopening_the_file(db_path: Path) -> None:
     store = Store()
     plan = new_plan(store)
-    for item in ONBOARDING.stage("kickoff").items:  # type: ignore[union-attr]
+    kickoff_stage = ONBOARDING.stage("kickoff")
+    assert kickoff_stage is not None
+    for item in kickoff_stage.items:
         store.record(plan.plan_id, item.id, TICK, None, "Ana")
     store.record(plan.plan_id, "kickoff", SIGNOFF, None, "Priya")
     store.close()
