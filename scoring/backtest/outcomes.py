@@ -398,16 +398,21 @@ def _missing(name: str, frame: pd.DataFrame, what: str) -> OutcomeProblem:
 
 
 def read_outcomes_csv(source: str | Path | bytes, name: str) -> OutcomesRead:
-    """Parse a CSV (path or uploaded bytes) and read its outcomes; a file pandas cannot parse is a problem."""
+    """Parse a CSV (path or uploaded bytes) and read its outcomes; a file pandas cannot parse is a problem.
+
+    The delimiter is the one the header line uses most (comma, semicolon, tab
+    or pipe): European exports use semicolons, and a sniffer guesses wrong on
+    two-column files.
+    """
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("latin-1")
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python", skipinitialspace=True
-        )
+        header = text.split("\n", 1)[0]
+        delimiter = max(",;\t|", key=header.count)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter, skipinitialspace=True)
     except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         problem = OutcomeProblem(
             "unreadable_file",

@@ -14,7 +14,7 @@ test holds it to the engine within 1e-9.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -271,10 +271,3 @@ def point_in_time(
         excluded.append(_exclusion("no_signal_values", list(frame.loc[no_values, "account_id"]), lead_days))
         frame = frame[~no_values].reset_index(drop=True)
     return PointInTime(model, lead_days, frame, tuple(excluded), contraction_is_churn)
-
-
-def history_from_records(records: Sequence[Mapping[str, object]]) -> pd.DataFrame:
-    """A history table from plain dict rows (account_id, period, signal ids...) -- handy in tests and the CLI."""
-    frame = pd.DataFrame(list(records))
-    frame["period"] = pd.to_datetime(frame["period"])
-    return frame
