@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -38,7 +38,7 @@ def fresh_caches(db_path: Path) -> Iterator[None]:
     gc.collect()
 
 
-def page(query: dict[str, str | list[str]] | None = None) -> AppTest:
+def page(query: Mapping[str, str | list[str]] | None = None) -> AppTest:
     at = AppTest.from_file(ROOT / PAGE, default_timeout=TIMEOUT)
     at.query_params.update(query or {})
     at.run()
@@ -66,7 +66,7 @@ def first_action(at: AppTest) -> str:
 def test_defaults_show_the_seed_account() -> None:
     at = page()
     assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
-    assert {s.key.split(":")[-1]: s.value for s in at.slider} == TECHNICAL
+    assert {s.key: s.value for s in at.slider} == {signal_key("technical-csm", sid): v for sid, v in TECHNICAL.items()}
     assert score_text(at) == "76"
     assert "Yellow" in band_text(at)
     assert at.metric[0].delta == "0"
