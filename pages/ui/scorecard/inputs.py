@@ -1,4 +1,5 @@
-"""The scorecard's inputs: one slider per signal, grouped by pillar, plus toggles.
+"""The scorecard's inputs: the model picker, the resets, one slider per signal
+(grouped by pillar), the "no data" choice and the bonus and event toggles.
 
 Each slider's label carries the signal's share of the score and its help
 text says what the signal means, so a CSM never has to open the model file.
@@ -8,10 +9,44 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui.scorecard.keys import bonus_key, event_key, missing_key, signal_key
-from pages.ui.scorecard.state import PERSIST
+from pages.ui.scorecard.custom import model_label
+from pages.ui.scorecard.keys import BACK_KEY, HERE_KEY, MODEL_KEY, bonus_key, event_key, missing_key, signal_key
+from pages.ui.scorecard.state import PERSIST, reset_to_defaults, reset_to_start
 from scoring.actions import Event
 from scoring.model import Group, Model, Signal
+
+
+def model_picker(models: dict[str, Model]) -> Model:
+    model_id = st.selectbox(
+        "Health model",
+        list(models),
+        format_func=lambda mid: model_label(models[mid]),
+        key=MODEL_KEY,
+        help="Presets come from the seed playbooks; custom models are reweighted presets saved below.",
+        persist_state=PERSIST,
+    )
+    return models[model_id]
+
+
+def reset_buttons(model: Model, linked: bool, event_ids: list[str]) -> None:
+    """Back to the model's defaults; and, when a link opened the page, back to the link's values."""
+    st.button(
+        "Reset to defaults",
+        on_click=reset_to_defaults,
+        args=(model, event_ids),
+        key=HERE_KEY,
+        icon=":material/restart_alt:",
+        help="Every slider back to the model's default, bonuses and events off.",
+    )
+    if linked:
+        st.button(
+            "Back to the linked values",
+            on_click=reset_to_start,
+            args=(model,),
+            icon=":material/undo:",
+            help="Undo your what-if changes and return to the values the link opened with.",
+            key=BACK_KEY,
+        )
 
 
 def slider_format(signal: Signal) -> str:

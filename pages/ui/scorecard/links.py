@@ -1,5 +1,5 @@
 """The Streamlit side of the scorecard's deep links: the link this run was opened
-with, and the share box.
+with, what it could not use, the account it named, and the share box.
 
 Building and reading a link is pure and lives in ``scoring.scorecard_link``;
 this module only connects it to ``st.query_params`` and ``st.context``.
@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
+from pages.ui.scorecard.keys import ACCOUNT_KEY
 from scoring.model import Model
 from scoring.scorecard_link import Link, parse_link, scorecard_link
 
@@ -22,15 +23,26 @@ def link_in_url(models: Mapping[str, Model], fallback_model: str, event_ids: Seq
     return parse_link(params, models, fallback_model, event_ids)
 
 
+def ignored_parameters(problems: list[str]) -> None:
+    """Say which parameters of the link were skipped, and why (each already quoted as inert text)."""
+    if problems:
+        st.warning(
+            "Some link parameters were ignored:\n" + "\n".join(f"- {p}" for p in problems), icon=":material/link_off:"
+        )
+
+
+def linked_account() -> None:
+    """The account a link opened the page on, as plain text (never Markdown)."""
+    account = st.session_state.get(ACCOUNT_KEY)
+    if account:
+        st.text(f"Account: {account}")
+
+
 def share_link(
-    model_id: str,
-    values: Mapping[str, float | None],
-    bonuses: Iterable[str],
-    account: str | None,
-    events: Iterable[str],
+    model_id: str, values: Mapping[str, float | None], bonuses: Iterable[str], events: Iterable[str]
 ) -> None:
-    """The full URL of the current what-if, ready to copy."""
-    path = scorecard_link(model_id, values, bonuses, account, events=events)
+    """The full URL of the current what-if (with the linked account, if any), ready to copy."""
+    path = scorecard_link(model_id, values, bonuses, st.session_state.get(ACCOUNT_KEY), events=events)
     # Resolved against this page's own URL, so a server under a base path keeps it.
     url = urljoin(st.context.url, path.lstrip("/")) if st.context.url else path
     st.code(url, language=None, wrap_lines=True)

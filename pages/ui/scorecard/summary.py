@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.engine import Scorecard, display_score, round1
+from pages.ui.scorecard.state import Start
+from scoring.engine import Scorecard, display_score, round1, score
 from scoring.model import Model
 
 BAND_TEXT = {"green": "Green · healthy", "yellow": "Yellow · needs attention", "red": "Red · at risk"}
 BAND_ICON = {"green": ":material/check_circle:", "yellow": ":material/warning:", "red": ":material/error:"}
 
 
-def headline(model: Model, card: Scorecard, start: Scorecard, linked: bool) -> None:
-    delta = round1(card.score - start.score)
+def headline(model: Model, card: Scorecard, start: Start) -> None:
+    """The score, with its change since where this what-if began."""
+    delta = round1(card.score - score(model, start.as_dict(), start.bonuses).score)
     st.metric(
         "Health score (out of 100)",
         display_score(card.score),
         delta=int(delta) if float(delta).is_integer() else delta,
-        delta_description="vs the linked values" if linked else "vs the model defaults",
+        delta_description="vs the linked values" if start.linked else "vs the model defaults",
         help=f"{model.name}: green from {model.bands.green:g}, yellow from {model.bands.yellow:g}, red below that.",
     )
     st.badge(BAND_TEXT[card.band], icon=BAND_ICON[card.band], color=card.band)
