@@ -1,28 +1,78 @@
-"""CSV that is safe to open in a spreadsheet.
+"""CSV that is safe to open in a spreadsheet: the one writer every export uses.
 
 A cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
 return, which some spreadsheets strip before looking) runs as a formula when
 the file is opened: an account named ``=HYPERLINK(...)`` would become a live
 link.  Such *text* cells get a leading single quote, which spreadsheets show
-as plain text.  Numeric columns stay numbers, so a score change of -5 remains
--5 and still sorts and sums: a number cannot carry a formula.
+as plain text (``safe_cell``, the one statement of that rule).  Numeric
+columns stay numbers, so a score change of -5 remains -5 and still sorts and
+sums: a number cannot carry a formula.
 
-The CSV is written by DuckDB (the page's download and the CLI share this
-function): for 100k accounts it is several times faster than pandas.
+The CSV is written by DuckDB: for 100k accounts it is several times faster
+than pandas or the csv module.  The portfolio's triage list (page and CLI)
+hands it a frame; the checklist exports and ``python -m scoring score FILE``
+hand it rows of text through ``rows_to_csv``.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from duckdb import DuckDBPyConnection
+from duckdb.sqltypes import VARCHAR
 
-from scoring.csv_safety import FORMULA_START_PATTERN
-from scoring.db import engine
-from scoring.portfolio.sqlkit import quote
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The same test for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
+FORMULA_START_PATTERN = r"^[=+\-@\t\r]"
+_SAFE_TEXT = "hs_safe_text"  # safe_cell(text)
+_SAFE_NUMBER = "hs_safe_number"  # safe_cell(text, keep_numbers=True)
 
-QUOTE = "''''"  # the SQL literal for one single quote
+
+def safe_cell(text: str, keep_numbers: bool = False) -> str:
+    """Neutralise a cell a spreadsheet would evaluate as a formula.
+
+    ``keep_numbers`` leaves plain numbers such as ``-5`` alone, for columns
+    that pass numeric data through: a number cannot carry a formula.
+    """
+    if not text.startswith(FORMULA_START):
+        return text
+    if keep_numbers:
+        try:
+            float(text)
+        except ValueError:
+            pass
+        else:
+            return text
+    return "'" + text
+
+
+@cache
+def _database() -> DuckDBPyConnection:
+    """One in-memory database for every export, opened once: a connection costs more than a small export.
+
+    Each export works in its own cursor, so concurrent sessions do not share
+    registered frames.  The formula rule is registered as SQL functions that
+    call ``safe_cell`` itself, so SQL and Python cannot drift apart.
+    """
+    # Imported here: scoring.db imports the checklist records, whose package exports CSV through this module.
+    from scoring.db import engine
+
+    con = engine()
+    con.create_function(_SAFE_TEXT, _safe_text, [VARCHAR], VARCHAR)
+    con.create_function(_SAFE_NUMBER, _safe_number, [VARCHAR], VARCHAR)
+    return con
+
+
+def _safe_text(text: str) -> str:
+    return safe_cell(text)
+
+
+def _safe_number(text: str) -> str:
+    return safe_cell(text, keep_numbers=True)
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -33,34 +83,53 @@ def _is_text(series: pd.Series) -> bool:
     )
 
 
-def _cell(frame: pd.DataFrame, name: str) -> str:
+def _cell(series: pd.Series, name: str, keep_numbers: bool) -> str:
     """One column of the COPY: text made formula-safe, dates written as YYYY-MM-DD, the rest as is.
 
     Dates are cast per column rather than given a file-wide DATEFORMAT, so
-    only date columns go through date formatting.
+    only date columns go through date formatting.  Empty text is written as
+    an empty field, as the csv module writes it (DuckDB would quote it).
     """
-    column = quote(str(name))
-    if pd.api.types.is_datetime64_any_dtype(frame[name]):
-        return f"CAST({column} AS DATE) AS {column}"
-    if not _is_text(frame[name]):
-        return column
-    text = f"CAST({column} AS VARCHAR)"
-    risky = f"regexp_matches({text}, '{FORMULA_START_PATTERN}')"
-    return f"CASE WHEN {risky} THEN {QUOTE} || {text} ELSE {text} END AS {column}"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return f"CAST({name} AS DATE)"
+    if not _is_text(series):
+        return name
+    text = f"NULLIF(CAST({name} AS VARCHAR), '')"
+    safe = _SAFE_NUMBER if keep_numbers else _SAFE_TEXT
+    return f"CASE WHEN regexp_matches({text}, '{FORMULA_START_PATTERN}') THEN {safe}({text}) ELSE {text} END"
 
 
-def to_csv(frame: pd.DataFrame) -> str:
-    """The frame as formula-safe CSV text: header row, dates as YYYY-MM-DD, no index."""
-    columns = [_cell(frame, name) for name in frame.columns]
-    con = engine()
+def _copy(con: DuckDBPyConnection, frame: pd.DataFrame, keep_numbers: bool, path: Path) -> str:
+    """``frame``'s rows as CSV lines (no header), written by DuckDB."""
+    cells = [_cell(frame[c], c, keep_numbers) for c in frame.columns]
+    con.register("export_frame", frame)
     try:
-        con.register("export_frame", frame)
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY (SELECT {', '.join(cells)} FROM export_frame) TO '{target}' (HEADER false)").fetchall()
+        return path.read_text(encoding="utf-8")
+    finally:
+        con.unregister("export_frame")
+
+
+def to_csv(frame: pd.DataFrame, keep_numbers: bool = False) -> str:
+    """The frame as formula-safe CSV text: header row, dates as YYYY-MM-DD, no index.
+
+    ``keep_numbers`` is ``safe_cell``'s: text cells that are plain numbers
+    stay as they are.  The header row is written like a row of text cells,
+    so column names may repeat (a CSV passed through) and are made safe too.
+    """
+    columns = [f"c{i}" for i in range(frame.shape[1])]  # plain SQL names, whatever the headers hold
+    header = pd.DataFrame([[str(name) for name in frame.columns]], columns=columns, dtype=object)
+    con = _database().cursor()
+    try:
         with tempfile.TemporaryDirectory(prefix="health_studio_csv_") as tmp:
-            path = Path(tmp) / "export.csv"
-            target = str(path).replace("'", "''")
-            con.execute(
-                f"COPY (SELECT {', '.join(columns)} FROM export_frame) TO '{target}' (HEADER, DELIMITER ',')"
-            ).fetchall()
-            return path.read_text(encoding="utf-8")
+            head = _copy(con, header, keep_numbers, Path(tmp) / "header.csv")
+            return head + _copy(con, frame.set_axis(columns, axis=1), keep_numbers, Path(tmp) / "rows.csv")
     finally:
         con.close()
+
+
+def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[object]], keep_numbers: bool = False) -> str:
+    """Rows of cells as formula-safe CSV text, every cell written as ``str`` (None as empty)."""
+    text = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    return to_csv(pd.DataFrame(text, columns=list(header), dtype=object), keep_numbers)

@@ -39,7 +39,7 @@ from scoring.checklists import (
     to_csv,
     to_markdown,
 )
-from scoring.csv_safety import FORMULA_START, FORMULA_START_PATTERN, safe_cell
+from scoring.csv_export import FORMULA_START, FORMULA_START_PATTERN, safe_cell
 
 START = date(2025, 3, 3)
 T0 = datetime(2025, 3, 3, 9, 0)

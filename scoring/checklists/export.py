@@ -10,14 +10,12 @@ escaped; the checklist's own wording comes from our TOML and is left as is.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime
 
 from scoring.checklists.progress import PlanProgress, gate
 from scoring.checklists.replay import Mark
-from scoring.csv_safety import safe_cell
+from scoring.csv_export import rows_to_csv
 
 CSV_COLUMNS = (
     "Checklist",
@@ -51,30 +49,28 @@ def _who(mark: Mark | None) -> str:
 def to_csv(progress: PlanProgress) -> str:
     """One row per item, with its stage's dates, status and sign-off repeated for filtering."""
     plan = progress.state.plan
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for sp in progress.stages:
-        for item in sp.state.items:
-            row = (
-                progress.state.checklist.name,
-                plan.subject,
-                plan.start_date.isoformat(),
-                sp.stage.title,
-                sp.stage.period,
-                sp.due.isoformat(),
-                str(sp.status),
-                sp.state.counter,
-                _who(sp.state.signoff),
-                _when(sp.state.signoff.at if sp.state.signoff else None),
-                item.item.text,
-                "yes" if item.done else "no",
-                _who(item.ticked),
-                _when(item.ticked.at if item.ticked else None),
-                item.note,
-            )
-            writer.writerow([safe_cell(str(cell)) for cell in row])
-    return out.getvalue()
+    rows = [
+        (
+            progress.state.checklist.name,
+            plan.subject,
+            plan.start_date.isoformat(),
+            sp.stage.title,
+            sp.stage.period,
+            sp.due.isoformat(),
+            str(sp.status),
+            sp.state.counter,
+            _who(sp.state.signoff),
+            _when(sp.state.signoff.at if sp.state.signoff else None),
+            item.item.text,
+            "yes" if item.done else "no",
+            _who(item.ticked),
+            _when(item.ticked.at if item.ticked else None),
+            item.note,
+        )
+        for sp in progress.stages
+        for item in sp.state.items
+    ]
+    return rows_to_csv(CSV_COLUMNS, rows)
 
 
 def md_escape(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from scoring.actions import playbooks, recommend
 from scoring.catalog import preset_models
 from scoring.cli.common import UsageError, resolve_model
-from scoring.csv_safety import safe_cell
+from scoring.csv_export import rows_to_csv
 from scoring.engine import NoSignals, Scorecard, score
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.model import Model, Signal
@@ -144,7 +144,7 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{path}: no column is named after a signal of {model.id} ({', '.join(model.signal_ids)})")
     # Rows and warnings are held back so a file with no usable row fails with
     # one error line and no half-written CSV on stdout.
-    rows: list[list[str]] = []
+    rows: list[list[str]] = []  # cells as read; the writer makes them formula-safe
     warnings = io.StringIO()
     scored = 0
     for row_number, row in enumerate(reader, start=2):
@@ -159,7 +159,7 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             except UsageError as exc:
                 warnings.write(f"{exc}; left out\n")
         chosen = _row_bonuses(model, row, args.bonus, f"{path}: row {row_number}", warnings)
-        cells = [safe_cell(row.get(c) or "", keep_numbers=True) for c in columns]
+        cells = [row.get(c) or "" for c in columns]
         try:
             card = score(model, values, chosen)
         except NoSignals:
@@ -171,8 +171,6 @@ def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if scored == 0:
         first = warnings.getvalue().partition("\n")[0]
         raise UsageError(f"{path}: no row could be scored" + (f" (first problem: {first})" if first else ""))
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*(safe_cell(c, keep_numbers=True) for c in columns), "score", "band"])
-    writer.writerows(rows)
+    out.write(rows_to_csv([*columns, "score", "band"], rows, keep_numbers=True))
     err.write(warnings.getvalue())
     return 0

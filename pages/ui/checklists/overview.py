@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
 
 from scoring.checklists import PlanProgress
-from scoring.csv_safety import safe_cell
+from scoring.csv_export import rows_to_csv
 
 
 def _rows(progresses: Iterable[PlanProgress], subject_label: str) -> list[dict[str, object]]:
@@ -32,12 +30,7 @@ def _rows(progresses: Iterable[PlanProgress], subject_label: str) -> list[dict[s
 
 
 def _csv(rows: list[dict[str, object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(rows[0]))
-    for row in rows:
-        writer.writerow([safe_cell("" if v is None else str(v)) for v in row.values()])
-    return out.getvalue().encode("utf-8")
+    return rows_to_csv(list(rows[0]), [list(row.values()) for row in rows]).encode("utf-8")
 
 
 def overview(progresses: Iterable[PlanProgress], subject_label: str, file_name: str) -> None:
