@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from scoring.backtest.fit import FitRefused, Fitted, fit_weights
+from scoring.backtest.markdown import report_json, report_markdown
 from scoring.backtest.outcomes import Outcome
 from scoring.backtest.planted import BACKWARDS, DRIVER, MODEL_ID, planted_book
 from scoring.backtest.point_in_time import PointInTime, point_in_time
+from scoring.backtest.report import build_report
 from scoring.catalog import get_model, with_weights
 
 MODEL = get_model(MODEL_ID)
@@ -56,8 +58,12 @@ def _few_churners(churners: int) -> PointInTime:
 
 
 def test_below_thirty_churners_the_fit_is_refused_with_the_reason() -> None:
-    refused = fit_weights(_few_churners(29), "few.csv")
+    pit = _few_churners(29)
+    refused = fit_weights(pit, "few.csv")
     assert isinstance(refused, FitRefused)
     assert (refused.churners, refused.minimum) == (29, 30) and "at least 30" in refused.reason
+    report = build_report(pit, resamples=20)
+    assert f"No weights suggested: {refused.reason}." in report_markdown(report, MODEL, refused)
+    assert report_json(report, refused)["fitted"] == {"refused": refused.reason, "churners": 29, "minimum": 30}
     at_minimum = fit_weights(_few_churners(30), "enough.csv")
     assert not (isinstance(at_minimum, FitRefused) and "churner(s)" in at_minimum.reason)

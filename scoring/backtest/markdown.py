@@ -80,11 +80,14 @@ def _band_lines(report: Report) -> list[str]:
     for b in report.bands:
         lines.append(f"| {b.band} | {b.accounts:,} | {b.churners:,} | {_pct(b.churn_rate)} | {_times(b.lift)} |")
     red = next(b for b in report.bands if b.band == "red")
-    lines += [
-        "",
-        f"Red accounts churned {_times(red.lift)} as often as the average account; "
-        "a score worth acting on puts far more than the average churn in red.",
-    ]
+    if red.lift.value is None:
+        lines += ["", f"Red's lift cannot be measured here ({red.lift.reason})."]
+    else:
+        lines += [
+            "",
+            f"Red accounts churned {_times(red.lift)} as often as the average account; "
+            "a score worth acting on puts far more than the average churn in red.",
+        ]
     return lines
 
 

@@ -387,8 +387,6 @@ def build_report(
     churners = int(churned.sum())
     raw = frame["raw"].to_numpy(dtype=np.float64)
     base = Figure.of(churners, n, "no account could be scored")
-    if base.value == 0:
-        base = Figure(None, "no churners")
     bands = _band_rows(frame, base)
     red = next(b for b in bands if b.band == "red")
     green = next(b for b in bands if b.band == "green")
