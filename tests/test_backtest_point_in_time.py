@@ -137,3 +137,11 @@ def test_accounts_that_cannot_be_scored_are_counted_with_the_reason() -> None:
     assert list(pit.frame["account_id"]) == ["A"]
     reasons = {e.reason: e.examples for e in pit.excluded}
     assert reasons == {"no_history": ("Z",), "no_history_before_cutoff": ("B",), "no_signal_values": ("C",)}
+
+
+def test_a_contraction_counts_as_churn_only_when_asked() -> None:
+    rows = [("A", "2026-01-01", 50.0), ("B", "2026-01-01", 50.0)]
+    outcomes = [Outcome("A", "contracted", date(2026, 6, 1), 5_000.0), Outcome("B", "renewed", date(2026, 6, 1), None)]
+    assert point_in_time(TECH, _history(rows), outcomes, lead_days=90).churners == 0
+    strict = point_in_time(TECH, _history(rows), outcomes, lead_days=90, contraction_is_churn=True)
+    assert strict.churners == 1 and strict.frame.loc[0, "arr_lost"] == 5_000.0
