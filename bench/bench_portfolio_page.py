@@ -75,7 +75,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode()
 
 
-def filter_changes(at: AppTest) -> list[Callable[[], None]]:
+def filter_changes(at: AppTest) -> list[Callable[[], object]]:
     """Each change is one thing a CSM does in the sidebar."""
     owners = at.multiselect(key="pf_owner")
     segments = at.multiselect(key="pf_segment")

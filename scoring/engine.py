@@ -16,8 +16,8 @@ One formula serves every model:
 * the band is decided on the score rounded to one decimal, the same number the
   CLI prints.
 
-``scoring.sql`` writes the very same steps as SQL; a property test holds the
-two together.
+``scoring.portfolio.compute.formula_sql`` writes the very same steps as SQL;
+a property test holds the two together.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from scoring.model import LIGHT_POINTS, BandName, Model, Signal
 
@@ -60,7 +61,7 @@ def attainment(signal: Signal, value: float) -> float:
     return share if signal.direction == "higher" else 1.0 - share
 
 
-def is_present(value: float | None) -> bool:
+def is_present(value: float | None) -> TypeGuard[float]:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
@@ -128,16 +129,14 @@ def score(
     group_attainments: dict[str, float | None] = {}
     for group in model.groups:
         parts = [
-            attainment(model.signal(sid), float(values[sid]))  # type: ignore[arg-type]
-            for sid in group.signals
-            if is_present(values.get(sid))
+            attainment(model.signal(sid), float(value)) for sid in group.signals if is_present(value := values.get(sid))
         ]
         if parts:
-            mean = sum(parts) / len(parts)
-            group_attainments[group.id] = mean
+            part_mean = sum(parts) / len(parts)
+            group_attainments[group.id] = part_mean
             present_weight += group.weight
             seen_weight += group.weight * len(parts) / len(group.signals)
-            weighted += group.weight * mean
+            weighted += group.weight * part_mean
         else:
             group_attainments[group.id] = None
     if present_weight == 0:
@@ -161,10 +160,10 @@ def score(
         for sid in group.signals:
             signal = model.signal(sid)
             value = values.get(sid)
-            if sid in present:
-                a = attainment(signal, float(value))  # type: ignore[arg-type]
+            if is_present(value):
+                a = attainment(signal, float(value))
                 share = group_max / len(present)
-                drivers.append(Driver(sid, signal.label, group.id, float(value), a, share * a, share))  # type: ignore[arg-type]
+                drivers.append(Driver(sid, signal.label, group.id, float(value), a, share * a, share))
             else:
                 drivers.append(Driver(sid, signal.label, group.id, None, None, 0.0, 0.0))
 

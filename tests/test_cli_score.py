@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def sets(values: dict[str, float]) -> list[str]:
+def sets(values: Mapping[str, float]) -> list[str]:
     return [part for sid, v in values.items() for part in ("--set", f"{sid}={v:g}")]
 
 
@@ -186,3 +187,17 @@ def test_a_file_without_signal_columns_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1
     assert "no column is named after a signal" in result.stderr
+
+
+def test_csv_mode_passes_repeated_and_risky_columns_through_formula_safe(tmp_path: Path) -> None:
+    source = tmp_path / "risky.csv"
+    source.write_text(
+        "note,usage_rate,note,=cmd,name\n=1,85,-5,@x,=HYPERLINK(1)\n-d,70,+1.5e3,,-dash\n", encoding="utf-8"
+    )
+    result = run("score", "--model", "technical-csm", str(source))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["note", "usage_rate", "note", "'=cmd", "name", "score", "band"]
+    # A repeated header reads its last cell (csv.DictReader); numbers pass as they are.
+    assert rows[1][:5] == ["-5", "85", "-5", "'@x", "'=HYPERLINK(1)"]
+    assert rows[2][:5] == ["+1.5e3", "70", "+1.5e3", "", "'-dash"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -13,6 +14,7 @@ import pandas as pd
 import pytest
 
 from scoring.db import engine
+from scoring.portfolio.contract import PortfolioResult
 from scoring.portfolio.ingest.parse import MACROS, date_expr, number_expr
 from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
 
@@ -86,7 +88,7 @@ def test_day_first_dates_are_recognised_from_the_sample(con: duckdb.DuckDBPyConn
     assert evaluate(con, expr, ["05/04/2026"]) == [date(2026, 4, 5)]
 
 
-def check_scored(result) -> None:  # type: ignore[no-untyped-def]
+def check_scored(result: PortfolioResult) -> None:
     accounts = by_id(result)
     assert set(accounts) == {"A-1", "A-2"}, problems_text(result)
     assert accounts["A-1"]["arr"] == 120000.0
@@ -122,7 +124,7 @@ def test_latin1_after_the_sample_is_still_read() -> None:
     assert "Latin-1" in problems_text(result)
 
 
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
+def xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
@@ -133,7 +135,7 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 
 def test_xlsx_with_typed_cells() -> None:
-    rows: list[list[object]] = [
+    rows: list[Sequence[object]] = [
         HEADER,
         ["A-1", "Acme", 120000, date(2026, 3, 31), 100, 80, "35%"],
         ["A-2", "Bravo Café", "$45,000", "2026-06-30", 50.0, 10, 0.9],
@@ -145,7 +147,13 @@ def test_xlsx_with_typed_cells() -> None:
 
 
 def test_xlsx_bad_cell_is_reported_with_its_excel_row() -> None:
-    rows: list[list[object]] = [["Account export"], [], HEADER, ROWS[0], ["A-3", "Charlie", "lots", "", 10, 5, "50%"]]
+    rows: list[Sequence[object]] = [
+        ["Account export"],
+        [],
+        HEADER,
+        ROWS[0],
+        ["A-3", "Charlie", "lots", "", 10, 5, "50%"],
+    ]
     result = load({"crm.xlsx": xlsx_bytes(rows)})
     bad = [p for p in result.problems if p.column == "ARR"]
     assert bad and bad[0].rows == (5,) and "'lots'" in bad[0].message
@@ -180,7 +188,7 @@ def test_a_workbook_with_too_many_cells_is_refused_with_a_way_out(monkeypatch: p
     assert not load({"small.xlsx": xlsx_bytes([HEADER, *ROWS])}).errors
 
 
-def test_parquet_and_truncated_parquet(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_parquet_and_truncated_parquet(tmp_path: Path) -> None:
     path = tmp_path / "crm.parquet"
     con = duckdb.connect()
     con.execute(

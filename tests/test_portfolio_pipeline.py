@@ -14,6 +14,7 @@ import pytest
 from scoring.actions import band_action
 from scoring.catalog import get_model, preset_models
 from scoring.cli.main import main
+from scoring.csv_export import rows_to_csv, to_csv
 from scoring.db import Connection, Store
 from scoring.engine import score
 from scoring.model import Model
@@ -341,6 +342,24 @@ def test_exported_cells_never_start_a_formula(tmp_path: Path) -> None:
             assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
             assert not (cell.startswith("-") and not cell[1:].replace(".", "", 1).isdigit()), cell
     assert "'=HYPERLINK" in out and "-" in out
+
+
+def test_frames_and_rows_are_written_by_the_same_formula_safe_writer() -> None:
+    frame = pd.DataFrame(
+        {
+            "account_name": ["=HYPERLINK(1)", "-5 Ltd", "", None, "Plain"],
+            "score_change": [-5.0, 1.5, 0.0, None, 2.0],
+            "renewal_date": pd.to_datetime(["2026-03-31", None, "2026-01-01", "2026-02-01", "2026-04-30"]),
+        }
+    )
+    written = list(csv.reader(io.StringIO(to_csv(frame))))
+    assert written[0] == ["account_name", "score_change", "renewal_date"]
+    assert [r[0] for r in written[1:]] == ["'=HYPERLINK(1)", "'-5 Ltd", "", "", "Plain"]
+    assert [r[1] for r in written[1:]] == ["-5.0", "1.5", "0.0", "", "2.0"]  # numbers stay numbers
+    assert written[1][2] == "2026-03-31" and written[2][2] == ""
+    rows = [["=HYPERLINK(1)", "-5"], ["-5 Ltd", None]]
+    assert rows_to_csv(["name", "change"], rows) == "name,change\n'=HYPERLINK(1),'-5\n'-5 Ltd,\n"
+    assert rows_to_csv(["name", "change"], rows, keep_numbers=True) == "name,change\n'=HYPERLINK(1),-5\n'-5 Ltd,\n"
 
 
 def test_repeated_accounts_are_merged_and_reported() -> None:

@@ -15,14 +15,13 @@ May import ``scoring.model``, ``scoring.engine``, ``scoring.actions``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from scoring.db import Store
 from scoring.model import Model
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.demo import demo_exports
-from scoring.portfolio.run import score_exports
+from scoring.portfolio.run import Progress, score_exports
 
 
 def load_portfolio(
@@ -31,14 +30,14 @@ def load_portfolio(
     overrides: dict[str, str] | None = None,
     store: Store | None = None,
     as_of: date | None = None,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress | None = None,
 ) -> PortfolioResult:
     """Score every account in the exports with ``model``; never raises on bad input.
 
     ``overrides`` maps a source header to a field id ("" ignores the column);
     with a ``store`` the user's corrections are remembered per header row.
     ``as_of`` is "today" for day counts (default: the end of the latest month
-    in the data, or today without history).  ``progress(message, fraction)``
+    in the data, or today when no file has dates).  ``progress(message, fraction)``
     is called as the stages go by.  Each account carries its own trend
     (previous score, months in band, the last twelve scores).
     """

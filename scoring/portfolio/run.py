@@ -41,7 +41,8 @@ from scoring.portfolio.one_pass import try_one_pass
 from scoring.portfolio.sqlkit import Params, month_end, quote
 from scoring.wording import counted
 
-Progress = Callable[[str, float], None]
+# (message, fraction done); what it returns is ignored, so a progress bar's own method can be passed.
+Progress = Callable[[str, float], object]
 
 
 def _silent(message: str, fraction: float) -> None:

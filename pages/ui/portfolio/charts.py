@@ -51,7 +51,7 @@ def _y_axis(field: str, title: str | None) -> alt.Y:
     )
 
 
-def _template(chart: alt.LayerChart) -> dict[str, Any]:
+def _template(chart: alt.LayerChart | alt.FacetChart) -> dict[str, Any]:
     """The chart as a Vega-Lite spec without data, validated once."""
     spec = chart.properties(autosize=AUTOSIZE).to_dict()
     for key in ("data", "datasets", "config"):

@@ -83,7 +83,7 @@ def sidebar(accounts: pd.DataFrame) -> Filters:
             "Health band",
             list(BAND_NAMES[::-1]),
             selection_mode="multi",
-            format_func=BAND_LABELS.get,
+            format_func=BAND_LABELS.__getitem__,
             key=BAND_KEY,
             help="Leave all unselected to see every band.",
             persist_state="session",

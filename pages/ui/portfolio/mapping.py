@@ -80,7 +80,7 @@ def editor(model: Model, mappings: list[FileMapping], problems: list[InputProble
                     READ_AS: st.column_config.SelectboxColumn(
                         READ_AS,
                         options=list(labels),
-                        format_func=labels.__getitem__,
+                        format_func=lambda field: labels[str(field)],
                         required=True,
                         help="The field this column feeds. Signal ids are taken as the signal's value as it is.",
                     ),

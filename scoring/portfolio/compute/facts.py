@@ -39,7 +39,7 @@ class FileRelation:
     fields: tuple[str, ...]  # canonical, signal and bonus fields it holds (not account_id/period)
     dated: bool
     duplicates: bool
-    scales: dict[str, str]  # field -> SQL rescaling of that field's column (see pipeline)
+    scales: dict[str, str]  # field -> SQL rescaling of that field's column (see ingest.load.RESCALES)
     source: str = ""  # a subquery to read instead of the table (the one-pass path)
 
     @property

@@ -35,8 +35,7 @@ class Kpis:
 
 def kpis(accounts: pd.DataFrame, window_days: int = RENEWAL_WINDOW_DAYS) -> Kpis:
     if accounts.empty:
-        zero = dict.fromkeys(BAND_NAMES, 0)
-        return Kpis(zero, {b: 0.0 for b in BAND_NAMES}, 0.0, 0, 0, 0)
+        return Kpis({b: 0 for b in BAND_NAMES}, {b: 0.0 for b in BAND_NAMES}, 0.0, 0, 0, 0)
     bands = accounts["band"]
     arr = pd.to_numeric(accounts["arr"], errors="coerce").fillna(0.0)
     days = pd.to_numeric(accounts["days_to_renewal"], errors="coerce")

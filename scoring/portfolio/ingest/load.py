@@ -47,7 +47,7 @@ def parsed_columns(src: Source, mapping: FileMapping, model: Model, as_text: Col
         field_id = mapping.columns.get(header)
         if field_id is None:
             continue
-        sample = [row[position] for row in src.sample if row[position] is not None]
+        sample = [cell for row in src.sample if (cell := row[position]) is not None]
         column_type = src.column_types[position] if src.column_types else None
         native_ok = header not in as_text
         columns.append(parse_column(fields[field_id], header, sample, src.delimiter, column_type, native_ok))

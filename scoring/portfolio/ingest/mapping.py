@@ -37,9 +37,10 @@ def _remembered(store: Store | None, sig: str) -> dict[str, str | None] | None:
     if store is None:
         return None
     try:
-        return store.mapping(sig)  # type: ignore[return-value]
+        found = store.mapping(sig)
     except (DuckDBError, StoreUnavailable):
         return None
+    return None if found is None else {header: field for header, field in found.items()}
 
 
 def resolve_mapping(
@@ -82,17 +83,17 @@ def resolve_mapping(
                 )
             chosen[header] = None
 
-    best: dict[str, str] = {}
+    best: dict[str, tuple[str, int]] = {}  # field -> (header, rank) of the column that feeds it
     for header, pick in chosen.items():
         if pick is None:
             continue
         current = best.get(pick[0])
-        if current is None or pick[1] < chosen[current][1]:  # type: ignore[index]
-            best[pick[0]] = header
+        if current is None or pick[1] < current[1]:
+            best[pick[0]] = (header, pick[1])
     columns: dict[str, str | None] = {}
     for header, pick in chosen.items():
-        if pick is not None and best[pick[0]] != header:
-            winner = best[pick[0]]
+        if pick is not None and best[pick[0]][0] != header:
+            winner = best[pick[0]][0]
             problems.append(
                 InputProblem(
                     file,
@@ -108,7 +109,8 @@ def resolve_mapping(
     touched = any(h in overrides for h in headers)
     if store is not None and touched:
         try:
-            store.save_mapping(sig, columns)  # type: ignore[arg-type]
+            # Store.save_mapping is hinted dict[str, str], but an ignored column's None is saved as JSON null.
+            store.save_mapping(sig, columns)  # type: ignore[arg-type]  # see the line above
         except (DuckDBError, StoreUnavailable) as exc:
             problems.append(
                 InputProblem(file, f"The column mapping could not be saved ({exc}).", "It still applies to this load.")

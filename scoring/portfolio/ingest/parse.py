@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
-from scoring.portfolio.ingest.fields import Field
+from scoring.portfolio.ingest.fields import Field, Kind
 from scoring.portfolio.sqlkit import literal_list, quote
 
 MISSING_MARKERS = ("", "n/a", "na", "-", "--", "null", "none", "#n/a", "(blank)")
@@ -209,7 +209,7 @@ def date_expr(raw: str, sample: Sequence[str]) -> str:
     return first_readable(parts)
 
 
-def native_type(kind: str, values: Sequence[str], column_type: str | None) -> str | None:
+def native_type(kind: Kind, values: Sequence[str], column_type: str | None) -> str | None:
     """DOUBLE or DATE when the reader itself can type the column (Parquet types, or a clean sample)."""
     if kind == "number":
         if column_type is not None:

@@ -72,6 +72,8 @@ class RowNumbers:
 
 @dataclass(frozen=True)
 class Rejected:
+    """A row DuckDB's CSV reader set aside; ``kind`` is its error type, as DuckDB names it (an open set)."""
+
     line: int
     kind: str
     column: str | None

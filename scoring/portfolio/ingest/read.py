@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from scoring.db import Connection, DuckDBError
 from scoring.portfolio.contract import Export, InputProblem
@@ -56,7 +56,7 @@ class Source:
     """
 
     name: str
-    kind: str  # "csv" or "parquet"
+    kind: Literal["csv", "parquet"]  # Excel is converted to CSV first
     path: Path
     headers: tuple[str, ...]
     sample: tuple[tuple[str | None, ...], ...]
