@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,8 +22,9 @@ from pages.ui.portfolio.problems import sentence
 from pages.ui.portfolio.upload import source_of
 from scoring.catalog import preset_models
 from scoring.engine import score
+from scoring.model import Bands
 from scoring.portfolio import load_portfolio
-from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.contract import Export, InputProblem, att_column
 from scoring.portfolio.demo import demo_exports
 from scoring.scorecard_link import parse_link
 
@@ -52,8 +54,8 @@ def frame() -> pd.DataFrame:
             "days_to_renewal": [20, 75, -3, None],
             "usage_rate": [20.0, 60.0, 95.0, None],
             "seat_utilization": [10.0, 70.0, 90.0, 100.0],
-            "att__usage_rate": [0.2, 0.6, 0.95, None],
-            "att__seat_utilization": [0.1, 0.7, 0.9, 1.0],
+            att_column("usage_rate"): [0.2, 0.6, 0.95, None],
+            att_column("seat_utilization"): [0.1, 0.7, 0.9, 1.0],
         }
     )
 
@@ -78,8 +80,27 @@ def test_cell_colours_follow_the_sql_attainment_and_show_gaps() -> None:
     assert colours.tolist() == ["red", "yellow", "green", cells.NO_DATA]
     model = MODELS["traffic-light"]
     signal = model.signal("open_p1p2_tickets")
-    lights = pd.DataFrame({f"att__{signal.id}": [1.0, 0.5, 0.0, None]})
+    lights = pd.DataFrame({att_column(signal.id): [1.0, 0.5, 0.0, None]})
     assert cells.cell_colour(model, lights, signal).tolist() == ["green", "yellow", "red", cells.NO_DATA]
+
+
+def test_cell_bands_are_the_models_band_rule() -> None:
+    model = replace(TECH, bands=Bands(green=75.0, yellow=50.0))
+    points = pd.Series([100.0, 75.0, 74.9, 50.0, 49.9, 0.0, float("nan")])
+    expected = [model.bands.of(p) for p in points[:-1]] + [cells.NO_DATA]
+    assert (
+        cells.band_of(model, points).tolist()
+        == expected
+        == [
+            "green",
+            "green",
+            "yellow",
+            "yellow",
+            "red",
+            "red",
+            cells.NO_DATA,
+        ]
+    )
 
 
 def test_account_cells_round_values_and_tell_same_named_accounts_apart() -> None:
