@@ -27,10 +27,11 @@ class Lever:
     target: float | None
     target_band: BandName
     # "lift": target is the nearest value that alone reaches target_band, or
-    # None when no value of this signal can.  "cushion": target is the lowest
-    # value (worst for the account) the signal can slip to while the account
-    # stays green; it equals the signal's worst value when nothing it does
-    # alone can push the account out of green.
+    # None when no value of this signal can.  "cushion": target is the worst
+    # value for the account (the lowest, or the highest when lower is better)
+    # the signal can slip to while the account stays green; it equals the
+    # signal's worst value when nothing it does alone can push the account out
+    # of green.
     kind: Literal["lift", "cushion"]
 
     @property
