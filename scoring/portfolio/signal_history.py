@@ -1,0 +1,143 @@
+"""Every account's signal values month by month, read from exports the way the portfolio reads them.
+
+The backtest lab scores each account as it looked months before its outcome,
+so it needs the values of every month, not only the latest one the portfolio
+ranks.  Reading the exports a second way would let the lab and the portfolio
+disagree about the same file (a header mapped differently, "75%" read as 75
+in one and 0.75 in the other), so this runs the portfolio's own stages
+(``run``'s open, load, scaling, as-of and scored-months SQL) and keeps only
+the ``v__<signal>`` and ``b__<bonus>`` columns the formula computes.
+
+Repeated account-months are always merged (sum the additive fields, latest
+row for the rest), as the portfolio does once it finds a repeat: the result
+is the same for clean files, and the history needs one row per month.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from scoring.db import DuckDBError, Store, engine
+from scoring.model import Model
+from scoring.portfolio.contract import Export, InputProblem, RunContext
+from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
+from scoring.portfolio.ingest.parse import MACROS
+from scoring.portfolio.ingest.read import out_of_memory, too_big
+from scoring.portfolio.run import _as_of, _load_failure, _open, _relation, _scored_sql
+from scoring.portfolio.sqlkit import Params, bonus_column, quote, value_column
+from scoring.wording import counted
+
+
+def history_columns(model: Model) -> list[str]:
+    """account_id, period, then one column per signal id and per bonus id (what ``point_in_time`` reads)."""
+    return ["account_id", "period", *model.signal_ids, *(b.id for b in model.bonuses)]
+
+
+def _empty(model: Model) -> pd.DataFrame:
+    return pd.DataFrame(columns=history_columns(model))
+
+
+def signal_history(
+    exports: Sequence[Export],
+    model: Model,
+    overrides: Mapping[str, str | None] | None = None,
+    store: Store | None = None,
+) -> tuple[pd.DataFrame, list[InputProblem]]:
+    """(history, problems): one row per account and dated month, raw values on each signal's scale.
+
+    NaN is a missing value, never zero.  Accounts that appear only in
+    undated files (an accounts list) have no month to backtest and are left
+    out, with a problem saying so.  Never raises on bad input.
+    """
+    problems: list[InputProblem] = []
+    if not exports:
+        problems.append(error("(none)", "No file was given.", "Upload at least one export."))
+        return _empty(model), problems
+    try:
+        con = engine()
+    except DuckDBError as exc:
+        problems.append(error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
+        return _empty(model), problems
+    with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
+        ctx = RunContext(con, model, overrides, store, None, Path(tmp))
+        try:
+            con.execute(MACROS).fetchall()
+            loaded: list[Loaded] = []
+            for i, export in enumerate(exports):
+                src, opened = _open(ctx, export, i)
+                try:
+                    item, _mapping, found = load_file(ctx, src, opened, i)
+                except DuckDBError as exc:
+                    item, found = None, [_load_failure(export.name, exc)]
+                problems.extend(found)
+                if item is not None:
+                    loaded.append(item)
+            if not loaded:
+                return _empty(model), problems
+            return _history(ctx, loaded, problems), problems
+        except DuckDBError as exc:
+            problems.append(too_big("(all files)") if out_of_memory(exc) else _load_failure("(all files)", exc))
+            return _empty(model), problems
+        finally:
+            con.close()
+
+
+def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProblem]) -> pd.DataFrame:
+    """The scored months of the loaded files, reduced to their signal values and bonus flags."""
+    model = ctx.model
+    relations = []
+    for item in loaded:
+        scales, notes = scaling(item)
+        problems.extend(notes)
+        relations.append(replace(_relation(item, scales), duplicates=True))
+    if not any(r.dated for r in relations):
+        problems.append(
+            error(
+                ", ".join(item.src.name for item in loaded),
+                "No file has a month column, so there is no history to score before each outcome.",
+                "Add a monthly export (one row per account and month).",
+            )
+        )
+        return _empty(model)
+    as_of, later, _tables = _as_of(ctx.con, relations, None)
+    if later:
+        problems.append(
+            InputProblem(
+                ", ".join(item.src.name for item in loaded),
+                f"Left out {counted(later, 'row', 'rows')} dated more than a year in the future.",
+                "Check the month column for typos such as 2062 for 2026.",
+                count=later,
+            )
+        )
+    p = Params()
+    scored = _scored_sql(model, relations, p, as_of)
+    picks = [
+        "account_id",
+        "period",
+        *(f"{quote(value_column(s))} AS {quote(s)}" for s in model.signal_ids),
+        *(f"{quote(bonus_column(b.id))} AS {quote(b.id)}" for b in model.bonuses),
+    ]
+    sql = f"SELECT {', '.join(picks)} FROM ({scored}) WHERE period IS NOT NULL ORDER BY account_id, period"
+    history = ctx.con.execute(sql, p.values).df()
+    undated = ctx.con.execute(
+        f"SELECT count(DISTINCT account_id) FROM ({scored}) WHERE period IS NULL", p.values
+    ).fetchall()[0][0]
+    if undated:
+        problems.append(
+            InputProblem(
+                ", ".join(item.src.name for item in loaded if not _relation(item, {}).dated),
+                f"Left out {counted(int(undated), 'account', 'accounts')} found only in files without a month: "
+                "they have no history to score before an outcome.",
+                "Check their account ids match the monthly export's.",
+                count=int(undated),
+            )
+        )
+    history["period"] = pd.to_datetime(history["period"])
+    for sid in model.signal_ids:
+        history[sid] = history[sid].astype(float)
+    return history
