@@ -46,7 +46,7 @@ NOT_READ = "The saved plans could not be read. Reload the page to try again."
 
 
 class ChecklistError(RuntimeError):
-    """A checklist change that was refused or not saved; the message is written for the user."""
+    """A change refused (a gate still closed) or not saved, or saved plans not read; the message is for the user."""
 
 
 @contextmanager
