@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from scoring.backtest.point_in_time import LEAD_DAYS
 from scoring.catalog import CatalogError
 from scoring.cli.common import MODEL_HELP, Parser, UsageError
 from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one
@@ -38,6 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
     pf.add_argument("--model", required=True, help=MODEL_HELP)
     pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+
+    bt = sub.add_parser("backtest", help="check whether the score predicted churn, and fit better weights")
+    bt.add_argument("files", nargs="+", type=Path, help="exports with a month column (CSV, Excel, Parquet)")
+    bt.add_argument("--outcomes", required=True, type=Path, help="CSV: account id plus a churn or renewal outcome")
+    bt.add_argument("--model", required=True, help=MODEL_HELP)
+    bt.add_argument("--lead-days", type=int, default=90, choices=LEAD_DAYS, help="score this many days before")
+    bt.add_argument("--fit", action="store_true", help="also fit weights to the outcomes (needs 30+ churners)")
+    bt.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    bt.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
     return parser
 
 
@@ -52,6 +62,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
                     raise UsageError("give either --set values or a CSV file, not both")
                 return cmd_score_file(args, out, err)
             return cmd_score_one(args, out)
+        if args.command == "backtest":
+            from scoring.cli.backtest import run_backtest
+
+            return run_backtest(args, out, err)
         from scoring.cli.portfolio import run_portfolio
 
         return run_portfolio(args, out, err)

@@ -1,0 +1,86 @@
+"""`python -m scoring backtest`: the lab's report from a shell, on the demo and on a book with a known answer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scoring.backtest.planted import BACKWARDS, DRIVER, MODEL_ID, planted_book
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+DEMO_FILES = [str(DEMO / name) for name in ("accounts.csv", "usage_monthly.csv", "tickets.csv")]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scoring", "backtest", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_demo_markdown_and_json_agree() -> None:
+    common = [*DEMO_FILES, "--outcomes", str(DEMO / "outcomes.csv"), "--model", "technical-csm"]
+    markdown = run(*common)
+    assert markdown.returncode == 0, markdown.stderr
+    assert markdown.stdout.startswith("# Backtest: ")
+    as_json = run(*common, "--json", "--fit")
+    assert as_json.returncode == 0, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert 0.5 < report["auc"] < 1
+    assert f"**AUC {report['auc']:.2f}**" in markdown.stdout
+    assert report["accounts"] == 300
+    assert {s["direction"] for s in report["signals"]} <= {"agrees", "contradicts", "no effect", "unknown"}
+    assert sum(report["fitted"]["weights"].values()) == pytest.approx(100, abs=0.2)
+    assert report["fitted"]["auc"] is not None
+
+
+def test_planted_book_finds_the_driver_and_flags_the_backwards_signal(tmp_path: Path) -> None:
+    history, outcomes = planted_book(1500, 18, seed=7)
+    monthly = history.rename(columns={"account_id": "Account ID", "period": "Month"})
+    monthly["Month"] = pd.to_datetime(monthly["Month"]).dt.strftime("%Y-%m")
+    monthly["roi_articulated"] = monthly["roi_articulated"].map({True: "yes", False: "no"})
+    monthly.to_csv(tmp_path / "monthly.csv", index=False)
+    pd.DataFrame(
+        {
+            "Account ID": [o.account_id for o in outcomes],
+            "Renewal Date": [o.event_date.isoformat() if o.event_date else "" for o in outcomes],
+            "Outcome": [o.outcome.capitalize() for o in outcomes],
+        }
+    ).to_csv(tmp_path / "outcomes.csv", index=False)
+    done = run(
+        str(tmp_path / "monthly.csv"),
+        "--outcomes",
+        str(tmp_path / "outcomes.csv"),
+        "--model",
+        MODEL_ID,
+        "--fit",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    weights = report["fitted"]["weights"]
+    assert max(weights, key=weights.get) == DRIVER
+    backwards = next(s for s in report["signals"] if s["id"] == BACKWARDS)
+    assert backwards["direction"] == "contradicts" and backwards["warning"]
+    assert report["auc"] >= 0.75
+
+
+def test_nothing_to_backtest_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    undated = tmp_path / "accounts.csv"
+    undated.write_text("Account ID,Usage %\nA-1,50%\n")
+    done = run(str(undated), "--outcomes", str(DEMO / "outcomes.csv"), "--model", "technical-csm")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") <= 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: no monthly history to backtest")
+    missing = run(*DEMO_FILES, "--outcomes", str(tmp_path / "nope.csv"), "--model", "technical-csm")
+    assert missing.returncode == 2
+    assert missing.stderr == "error: --outcomes nope.csv: no such file\n"
+    bad_lead = run(
+        *DEMO_FILES, "--outcomes", str(DEMO / "outcomes.csv"), "--model", "technical-csm", "--lead-days", "45"
+    )
+    assert bad_lead.returncode == 2 and bad_lead.stderr.count("\n") == 1
