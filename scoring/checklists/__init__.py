@@ -12,11 +12,11 @@ What the package holds, in the order a tick travels:
   status and gates as of a day), ``history`` (the audit trail in words) and
   ``export`` (CSV and Markdown).
 
-Everything here but ``commands`` is pure Python, re-exported below.  It may
-import ``scoring.catalog`` and ``scoring.csv_safety``; only ``commands``
-imports ``scoring.db``, and it is not re-exported because ``scoring.db``
-imports ``model`` from this package (import ``scoring.checklists.commands``).
-Never streamlit or ``pages``.
+Everything here but ``commands`` works without the saved-state file and is
+re-exported below.  It may import ``scoring.catalog`` and ``scoring.csv_export``
+(the one CSV writer); only ``commands`` imports ``scoring.db``, and it is not
+re-exported because ``scoring.db`` imports ``model`` from this package (import
+``scoring.checklists.commands``).  Never streamlit or ``pages``.
 """
 
 from scoring.checklists.export import md_escape, to_csv, to_markdown
