@@ -7,6 +7,7 @@ st.set_page_config(page_title="Account Health Studio", page_icon=":material/moni
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 scorecard = st.Page("pages/scorecard.py", title="What-if scorecard", icon=":material/tune:", url_path="scorecard")
 portfolio = st.Page("pages/portfolio.py", title="Portfolio triage", icon=":material/grid_view:", url_path="portfolio")
+backtest = st.Page("pages/backtest.py", title="Backtest lab", icon=":material/query_stats:", url_path="backtest")
 ramp = st.Page("pages/ramp.py", title="30-60-90 ramp plan", icon=":material/school:", url_path="ramp")
 onboarding = st.Page(
     "pages/onboarding.py", title="Customer onboarding", icon=":material/checklist:", url_path="onboarding"
@@ -15,7 +16,7 @@ onboarding = st.Page(
 st.navigation(
     {
         "": [home],
-        "Accounts": [scorecard, portfolio],
+        "Accounts": [scorecard, portfolio, backtest],
         "Checklists": [ramp, onboarding],
     }
 ).run()

@@ -1,0 +1,20 @@
+"""Every session-state key of the backtest lab, in one place, so writers and readers agree."""
+
+from __future__ import annotations
+
+# The files (pages.ui.backtest.source).
+EXPORTS_UPLOAD_KEY = "backtest:exports_upload"
+OUTCOMES_UPLOAD_KEY = "backtest:outcomes_upload"
+EXPORTS_KEY = "backtest:exports"
+OUTCOMES_KEY = "backtest:outcomes"
+
+# The choices.
+MODEL_KEY = "backtest:model"
+LEAD_KEY = "backtest:lead_days"
+FLOORS_KEY = "backtest:floors"
+FLOOR_INPUT_PREFIX = "backtest:floor:"
+
+# The fit (pages.ui.backtest.fit).
+FIT_FOR_KEY = "backtest:fit_for"
+SAVE_NAME_KEY = "backtest:save_name"
+SAVED_KEY = "backtest:saved"

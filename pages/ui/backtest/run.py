@@ -1,0 +1,97 @@
+"""The lab's heavy work, cached: per-month signal values, the backtest, and the weight fit.
+
+Each step is cached on the content hash of the files (never on the bytes
+themselves, which would be hashed again on every rerun) plus what else
+changes its answer, and the caches are bounded so a busy server keeps a few
+books in memory, not every one it has seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import astuple, dataclass
+
+import pandas as pd
+import streamlit as st
+
+from pages.ui.backtest.source import LabFiles
+from scoring.backtest.fit import FitRefused, Fitted, fit_weights
+from scoring.backtest.outcomes import OutcomesRead, read_outcomes_csv
+from scoring.backtest.point_in_time import PointInTime, point_in_time
+from scoring.backtest.report import Floors, Report, build_report
+from scoring.model import Model
+from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.signal_history import signal_history
+
+
+def fingerprint(model: Model) -> str:
+    """Changes whenever anything that affects scores does (custom weights included)."""
+    return hashlib.sha256(repr(model).encode()).hexdigest()
+
+
+@st.cache_data(show_spinner="Reading the monthly history…", max_entries=4, ttl="6h")
+def _history(
+    digest: str, model_key: str, _exports: tuple[Export, ...], _model: Model
+) -> tuple[pd.DataFrame, list[InputProblem]]:
+    return signal_history(list(_exports), _model)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl="6h")
+def _outcomes(digest: str, _name: str, _data: bytes) -> OutcomesRead:
+    return read_outcomes_csv(_data, _name)
+
+
+@st.cache_data(show_spinner="Scoring each account before its outcome…", max_entries=16, ttl="6h")
+def _backtest(
+    digest: str,
+    outcomes_digest: str,
+    model_key: str,
+    lead_days: int,
+    floors_key: tuple[float, ...],
+    _floors: Floors,
+    _files: LabFiles,
+    _model: Model,
+) -> tuple[PointInTime | None, Report | None]:
+    """(the book at each cut-off, the report); None where the files give nothing to compute it from."""
+    history, _problems = _history(digest, model_key, _files.exports.exports, _model)
+    read = _outcomes(outcomes_digest, _files.outcomes.name, _files.outcomes.data)
+    if history.empty or not read.outcomes:
+        return None, None
+    pit = point_in_time(_model, history, read.outcomes, lead_days)
+    return pit, build_report(pit, _floors) if pit.accounts else None
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """One run as the page draws it: what went wrong reading the files, and the report when there is one."""
+
+    key: tuple[str, str, str, int]
+    problems: list[InputProblem]
+    outcomes: OutcomesRead
+    pit: PointInTime | None
+    report: Report | None
+
+
+def backtest(files: LabFiles, model: Model, lead_days: int, floors: Floors) -> Backtest:
+    """The backtest of these files with this model, lead time and floors, reusing any earlier run."""
+    model_key = fingerprint(model)
+    _frame, problems = _history(files.exports.digest, model_key, files.exports.exports, model)
+    read = _outcomes(files.outcomes.digest, files.outcomes.name, files.outcomes.data)
+    done = _backtest(
+        files.exports.digest, files.outcomes.digest, model_key, lead_days, astuple(floors), floors, files, model
+    )
+    key = (files.exports.digest, files.outcomes.digest, model_key, lead_days)
+    return Backtest(key, problems, read, *done)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl="6h")
+def _fit(
+    digest: str, outcomes_digest: str, model_key: str, lead_days: int, _pit: PointInTime, _source: str
+) -> Fitted | FitRefused:
+    return fit_weights(_pit, _source)
+
+
+def fit(run: Backtest, source: str) -> Fitted | FitRefused:
+    """Weights fitted to this run's outcomes (cached per run: files, model and lead time)."""
+    assert run.pit is not None
+    return _fit(*run.key, run.pit, source)

@@ -1,0 +1,195 @@
+"""What the lab backtests: which files, which model, how far ahead, and against which floors.
+
+Exports uploaded on the portfolio page stay on that page, so the lab has its
+own uploaders; until both the exports and an outcomes file are here it shows
+the bundled demo (exports plus ``data/demo/outcomes.csv``) and says so.
+Uploads are read and hashed once, in the uploader's callback, and kept in
+session state, so a rerun for a floor or a lead time copies nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+
+import streamlit as st
+
+from pages.ui.backtest.keys import (
+    EXPORTS_KEY,
+    EXPORTS_UPLOAD_KEY,
+    FLOOR_INPUT_PREFIX,
+    FLOORS_KEY,
+    LEAD_KEY,
+    MODEL_KEY,
+    OUTCOMES_KEY,
+    OUTCOMES_UPLOAD_KEY,
+)
+from pages.ui.common.text import count, plain
+from pages.ui.portfolio.upload import FILE_TYPES, Source, demo_source, source_of
+from scoring.backtest.point_in_time import LEAD_DAYS
+from scoring.backtest.report import Floors
+from scoring.model import Model
+from scoring.portfolio.contract import Export
+from scoring.portfolio.demo import DEMO_DIR
+
+DEFAULT_MODEL = "technical-csm"  # the demo's outcomes were planted on its usage signal
+DEFAULT_LEAD = 90
+OUTCOME_TYPES = ["csv", "tsv", "txt"]
+
+
+@dataclass(frozen=True)
+class OutcomesFile:
+    """The outcomes as uploaded: name, bytes, and the hash the cache is keyed on."""
+
+    name: str
+    data: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class LabFiles:
+    exports: Source
+    outcomes: OutcomesFile
+    demo: bool
+
+
+def outcomes_file(name: str, data: bytes) -> OutcomesFile:
+    return OutcomesFile(name, data, hashlib.sha256(name.encode() + b"\0" + data).hexdigest())
+
+
+@st.cache_data(show_spinner=False)
+def demo_outcomes() -> OutcomesFile:
+    return outcomes_file("outcomes.csv", (DEMO_DIR / "outcomes.csv").read_bytes())
+
+
+def _on_exports() -> None:
+    files = st.session_state.get(EXPORTS_UPLOAD_KEY) or []
+    if files:
+        st.session_state[EXPORTS_KEY] = source_of(Export(f.name, f.getvalue()) for f in files)
+    else:
+        st.session_state.pop(EXPORTS_KEY, None)
+
+
+def _on_outcomes() -> None:
+    file = st.session_state.get(OUTCOMES_UPLOAD_KEY)
+    if file is not None:
+        st.session_state[OUTCOMES_KEY] = outcomes_file(file.name, file.getvalue())
+    else:
+        st.session_state.pop(OUTCOMES_KEY, None)
+
+
+def choose_files() -> LabFiles:
+    """The two uploaders, and a note saying what the page is showing (stops when half the files are in)."""
+    left, right = st.columns(2)
+    left.file_uploader(
+        "Exports with monthly history",
+        type=FILE_TYPES,
+        accept_multiple_files=True,
+        key=EXPORTS_UPLOAD_KEY,
+        on_change=_on_exports,
+        help="The same exports as the portfolio page (CSV, Excel .xlsx or Parquet), with a month column: "
+        "each account is scored on the months before its outcome.",
+    )
+    right.file_uploader(
+        "Outcomes file",
+        type=OUTCOME_TYPES,
+        key=OUTCOMES_UPLOAD_KEY,
+        on_change=_on_outcomes,
+        help="One row per account: the account id plus a churn date or flag, or a renewal date with its "
+        "outcome (Renewed / Won, Churned / Lost / Closed Lost, Contracted / Downgraded) and optionally the ARR lost.",
+    )
+    exports: Source | None = st.session_state.get(EXPORTS_KEY)
+    outcomes: OutcomesFile | None = st.session_state.get(OUTCOMES_KEY)
+    if exports is None and outcomes is None:
+        st.info(
+            "Showing the demo: the bundled demo exports (300 accounts, 12 months) and data/demo/outcomes.csv. "
+            "Upload your exports and an outcomes file to backtest your own book.",
+            icon=":material/info:",
+        )
+        return LabFiles(demo_source(), demo_outcomes(), demo=True)
+    if exports is None:
+        st.info("Now upload the exports these outcomes belong to.", icon=":material/upload_file:")
+        st.stop()
+    if outcomes is None:
+        st.info(
+            f"Now upload the outcomes for the {count(len(exports.exports), 'file')} you gave: "
+            + ", ".join(plain(n) for n in exports.names),
+            icon=":material/upload_file:",
+        )
+        st.stop()
+    st.caption(
+        f":material/folder_open: Backtesting {', '.join(plain(n) for n in exports.names)} "
+        f"against {plain(outcomes.name)}."
+    )
+    return LabFiles(exports, outcomes, demo=False)
+
+
+def model_picker(models: dict[str, Model]) -> Model:
+    if st.session_state.get(MODEL_KEY) not in models:
+        st.session_state.pop(MODEL_KEY, None)
+    ids = list(models)
+    chosen = st.selectbox(
+        "Health model",
+        ids,
+        index=ids.index(DEFAULT_MODEL) if DEFAULT_MODEL in ids else 0,
+        format_func=lambda mid: models[mid].name,
+        key=MODEL_KEY,
+        help="The model whose claim is checked: custom models saved on the scorecard (or here) included.",
+    )
+    return models[chosen]
+
+
+def lead_days() -> int:
+    chosen = st.segmented_control(
+        "Lead time",
+        LEAD_DAYS,
+        default=DEFAULT_LEAD,
+        format_func=lambda d: f"{d} days",
+        key=LEAD_KEY,
+        help="Each account is scored as it stood this many days before its outcome, on data dated before then: "
+        "the warning time a CSM would have had.",
+    )
+    return int(chosen) if chosen is not None else DEFAULT_LEAD
+
+
+# (field, label, unit) of each floor the user may change; shares are entered as percentages.
+_FLOOR_INPUTS = (
+    ("red_lift_min", "Red churns at least (x the base rate)", "x"),
+    ("churners_below_green_min", "Churners below green, at least (%)", "%"),
+    ("green_share_max", "Book in green, at most (%)", "%"),
+    ("green_renewal_min", "Green accounts renewing, at least (%)", "%"),
+)
+
+
+def _shown(value: float, unit: str) -> float:
+    return round(value * 100, 1) if unit == "%" else value
+
+
+def _apply_floors() -> None:
+    """Form callback: the entered floors; an untouched field keeps the exact default (2/3 is not 66.7%)."""
+    current: Floors = st.session_state.get(FLOORS_KEY) or Floors()
+    changed = {}
+    for name, _label, unit in _FLOOR_INPUTS:
+        entered = float(st.session_state[FLOOR_INPUT_PREFIX + name])
+        if entered != _shown(getattr(current, name), unit):
+            changed[name] = entered / 100 if unit == "%" else entered
+    st.session_state[FLOORS_KEY] = Floors(**{**{f.name: getattr(current, f.name) for f in fields(Floors)}, **changed})
+
+
+def floors_form() -> Floors:
+    """The floors as number inputs in a form: tab between them, Enter applies."""
+    floors: Floors = st.session_state.get(FLOORS_KEY) or Floors()
+    with st.form("backtest:floors-form", border=False):
+        columns = st.columns(len(_FLOOR_INPUTS))
+        for column, (name, label, unit) in zip(columns, _FLOOR_INPUTS, strict=True):
+            column.number_input(
+                label,
+                min_value=0.0,
+                max_value=100.0 if unit == "%" else 50.0,
+                value=_shown(getattr(floors, name), unit),
+                step=1.0 if unit == "%" else 0.5,
+                format="%.1f",
+                key=FLOOR_INPUT_PREFIX + name,
+            )
+        st.form_submit_button("Apply floors", on_click=_apply_floors, icon=":material/rule:")
+    return floors
