@@ -95,7 +95,7 @@ def kpis(report: Report) -> None:
     )
     _tile(
         first[3],
-        f"Churners below green {report.lead_days} days before",
+        f"Churners below green ({report.lead_days}d)",
         report.churners_below_green,
         shown(report.churners_below_green, pct),
         "The share of the accounts that left which were yellow or red this long before: the warnings that "
