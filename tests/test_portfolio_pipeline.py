@@ -357,7 +357,7 @@ def test_frames_and_rows_are_written_by_the_same_formula_safe_writer() -> None:
     assert [r[0] for r in written[1:]] == ["'=HYPERLINK(1)", "'-5 Ltd", "", "", "Plain"]
     assert [r[1] for r in written[1:]] == ["-5.0", "1.5", "0.0", "", "2.0"]  # numbers stay numbers
     assert written[1][2] == "2026-03-31" and written[2][2] == ""
-    rows = [["=HYPERLINK(1)", "-5"], ["-5 Ltd", None]]
+    rows: list[list[str | None]] = [["=HYPERLINK(1)", "-5"], ["-5 Ltd", None]]
     assert rows_to_csv(["name", "change"], rows) == "name,change\n'=HYPERLINK(1),'-5\n'-5 Ltd,\n"
     assert rows_to_csv(["name", "change"], rows, keep_numbers=True) == "name,change\n'=HYPERLINK(1),-5\n'-5 Ltd,\n"
 
