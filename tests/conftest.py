@@ -31,6 +31,16 @@ def fresh_store(db_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
+def patient_assertions() -> Iterator[None]:
+    """Match the page's 20 s action timeout: the CPUs are shared, and a rerun can take a few seconds."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[AppServer]:
     server = AppServer(db_path=tmp_path / "server.duckdb", log_path=tmp_path / "streamlit.log").start()
     yield server

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,15 +9,7 @@ from playwright.sync_api import expect
 
 from tests.servers import AppServer
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def patient_assertions() -> Iterator[None]:
-    """Match the page's 20 s action timeout: the CPUs are shared, and a rerun can take a few seconds."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
 
 
 API_DOCS = "Read the API documentation cover to cover"

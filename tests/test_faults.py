@@ -126,6 +126,7 @@ def first_caption(page: Any) -> Any:
 
 
 @pytest.mark.browser
+@pytest.mark.usefixtures("patient_assertions")
 def test_a_second_server_on_the_same_file_says_so(app_server: AppServer, second_server: AppServer, page: Any) -> None:
     page.goto(f"{app_server.url}/ramp")
     expect(page.get_by_text("No ramp plans yet")).to_be_visible()
@@ -139,6 +140,7 @@ def test_a_second_server_on_the_same_file_says_so(app_server: AppServer, second_
 
 
 @pytest.mark.browser
+@pytest.mark.usefixtures("patient_assertions")
 def test_the_second_server_works_once_the_first_stops(
     app_server: AppServer, second_server: AppServer, page: Any
 ) -> None:
@@ -167,6 +169,7 @@ def tick(page: Any, label: str, ticked_so_far: int) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.usefixtures("patient_assertions")
 def test_kill9_mid_session_loses_no_tick_and_no_saved_model(app_server: AppServer, page: Any) -> None:
     page.goto(f"{app_server.url}/ramp")
     expect(page.get_by_text("No ramp plans yet")).to_be_visible()
