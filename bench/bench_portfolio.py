@@ -23,7 +23,7 @@ that path's alone, read from ru_maxrss):
   export formats, no checks, no scoring, no output), and its ratio to the
   bare parse: the share of the 1.5x budget that grouping alone uses up;
 * the page's own scoring call on the same file (``load_portfolio`` as the
-  portfolio page makes it, without the month-by-month table);
+  portfolio page makes it);
 * a plain pandas read + groupby-per-account baseline;
 * peak RSS of each (target < 1 GB).
 
