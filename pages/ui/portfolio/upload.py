@@ -19,11 +19,11 @@ import streamlit as st
 
 from pages.ui.common.text import count, plain
 from pages.ui.portfolio.keys import ACCOUNTS_KEY, MODEL_KEY, SCORED_KEY, SOURCE_KEY, UPLOAD_KEY
-from scoring.db import Store
 from scoring.model import Model
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.demo import demo_exports
+from scoring.storage import Store
 
 LOG = logging.getLogger(__name__)
 DEFAULT_MODEL = "technical-csm"  # the demo exports feed every one of its signals
