@@ -56,7 +56,9 @@ def test_planted_signals_get_their_true_verdicts(planted_report: Report) -> None
 
 def test_bands_rank_churn_and_lift_is_rate_over_base(planted_report: Report) -> None:
     rates = {b.band: b.churn_rate.value for b in planted_report.bands}
-    assert rates["red"] > rates["yellow"] > rates["green"]  # type: ignore[operator]
+    red_rate, yellow_rate, green_rate = rates["red"], rates["yellow"], rates["green"]
+    assert red_rate is not None and yellow_rate is not None and green_rate is not None
+    assert red_rate > yellow_rate > green_rate
     red = next(b for b in planted_report.bands if b.band == "red")
     assert planted_report.base_rate.value is not None and red.churn_rate.value is not None
     assert red.lift.value == pytest.approx(red.churn_rate.value / planted_report.base_rate.value)

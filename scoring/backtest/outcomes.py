@@ -23,6 +23,7 @@ from typing import Literal
 import pandas as pd
 
 OutcomeKind = Literal["churned", "renewed", "contracted"]
+OUTCOME_KINDS: tuple[OutcomeKind, ...] = ("churned", "renewed", "contracted")
 Role = Literal["account_id", "churn_date", "churn_flag", "renewal_date", "outcome", "arr_lost"]
 ProblemKind = Literal["unreadable_file", "missing_column", "unreadable_value", "missing_id", "duplicate_account"]
 
@@ -192,6 +193,14 @@ def normalise(text: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
 
 
+def _as_kind(text: str) -> OutcomeKind:
+    """Narrow a mapped status (only kept rows reach here, so it is always a kind) to its Literal type."""
+    for kind in OUTCOME_KINDS:
+        if kind == text:
+            return kind
+    raise ValueError(f"{text!r} is not an outcome")
+
+
 def detect_columns(headers: Sequence[str]) -> dict[Role, str]:
     """Which header plays which role; a role no header fits is absent."""
     found: dict[Role, tuple[int, str]] = {}
@@ -347,7 +356,7 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
         loss = arr_lost[position]
         outcome = Outcome(
             account_id=str(ids[position]),
-            outcome=str(status[position]),  # type: ignore[arg-type]
+            outcome=_as_kind(str(status[position])),
             event_date=None if pd.isna(stamp) else stamp.date(),
             arr_lost=None if pd.isna(loss) else float(loss),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import NoReturn
 
 from scoring.catalog import CatalogError, get_model, preset_models
 from scoring.model import Model
@@ -23,7 +24,7 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     """argparse that reports mistakes as UsageError (one line, exit 2)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 
