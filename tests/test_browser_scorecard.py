@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.servers import AppServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
 
 
 def score(page: Any) -> Any:
