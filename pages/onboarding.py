@@ -1,7 +1,7 @@
 """Customer onboarding: one gated plan per account and checklist, with an overview of them all.
 
 Accounts come from the loaded portfolio when there is one (the portfolio page
-puts their names in session state under ``keys.PORTFOLIO_ACCOUNTS_KEY``),
+puts their names in session state under ``LOADED_ACCOUNTS_KEY``),
 otherwise the CSM types the name.
 """
 
@@ -18,6 +18,7 @@ from pages.ui.checklists.new import new_plan_form
 from pages.ui.checklists.overview import overview
 from pages.ui.checklists.pick import checklists_or_stop, pick_plan, plans_of, progress_of
 from pages.ui.checklists.red_flags import red_flags
+from pages.ui.common.keys import LOADED_ACCOUNTS_KEY
 from pages.ui.common.shell import require_app_shell
 
 require_app_shell()
@@ -31,7 +32,7 @@ today = date.today()
 checklists = checklists_or_stop("account")
 plans = plans_of(checklists)
 progresses = progress_of(plans, today)
-accounts = [str(a) for a in st.session_state.get(keys.PORTFOLIO_ACCOUNTS_KEY) or []]
+accounts = [str(a) for a in st.session_state.get(LOADED_ACCOUNTS_KEY) or []]
 
 if plans:
     st.subheader("Accounts in onboarding", anchor=False)

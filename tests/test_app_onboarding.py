@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from pages.ui.checklists import keys
+from pages.ui.common.keys import LOADED_ACCOUNTS_KEY
 from pages.ui.common.state import _open_store
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
@@ -100,7 +101,7 @@ def test_who_ticked_what_is_shown_and_kept_after_a_restart(fresh_store: Path) ->
 
 def test_accounts_come_from_the_loaded_portfolio(fresh_store: Path) -> None:
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
-    at.session_state["portfolio_accounts"] = ["Globex", "Initech"]
+    at.session_state[LOADED_ACCOUNTS_KEY] = ["Globex", "Initech"]
     at.run()
     assert at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "subject")).options == ["Globex", "Initech"]
     start_plan(at, "Initech", "go-live-hypercare", from_portfolio=True)

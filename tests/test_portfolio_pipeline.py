@@ -20,9 +20,9 @@ from scoring.engine import score
 from scoring.model import Model
 from scoring.portfolio import demo_exports, load_portfolio, one_pass
 from scoring.portfolio import run as run_module
-from scoring.portfolio.compute.kpis import kpis
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.ingest.read import Opened
+from scoring.portfolio.kpis import kpis
 from scoring.portfolio.sqlkit import month_end
 from tests.portfolio_samples import by_id, csv_bytes, load, problems_text
 

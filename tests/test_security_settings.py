@@ -60,9 +60,7 @@ def test_duckdb_connections_have_a_memory_limit_and_spill_directory(open_connect
     store = Store(db_path) if open_connection == "store" else None
     try:
         with closing(engine()) if store is None else store.cursor() as con:
-            row = con.execute(
-                "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
-            ).fetchone()
+            row = con.execute("SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
     finally:
         if store is not None:
             store.close()

@@ -22,7 +22,6 @@ from typing import Literal
 
 RAMP_PICK_KEY = "csm"
 ONBOARDING_PICK_KEY = "plan"
-PORTFOLIO_ACCOUNTS_KEY = "portfolio_accounts"  # written by pages.ui.portfolio.upload
 
 ACTOR_KEY = "checklists:actor"
 PROBLEM_KEY = "checklists:problem"  # a refused or failed change, shown once on the next run

@@ -2,8 +2,8 @@
 
 A key written in one module and read in another (the picked account is set by
 the picker, a heatmap click and a triage row) must be the same string; naming
-them here keeps the writers and readers together.  ``ACCOUNTS_KEY`` is read by
-other pages too: the onboarding page offers the uploaded account names.
+them here keeps the writers and readers together.  The loaded account names,
+which other pages read, are ``pages.ui.common.keys.LOADED_ACCOUNTS_KEY``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ MODEL_KEY = "portfolio_model"
 UPLOAD_KEY = "portfolio_files"
 SOURCE_KEY = "portfolio_source"
 SCORED_KEY = "portfolio_scored"
-ACCOUNTS_KEY = "portfolio_accounts"
 
 # The user's column-mapping corrections (pages.ui.portfolio.mapping).
 OVERRIDES_KEY = "portfolio_overrides"

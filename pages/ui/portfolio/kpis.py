@@ -1,6 +1,6 @@
 """The headline tiles: accounts and ARR per band, renewals at risk, newly red accounts.
 
-Numbers come from ``scoring.portfolio.compute.kpis`` over the filtered accounts, so
+Numbers come from ``scoring.portfolio.kpis`` over the filtered accounts, so
 they describe exactly what the heatmap and the list below show.
 """
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from pages.ui.common.text import count, money
 from pages.ui.portfolio.filters import Filters
-from scoring.portfolio.compute.kpis import RENEWAL_WINDOW_DAYS, kpis
+from scoring.portfolio.kpis import RENEWAL_WINDOW_DAYS, kpis
 
 BAND_HELP = {
     "red": "Accounts scoring below the yellow line, and the ARR they carry.",

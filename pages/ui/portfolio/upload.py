@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from pages.ui.common.keys import LOADED_ACCOUNTS_KEY
 from pages.ui.common.text import count, plain
-from pages.ui.portfolio.keys import ACCOUNTS_KEY, MODEL_KEY, SCORED_KEY, SOURCE_KEY, UPLOAD_KEY
+from pages.ui.portfolio.keys import MODEL_KEY, SCORED_KEY, SOURCE_KEY, UPLOAD_KEY
 from scoring.model import Model
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
@@ -207,5 +208,5 @@ def score(source: Source, model: Model, overrides: dict[str, str], store: Store)
 def publish_accounts(result: PortfolioResult) -> None:
     """Share the loaded account names with other pages (onboarding offers them)."""
     names = result.accounts["account_name"].dropna().astype(str).tolist() if len(result.accounts) else []
-    if st.session_state.get(ACCOUNTS_KEY) != names:
-        st.session_state[ACCOUNTS_KEY] = names
+    if st.session_state.get(LOADED_ACCOUNTS_KEY) != names:
+        st.session_state[LOADED_ACCOUNTS_KEY] = names
