@@ -2,8 +2,9 @@
 
 ``facts`` joins the loaded files into account-month rows, ``formula_sql``
 scores them with the formula of ``scoring.engine``, ``rollup`` reduces each
-account to its latest month with its trend, ``triage`` ranks the accounts
-and words their action, and ``kpis`` sums a result up for the page.
+account to its latest month with its trend, and ``triage`` ranks the accounts
+and words their action.  (The page's headline sums over the finished result
+are plain pandas: ``scoring.portfolio.kpis``.)
 
 May import ``scoring.portfolio.contract``, ``scoring.portfolio.sqlkit``,
 ``scoring.model`` and ``scoring.actions`` (plus ``scoring.engine`` for its
