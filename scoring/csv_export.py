@@ -6,7 +6,9 @@ the file is opened: an account named ``=HYPERLINK(...)`` would become a live
 link.  Such *text* cells get a leading single quote, which spreadsheets show
 as plain text (``safe_cell``, the one statement of that rule).  Numeric
 columns stay numbers, so a score change of -5 remains -5 and still sorts and
-sums: a number cannot carry a formula.
+sums: a number cannot carry a formula.  The same rule first strips bidi
+controls and control characters (``scoring.hidden_chars``), so a name or an
+account id holding U+202E or NUL reaches the file without them.
 
 The CSV is written by DuckDB: for 100k accounts it is several times faster
 than pandas or the csv module.  The portfolio's triage list (page and CLI)
@@ -25,19 +27,24 @@ import pandas as pd
 from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import VARCHAR
 
+from scoring.hidden_chars import HIDDEN_RE2, has_hidden, strip_hidden
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# The same test for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
+# The same tests for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
 FORMULA_START_PATTERN = r"^[=+\-@\t\r]"
+NEEDS_CARE_PATTERN = f"{FORMULA_START_PATTERN}|{HIDDEN_RE2}"
 _SAFE_TEXT = "hs_safe_text"  # safe_cell(text)
 _SAFE_NUMBER = "hs_safe_number"  # safe_cell(text, keep_numbers=True)
 
 
 def safe_cell(text: str, keep_numbers: bool = False) -> str:
-    """Neutralise a cell a spreadsheet would evaluate as a formula.
+    """Strip hidden characters, then neutralise a cell a spreadsheet would evaluate as a formula.
 
     ``keep_numbers`` leaves plain numbers such as ``-5`` alone, for columns
     that pass numeric data through: a number cannot carry a formula.
     """
+    if has_hidden(text):
+        text = strip_hidden(text)
     if not text.startswith(FORMULA_START):
         return text
     if keep_numbers:
@@ -96,7 +103,7 @@ def _cell(series: pd.Series, name: str, keep_numbers: bool) -> str:
         return name
     text = f"NULLIF(CAST({name} AS VARCHAR), '')"
     safe = _SAFE_NUMBER if keep_numbers else _SAFE_TEXT
-    return f"CASE WHEN regexp_matches({text}, '{FORMULA_START_PATTERN}') THEN {safe}({text}) ELSE {text} END"
+    return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {safe}({text}) ELSE {text} END"
 
 
 def _copy(con: DuckDBPyConnection, frame: pd.DataFrame, keep_numbers: bool, path: Path) -> str:

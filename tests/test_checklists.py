@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scoring.catalog import CatalogError
@@ -40,6 +41,7 @@ from scoring.checklists import (
     to_markdown,
 )
 from scoring.csv_export import FORMULA_START, FORMULA_START_PATTERN, safe_cell
+from scoring.csv_export import to_csv as frame_to_csv
 
 START = date(2025, 3, 3)
 T0 = datetime(2025, 3, 3, 9, 0)
@@ -382,9 +384,35 @@ def test_activity_reads_as_sentences(onboarding: Checklist) -> None:
 # ---- exports ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("risky", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\r=x"])
+@pytest.mark.parametrize("risky", ["=1+1", "+SUM(A1)", "-2", "@cmd"])
 def test_formula_cells_are_neutralised(risky: str) -> None:
     assert safe_cell(risky) == "'" + risky
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("\tx", "x"),
+        ("\r=x", "'=x"),
+        ("\u202e=cmd", "'=cmd"),
+        ("invoice\u202egpj.exe", "invoicegpj.exe"),
+        ("Acme\x00 Corp", "Acme Corp"),
+        ("\u2066Ana\u2069 \u200fB\u200e\u061c", "Ana B"),
+        ("line one\nline two", "line one\nline two"),
+    ],
+)
+def test_hidden_characters_are_stripped_before_the_formula_rule(cell: str, written: str) -> None:
+    assert safe_cell(cell) == written
+
+
+def test_the_frame_writer_strips_hidden_characters_in_every_text_column() -> None:
+    frame = pd.DataFrame({"account_id": ["ab\u202ec", "x\x00y", "\t\u202e=2"], "score": [1.5, 2.0, 3.0]})
+    assert list(csv.reader(io.StringIO(frame_to_csv(frame)))) == [
+        ["account_id", "score"],
+        ["abc", "1.5"],
+        ["xy", "2.0"],
+        ["'=2", "3.0"],
+    ]
 
 
 def test_numbers_kept_only_where_asked() -> None:
@@ -430,6 +458,10 @@ def test_markdown_summary_for_a_crm_note(onboarding: Checklist) -> None:
     assert "### Kickoff (Week 1): 1 of 4, due soon, due 09 Mar 2025" in md
     assert "_Kickoff blocked: 3 items open_" in md
     assert "- [ ] Agree how and how often we talk" in md
+
+
+def test_md_escape_drops_bidi_controls_and_nul() -> None:
+    assert md_escape("Ana\u202e\x00 *x*\u2066") == "Ana \\*x\\*"
 
 
 def test_md_escape_flattens_newlines() -> None:

@@ -6,6 +6,8 @@ leading single quote: names and notes are typed by users, and a note
 starting with ``=HYPERLINK(...)`` must stay text.  In Markdown, characters
 that would turn user text (names, notes) into links, emphasis or HTML are
 escaped; the checklist's own wording comes from our TOML and is left as is.
+Both drop bidi controls and control characters (``scoring.hidden_chars``):
+CSV through ``safe_cell``, Markdown in ``md_escape``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, datetime
 from scoring.checklists.progress import PlanProgress, gate
 from scoring.checklists.replay import Mark
 from scoring.csv_export import rows_to_csv
+from scoring.hidden_chars import strip_hidden
 
 CSV_COLUMNS = (
     "Checklist",
@@ -74,8 +77,8 @@ def to_csv(progress: PlanProgress) -> str:
 
 
 def md_escape(text: str) -> str:
-    """User text, made inert so a CRM's Markdown renderer shows it literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """User text, made inert so a CRM's Markdown renderer shows it literally, with hidden characters dropped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(strip_hidden(text).split()))
 
 
 def _day(d: date) -> str:
