@@ -201,10 +201,13 @@ def describe(
             examples = _examples(rows, positions, cells)
             if kind == "bad":
                 message = (
-                    f"Left out {counted(count, 'cell', 'cells')} in {col.header!r} that could not be read as "
-                    f"{label} ({examples})."
+                    f"Left out {counted(count, 'cell', 'cells')} in {col.header!r} whose values cannot be read "
+                    f"as {label} ({examples})."
                 )
-                fix = f"Write {col.describe} in those cells, or map {col.header!r} to a different field."
+                fix = (
+                    f"Correct those values in the source data: write {col.describe}. The rest of the column "
+                    "was read, so the mapping is fine unless the whole column holds something else."
+                )
             else:
                 message = (
                     f"Left out {counted(count, 'value', 'values')} in {col.header!r} that cannot be a real "

@@ -341,14 +341,24 @@ def _open_csv(
             return None, [too_big(name)]
         return _error(
             name,
-            f"The file could not be read as CSV ({_first_line(exc)}).",
+            f"The file could not be read as CSV: {_csv_reason(exc)}.",
             "Export it again as CSV with a header row, or as .xlsx.",
         )
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:160] if text else exc.__class__.__name__
+def _csv_reason(exc: Exception) -> str:
+    """Why a CSV would not open, in our words.
+
+    DuckDB's own text names the server's temp copy and counts lines its own
+    way ("Line: 2" above the header's text), so it goes to nobody; the
+    rows that can be named are named by the notes and row problems instead.
+    """
+    text = str(exc).lower()
+    if "unicode" in text or "encoding" in text:
+        return "it holds bytes that are not text in UTF-8 or Latin-1"
+    if "sniff" in text or "dialect" in text:
+        return "its separators and quotes do not split the rows into the header's columns"
+    return "its rows do not split into the header's columns"
 
 
 def _cell(value: Any) -> str:
@@ -486,7 +496,9 @@ def _open_xlsx(con: Connection, export: Export, workdir: Path, index: int) -> tu
     try:
         return _sample(con, src), []
     except DuckDBError as exc:
-        return _error(name, f"The Excel sheet could not be read ({_first_line(exc)}).", "Save it again as .xlsx.")
+        return _error(
+            name, f"The Excel sheet could not be read as a table: {_csv_reason(exc)}.", "Save it again as .xlsx."
+        )
 
 
 def _open_parquet(
@@ -496,10 +508,10 @@ def _open_parquet(
     src = Source(name=export.name, kind="parquet", path=path, headers=(), sample=(), first_row=1)
     try:
         return _sample(con, src), []
-    except DuckDBError as exc:
+    except DuckDBError:
         return _error(
             export.name,
-            f"The Parquet file is damaged or truncated ({_first_line(exc)}).",
+            "The Parquet file is damaged or truncated.",
             "Export it again; if it was copied, check the copy finished.",
         )
 
