@@ -37,6 +37,8 @@ import duckdb
 
 from scoring.checklists.model import ChecklistEvent, EventKind, PlanRecord
 from scoring.custom_models import SavedModel
+from scoring.diagnosis.model import EventKind as IssueEventKind
+from scoring.diagnosis.model import Intake, IssueEvent, IssueRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "health_studio.duckdb"
@@ -214,3 +216,222 @@ class Store:
             sql += " WHERE plan_id = ?"
             params = (plan_id,)
         return [ChecklistEvent(*r) for r in self._rows(sql + " ORDER BY seq", params)]
+
+
+# ---- customer issues: intake records and their append-only event log -------
+#
+# An issue's intake is inserted once and never updated; every later change is
+# a row in ``issue_events`` (``scoring.diagnosis.replay`` rebuilds the state).
+# The tables join SCHEMA, so every Store creates them on open.  Reached as
+# ``issue_store(store)``; ``scoring.diagnosis.commands`` is the only caller.
+
+ISSUE_SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS issue_seq;
+CREATE TABLE IF NOT EXISTS issues (
+    issue_id VARCHAR PRIMARY KEY,
+    account_id VARCHAR NOT NULL,
+    account_name VARCHAR NOT NULL,
+    symptom VARCHAR NOT NULL,
+    goal VARCHAR NOT NULL,
+    technical_fact VARCHAR NOT NULL,
+    business_impact VARCHAR NOT NULL,
+    tried VARCHAR NOT NULL,
+    restated VARCHAR NOT NULL,
+    confirmed BOOLEAN NOT NULL,
+    category_id VARCHAR NOT NULL,
+    tag VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    update_by DATE NOT NULL,
+    opened_by VARCHAR NOT NULL,
+    opened_at TIMESTAMP NOT NULL,
+    demo BOOLEAN NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS issue_event_seq;
+CREATE TABLE IF NOT EXISTS issue_events (
+    seq BIGINT PRIMARY KEY DEFAULT nextval('issue_event_seq'),
+    issue_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    value VARCHAR,
+    actor VARCHAR,
+    happened_at TIMESTAMP NOT NULL
+);
+"""
+SCHEMA += ISSUE_SCHEMA
+_ISSUE_COLUMNS = (
+    "account_id, account_name, symptom, goal, technical_fact, business_impact, tried, restated, confirmed, "
+    "category_id, tag, severity, update_by, opened_by, opened_at, demo"
+)
+
+
+def _issue_params(record: IssueRecord) -> tuple[Any, ...]:
+    i = record.intake
+    return (
+        record.account_id,
+        record.account_name,
+        i.symptom,
+        i.goal,
+        i.technical_fact,
+        i.business_impact,
+        i.tried,
+        i.restated,
+        i.confirmed,
+        i.category_id,
+        i.tag,
+        i.severity,
+        i.update_by,
+        record.opened_by,
+        record.opened_at,
+        record.demo,
+    )
+
+
+def _issue_record(row: Sequence[Any]) -> IssueRecord:
+    (issue_id, account_id, account_name, symptom, goal, fact, impact, tried, restated, confirmed) = row[:10]
+    (category_id, tag, severity, update_by, opened_by, opened_at, demo) = row[10:]
+    intake = Intake(
+        symptom, goal, fact, impact, tried, restated, bool(confirmed), category_id, tag, severity, update_by
+    )
+    return IssueRecord(issue_id, account_id, account_name, intake, opened_by, opened_at, bool(demo))
+
+
+class IssueStore:
+    """The issue tables of a ``Store``: one autocommitted statement per call, so ``kill -9`` loses nothing acknowledged."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def create(self, record: IssueRecord) -> str:
+        """Insert a new intake under the next ``ISS-n`` id (``record.issue_id`` is ignored) and return the id."""
+        rows = self._store._rows(
+            f"INSERT INTO issues (issue_id, {_ISSUE_COLUMNS}) "
+            "VALUES ('ISS-' || nextval('issue_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING issue_id",
+            _issue_params(record),
+        )
+        return str(rows[0][0])
+
+    def insert_fixed(self, record: IssueRecord) -> bool:
+        """Insert an intake under its own id (the demo's); False when that id is already saved."""
+        rows = self._store._rows(
+            f"INSERT INTO issues (issue_id, {_ISSUE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING RETURNING issue_id",
+            (record.issue_id, *_issue_params(record)),
+        )
+        return bool(rows)
+
+    def count(self) -> int:
+        return int(self._store._rows("SELECT count(*) FROM issues")[0][0])
+
+    def records(self) -> list[IssueRecord]:
+        rows = self._store._rows(f"SELECT issue_id, {_ISSUE_COLUMNS} FROM issues ORDER BY opened_at")
+        return [_issue_record(r) for r in rows]
+
+    def record_event(
+        self, issue_id: str, kind: IssueEventKind, value: str | None, actor: str | None, at: datetime | None = None
+    ) -> None:
+        """Append one event; ``scoring.diagnosis.commands`` decides which, this only writes it."""
+        self._store._run(
+            "INSERT INTO issue_events (issue_id, kind, value, actor, happened_at) VALUES (?, ?, ?, ?, ?)",
+            (issue_id, kind, value, actor, at or datetime.now()),
+        )
+
+    def events(self, issue_id: str | None = None) -> list[IssueEvent]:
+        sql = "SELECT seq, issue_id, kind, value, actor, happened_at FROM issue_events"
+        params: tuple[Any, ...] = ()
+        if issue_id is not None:
+            sql += " WHERE issue_id = ?"
+            params = (issue_id,)
+        return [IssueEvent(*r) for r in self._store._rows(sql + " ORDER BY seq", params)]
+
+
+def issue_store(store: Store) -> IssueStore:
+    """The issue tables of ``store``."""
+    return IssueStore(store)
+
+
+# ---- QBR notes and account profiles (issue 15) --------------------------------
+#
+# What only the CSM knows for a quarterly business review (value delivered,
+# risks, goals, the day it was held) per account and quarter, and two account
+# facts the exports rarely carry (customer since, reference tier).  Each save
+# is one autocommitted upsert.  The tables join SCHEMA, so every Store
+# creates them on open.  Reached as ``qbr_store(store)``;
+# ``scoring.qbr.notes`` is the only caller.
+
+from scoring.qbr.records import AccountProfile, QbrNotes  # noqa: E402  (kept with its own section)
+
+QBR_SCHEMA = """
+CREATE TABLE IF NOT EXISTS qbr_notes (
+    account_id VARCHAR NOT NULL,
+    quarter VARCHAR NOT NULL,
+    achievements VARCHAR NOT NULL,
+    time_saved VARCHAR NOT NULL,
+    cost_reduction VARCHAR NOT NULL,
+    other_impact VARCHAR NOT NULL,
+    risks VARCHAR NOT NULL,
+    goals VARCHAR NOT NULL,
+    held_on DATE,
+    saved_by VARCHAR,
+    saved_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (account_id, quarter)
+);
+CREATE TABLE IF NOT EXISTS account_profiles (
+    account_id VARCHAR PRIMARY KEY,
+    customer_since DATE,
+    reference_tier INTEGER,
+    saved_at TIMESTAMP NOT NULL
+);
+"""
+SCHEMA += QBR_SCHEMA
+_QBR_NOTE_COLUMNS = "achievements, time_saved, cost_reduction, other_impact, risks, goals, held_on"
+
+
+class QbrStore:
+    """The QBR tables of a ``Store``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def save_notes(self, account_id: str, quarter: str, notes: QbrNotes, actor: str | None) -> None:
+        self._store._run(
+            f"INSERT OR REPLACE INTO qbr_notes (account_id, quarter, {_QBR_NOTE_COLUMNS}, saved_by, saved_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                account_id,
+                quarter,
+                notes.achievements,
+                notes.time_saved,
+                notes.cost_reduction,
+                notes.other_impact,
+                notes.risks,
+                notes.goals,
+                notes.held_on,
+                actor,
+                datetime.now(),
+            ),
+        )
+
+    def notes(self, account_id: str, quarter: str) -> QbrNotes | None:
+        rows = self._store._rows(
+            f"SELECT {_QBR_NOTE_COLUMNS} FROM qbr_notes WHERE account_id = ? AND quarter = ?", (account_id, quarter)
+        )
+        return QbrNotes(*rows[0]) if rows else None
+
+    def held(self, quarter: str) -> set[str]:
+        rows = self._store._rows("SELECT account_id FROM qbr_notes WHERE quarter = ? AND held_on IS NOT NULL", (quarter,))
+        return {str(r[0]) for r in rows}
+
+    def save_profile(self, account_id: str, profile: AccountProfile) -> None:
+        self._store._run(
+            "INSERT OR REPLACE INTO account_profiles (account_id, customer_since, reference_tier, saved_at) "
+            "VALUES (?, ?, ?, ?)",
+            (account_id, profile.customer_since, profile.reference_tier, datetime.now()),
+        )
+
+    def profiles(self) -> dict[str, AccountProfile]:
+        rows = self._store._rows("SELECT account_id, customer_since, reference_tier FROM account_profiles")
+        return {str(r[0]): AccountProfile(r[1], r[2]) for r in rows}
+
+
+def qbr_store(store: Store) -> QbrStore:
+    """The QBR tables of ``store``."""
+    return QbrStore(store)
