@@ -417,7 +417,9 @@ class QbrStore:
         return QbrNotes(*rows[0]) if rows else None
 
     def held(self, quarter: str) -> set[str]:
-        rows = self._store._rows("SELECT account_id FROM qbr_notes WHERE quarter = ? AND held_on IS NOT NULL", (quarter,))
+        rows = self._store._rows(
+            "SELECT account_id FROM qbr_notes WHERE quarter = ? AND held_on IS NOT NULL", (quarter,)
+        )
         return {str(r[0]) for r in rows}
 
     def save_profile(self, account_id: str, profile: AccountProfile) -> None:

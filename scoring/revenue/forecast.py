@@ -1,0 +1,233 @@
+"""Renewal forecast: who renews when, for how much, and how much of it we expect to keep.
+
+Expected retained ARR is each account's ARR times its band's renewal rate.
+The rates are a stated, editable assumption (``RenewalRates``), not a
+measurement; the range around a quarter's expected GRR treats each renewal
+as an independent yes/no with that probability (a normal approximation,
+90% two-sided), which is honest about how few renewals a quarter holds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+HORIZONS: tuple[int, ...] = (30, 60, 90, 120, 180)
+SALES_OPS_LEAD_DAYS = 120  # seed 004: the forecast goes to Sales Ops this long before renewal
+WEEKLY_WITHIN_DAYS = 90  # seed 004: renewals this close are watched weekly
+Z_90 = 1.645  # two-sided 90% normal range
+
+
+@dataclass(frozen=True)
+class RenewalRates:
+    """Share of ARR (and chance of the logo) expected to renew, per band.
+
+    Our starting assumption, to be replaced by the rates your own renewals
+    show; the page states them and lets the CSM edit them.
+    """
+
+    green: float = 0.95
+    yellow: float = 0.85
+    red: float = 0.60
+    insufficient: float = 0.80
+
+    def of(self, band: str) -> float:
+        return float(getattr(self, band, self.insufficient))
+
+    def problems(self) -> list[str]:
+        """Rates outside 0..1, phrased for the person who typed them."""
+        return [
+            f"The {band} renewal rate is {value:g}; use a share between 0 and 1 (0.9 means 90%)."
+            for band, value in (
+                ("green", self.green),
+                ("yellow", self.yellow),
+                ("red", self.red),
+                ("insufficient", self.insufficient),
+            )
+            if not 0.0 <= value <= 1.0 or math.isnan(value)
+        ]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Renewals falling in one window (a horizon or a quarter)."""
+
+    label: str
+    accounts: int
+    arr: float
+    expected_arr: float
+    by_band: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuarterOutlook:
+    """One quarter's expected gross and logo retention, with a 90% range."""
+
+    quarter: str
+    accounts: int
+    expiring_arr: float
+    expected_arr: float
+    grr: float
+    grr_low: float
+    grr_high: float
+    logo: float
+    logo_low: float
+    logo_high: float
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Everything the renewal section and ``python -m scoring renewals`` show.
+
+    ``accounts`` has one row per account with a usable ARR and renewal date:
+    account_id, account_name, band, arr, renewal_date, days_to_renewal,
+    rate, expected_arr, quarter, sales_ops_due, weekly, weakest.
+    ``missing`` lists accounts set aside, with the reason and the fix.
+    """
+
+    as_of: date
+    rates: RenewalRates
+    accounts: pd.DataFrame
+    horizons: tuple[Bucket, ...]
+    quarters: tuple[QuarterOutlook, ...]
+    missing: pd.DataFrame
+    lapsed: pd.DataFrame
+
+    @property
+    def sales_ops_due(self) -> pd.DataFrame:
+        """Renewals within 120 days: their forecast is due to Sales Ops now."""
+        return self.accounts[self.accounts["sales_ops_due"] <= pd.Timestamp(self.as_of)]
+
+    @property
+    def weekly(self) -> pd.DataFrame:
+        """Renewals within 90 days, which move to weekly monitoring."""
+        return self.accounts[self.accounts["weekly"]]
+
+
+def quarter_of(day: date | pd.Timestamp) -> str:
+    """'2026Q4' for any day in October-December 2026."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _missing_reason(arr: object, renewal: object) -> str:
+    no_arr = arr is None or pd.isna(arr)
+    no_date = renewal is None or pd.isna(renewal)
+    if no_arr and no_date:
+        return "no ARR and no renewal date: add an ARR column and a renewal date column to the account export"
+    if no_arr:
+        return "no ARR: add an ARR column to the account export"
+    return "no renewal date: needs a renewal date column in the account export"
+
+
+def _bucket(label: str, rows: pd.DataFrame) -> Bucket:
+    bands = rows["band"].value_counts().to_dict() if len(rows) else {}
+    return Bucket(
+        label=label,
+        accounts=len(rows),
+        arr=float(rows["arr"].sum()),
+        expected_arr=float(rows["expected_arr"].sum()),
+        by_band={str(k): int(v) for k, v in bands.items()},
+    )
+
+
+def _outlook(quarter: str, rows: pd.DataFrame) -> QuarterOutlook:
+    arr = rows["arr"].to_numpy(dtype=float)
+    p = rows["rate"].to_numpy(dtype=float)
+    expiring = float(arr.sum())
+    expected = float((arr * p).sum())
+    spread = Z_90 * math.sqrt(float((arr**2 * p * (1 - p)).sum()))
+    n = len(rows)
+    logos = float(p.sum())
+    logo_spread = Z_90 * math.sqrt(float((p * (1 - p)).sum()))
+
+    def share(value: float, whole: float) -> float:
+        return min(max(value / whole, 0.0), 1.0) if whole else float("nan")
+
+    return QuarterOutlook(
+        quarter=quarter,
+        accounts=n,
+        expiring_arr=expiring,
+        expected_arr=expected,
+        grr=share(expected, expiring),
+        grr_low=share(expected - spread, expiring),
+        grr_high=share(expected + spread, expiring),
+        logo=share(logos, n),
+        logo_low=share(logos - logo_spread, n),
+        logo_high=share(logos + logo_spread, n),
+    )
+
+
+def forecast(
+    accounts: pd.DataFrame,
+    as_of: date,
+    rates: RenewalRates | None = None,
+    horizons: Sequence[int] = HORIZONS,
+) -> Forecast:
+    """Renewals by horizon, band and quarter, with expected retained ARR.
+
+    Accounts lacking ARR or a renewal date go to ``missing``; those whose
+    renewal date has already passed go to ``lapsed`` (the export needs the
+    next renewal date), so neither is counted as $0 or as churn.
+    """
+    rates = rates or RenewalRates()
+    frame = accounts.copy()
+    usable = frame["arr"].notna() & frame["renewal_date"].notna()
+    missing = frame.loc[~usable, ["account_id", "account_name", "band", "arr", "renewal_date"]].copy()
+    missing["reason"] = [_missing_reason(a, r) for a, r in zip(missing["arr"], missing["renewal_date"], strict=True)]
+    frame = frame[usable].copy()
+    renewal = pd.to_datetime(frame["renewal_date"])
+    frame["renewal_date"] = renewal
+    frame["days_to_renewal"] = (renewal - pd.Timestamp(as_of)).dt.days.astype(int)
+    lapsed = frame.loc[frame["days_to_renewal"] < 0, ["account_id", "account_name", "band", "arr", "renewal_date"]]
+    frame = frame[frame["days_to_renewal"] >= 0].copy()
+    frame["arr"] = frame["arr"].astype(float)
+    frame["rate"] = [rates.of(str(b)) for b in frame["band"]]
+    frame["expected_arr"] = frame["arr"] * frame["rate"]
+    frame["quarter"] = [quarter_of(d) for d in frame["renewal_date"]]
+    frame["sales_ops_due"] = frame["renewal_date"] - pd.Timedelta(days=SALES_OPS_LEAD_DAYS)
+    frame["weekly"] = frame["days_to_renewal"] <= WEEKLY_WITHIN_DAYS
+    if "weakest" not in frame.columns:
+        frame["weakest"] = ""
+    keep = [
+        "account_id",
+        "account_name",
+        "band",
+        "score",
+        "arr",
+        "renewal_date",
+        "days_to_renewal",
+        "rate",
+        "expected_arr",
+        "quarter",
+        "sales_ops_due",
+        "weekly",
+        "weakest",
+    ]
+    frame = frame[[c for c in keep if c in frame.columns]].sort_values(["days_to_renewal", "account_id"])
+    buckets = tuple(
+        _bucket(f"within {days} days", frame[frame["days_to_renewal"] <= days]) for days in sorted(horizons)
+    )
+    quarters = tuple(_outlook(str(q), rows) for q, rows in frame.groupby("quarter", sort=True))
+    return Forecast(
+        as_of=as_of,
+        rates=rates,
+        accounts=frame.reset_index(drop=True),
+        horizons=buckets,
+        quarters=quarters,
+        missing=missing.reset_index(drop=True),
+        lapsed=lapsed.reset_index(drop=True),
+    )
+
+
+def band_table(fc: Forecast, days: int) -> pd.DataFrame:
+    """Renewals within ``days``, by band: accounts, ARR and expected ARR."""
+    rows = fc.accounts[fc.accounts["days_to_renewal"] <= days]
+    grouped = rows.groupby("band", sort=False).agg(
+        accounts=("account_id", "size"), arr=("arr", "sum"), expected_arr=("expected_arr", "sum")
+    )
+    order = [b for b in ("red", "yellow", "green", "insufficient") if b in grouped.index]
+    return grouped.loc[order].reset_index()
