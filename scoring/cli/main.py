@@ -48,6 +48,23 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--fit", action="store_true", help="also fit weights to the outcomes (needs 30+ churners)")
     bt.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     bt.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+
+    # renewals and qbr (scoring/cli/revenue.py)
+    rn = sub.add_parser("renewals", help="renewal forecast by horizon, band and quarter, as the portfolio page shows")
+    rn.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
+    rn.add_argument("--horizon", type=int, default=180, help="longest window in days (default 180)")
+    rn.add_argument("--model", default="technical-csm", help=MODEL_HELP)
+    for band, rate in (("green", 0.95), ("yellow", 0.85), ("red", 0.60)):
+        rn.add_argument(f"--{band}-rate", type=float, default=rate, help=f"share of {band} ARR expected to renew")
+    rn.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+    qb = sub.add_parser("qbr", help="write one account's quarterly business review pack")
+    qb.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
+    qb.add_argument("--account", required=True, help="the account id, as in the exports")
+    qb.add_argument("--quarter", required=True, help="e.g. 2026Q4")
+    qb.add_argument("--format", choices=("md", "pptx"), default="md")
+    qb.add_argument("-o", "--output", required=True, type=Path, help="file to write")
+    qb.add_argument("--model", default="technical-csm", help=MODEL_HELP)
+    qb.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
     return parser
 
 
@@ -66,6 +83,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
             from scoring.cli.backtest import run_backtest
 
             return run_backtest(args, out, err)
+        if args.command in ("renewals", "qbr"):
+            from scoring.cli.revenue import run_qbr, run_renewals
+
+            return run_renewals(args, out, err) if args.command == "renewals" else run_qbr(args, out, err)
         from scoring.cli.portfolio import run_portfolio
 
         return run_portfolio(args, out, err)

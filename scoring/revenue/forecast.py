@@ -231,3 +231,41 @@ def band_table(fc: Forecast, days: int) -> pd.DataFrame:
     )
     order = [b for b in ("red", "yellow", "green", "insufficient") if b in grouped.index]
     return grouped.loc[order].reset_index()
+
+
+def horizon_table(fc: Forecast) -> pd.DataFrame:
+    """The renewals-by-horizon table, as the page and ``python -m scoring renewals`` print it."""
+    rows = [
+        {
+            "window": b.label,
+            "accounts": b.accounts,
+            "red": b.by_band.get("red", 0),
+            "yellow": b.by_band.get("yellow", 0),
+            "green": b.by_band.get("green", 0),
+            "arr": b.arr,
+            "expected_arr": b.expected_arr,
+        }
+        for b in fc.horizons
+    ]
+    return pd.DataFrame(rows, columns=["window", "accounts", "red", "yellow", "green", "arr", "expected_arr"])
+
+
+def quarter_table(fc: Forecast) -> pd.DataFrame:
+    """Expected GRR and logo retention per renewal quarter, with the 90% range."""
+    rows = [
+        {
+            "quarter": q.quarter,
+            "accounts": q.accounts,
+            "expiring_arr": q.expiring_arr,
+            "expected_arr": q.expected_arr,
+            "grr": q.grr,
+            "grr_low": q.grr_low,
+            "grr_high": q.grr_high,
+            "logo": q.logo,
+            "logo_low": q.logo_low,
+            "logo_high": q.logo_high,
+        }
+        for q in fc.quarters
+    ]
+    columns = ["quarter", "accounts", "expiring_arr", "expected_arr", "grr", "grr_low", "grr_high", "logo"]
+    return pd.DataFrame(rows, columns=[*columns, "logo_low", "logo_high"])

@@ -1,0 +1,137 @@
+"""`python -m scoring renewals FILE... [--horizon 120]` and `python -m scoring qbr FILE... --account ID --quarter Q`.
+
+Both read the exports through the portfolio pipeline and hand the result to
+the same domain functions the portfolio page calls (``scoring.revenue``,
+``scoring.qbr``), so the numbers agree with the page for the same files and
+model.  Renewal rates can be set per band, as on the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from scoring.cli.common import UsageError, resolve_model
+from scoring.cli.portfolio import _line as line
+from scoring.cli.portfolio import parse_overrides
+from scoring.portfolio import load_portfolio
+from scoring.portfolio.contract import Export, PortfolioResult
+from scoring.portfolio.signal_history import signal_history
+from scoring.qbr.chart import drivers_png
+from scoring.qbr.markdown import to_markdown
+from scoring.qbr.notes import QbrNotesError, load_notes, load_profiles
+from scoring.qbr.pack import build_pack
+from scoring.qbr.quarters import Quarter, QuarterError
+from scoring.qbr.records import AccountProfile, QbrNotes
+from scoring.qbr.slides import to_pptx
+from scoring.revenue.extras import read_extras
+from scoring.revenue.forecast import HORIZONS, RenewalRates, forecast, horizon_table, quarter_table
+from scoring.storage import Store, StoreUnavailable
+
+
+def _load(args: argparse.Namespace, err: TextIO) -> tuple[list[Export], PortfolioResult]:
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"{path.name}: no such file")
+    model = resolve_model(args.model)
+    exports = [Export.from_path(path) for path in args.files]
+    result = load_portfolio(exports, model, overrides=parse_overrides(args.map, model))
+    for problem in result.problems:
+        err.write(f"{'error' if problem.severity == 'error' else 'warning'}: {line(problem)}\n")
+    if result.accounts.empty:
+        raise UsageError("no account could be scored from these files")
+    return exports, result
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def _pct(value: float) -> str:
+    return "no data" if pd.isna(value) else f"{100 * value:.1f}%"
+
+
+def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rates = RenewalRates(green=args.green_rate, yellow=args.yellow_rate, red=args.red_rate)
+    if rates.problems():
+        raise UsageError(rates.problems()[0])
+    if args.horizon <= 0:
+        raise UsageError("--horizon is a number of days, 1 or more")
+    _, result = _load(args, err)
+    horizons = sorted({*(h for h in HORIZONS if h <= args.horizon), args.horizon})
+    fc = forecast(result.accounts, result.as_of or pd.Timestamp.today().date(), rates, horizons)
+    out.write(f"Renewal forecast as of {fc.as_of.isoformat()} (model {result.model_id})\n")
+    out.write(f"Renewal rates: green {rates.green:.0%}, yellow {rates.yellow:.0%}, red {rates.red:.0%}\n\n")
+    table = horizon_table(fc)
+    out.write(f"{'window':<18}{'accounts':>9}{'red':>6}{'yellow':>8}{'green':>7}{'ARR':>15}{'expected ARR':>15}\n")
+    for r in table.itertuples():
+        out.write(
+            f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}"
+            f"{_money(r.arr):>15}{_money(r.expected_arr):>15}\n"
+        )
+    out.write("\nquarter  accounts   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n")
+    for q in quarter_table(fc).itertuples():
+        out.write(
+            f"{q.quarter:<9}{q.accounts:>8}{_money(q.expiring_arr):>15}   "
+            f"{_pct(q.grr)} ({_pct(q.grr_low)}-{_pct(q.grr_high)})        "
+            f"{_pct(q.logo)} ({_pct(q.logo_low)}-{_pct(q.logo_high)})\n"
+        )
+    due = fc.sales_ops_due
+    out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {len(due)} accounts, ")
+    out.write(f"{_money(due['arr'].sum())}\n")
+    out.write(f"Weekly monitoring (renewing within 90 days): {len(fc.weekly)} accounts\n")
+    if len(fc.missing):
+        out.write(f"Set apart, not counted as $0: {len(fc.missing)} accounts without ARR or a renewal date\n")
+    if len(fc.lapsed):
+        out.write(f"Set apart: {len(fc.lapsed)} accounts whose renewal date has passed (export the next one)\n")
+    return 0
+
+
+def _saved(account: str, quarter: str, err: TextIO) -> tuple[QbrNotes, AccountProfile]:
+    """The notes and profile saved on the page, or empty ones (with a warning) when the store will not open."""
+    try:
+        store = Store()
+    except StoreUnavailable as exc:
+        err.write(f"warning: saved QBR notes not read: {exc}\n")
+        return QbrNotes(), AccountProfile()
+    try:
+        return load_notes(store, account, quarter), load_profiles(store).get(account, AccountProfile())
+    except QbrNotesError as exc:
+        err.write(f"warning: {exc}\n")
+        return QbrNotes(), AccountProfile()
+    finally:
+        store.close()
+
+
+def run_qbr(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        quarter = Quarter.parse(args.quarter)
+    except QuarterError as exc:
+        raise UsageError(str(exc)) from None
+    exports, result = _load(args, err)
+    model = resolve_model(args.model)
+    rows = result.accounts[result.accounts["account_id"].astype(str) == args.account]
+    if rows.empty:
+        raise UsageError(f"no account {args.account!r} in these files; use an id from the account id column")
+    row = rows.iloc[0].to_dict()
+    history, _ = signal_history(exports, model, parse_overrides(args.map, model))
+    history = history[history["account_id"].astype(str) == args.account]
+    active, licensed = read_extras(exports, {}).seats(args.account)
+    notes, profile = _saved(args.account, str(quarter), err)
+    pack = build_pack(model, row, history, quarter, notes, profile, active, licensed)
+    png = drivers_png(pack.drivers, "Points each signal earned") if pack.drivers else None
+    target: Path = args.output
+    if args.format == "pptx":
+        target.write_bytes(to_pptx(pack, png))
+    else:
+        chart_file = None
+        if png:
+            chart = target.with_name(target.stem + "-health.png")
+            chart.write_bytes(png)
+            chart_file = chart.name
+        target.write_text(to_markdown(pack, chart_file), encoding="utf-8")
+    out.write(f"wrote {target.name} ({len(pack.gaps)} sections need your input)\n")
+    return 0
