@@ -125,14 +125,27 @@ class InputProblem:
     count: int = 0  # how many rows or cells are affected
 
 
+# Why a column was read as its field: a known name as it stands ("synonym"), a known
+# name once brackets, windows, units, word order and plurals are set aside
+# ("qualifier"), the user's own pick ("user"), or a mapping saved earlier ("remembered").
+MappingReason = Literal["synonym", "qualifier", "user", "remembered"]
+Confidence = Literal["high", "medium"]
+
+
 @dataclass(frozen=True)
 class FileMapping:
-    """How one file's headers were read: source header -> canonical field."""
+    """How one file's headers were read: source header -> canonical field.
+
+    ``reasons`` and ``confidence`` say, for each mapped header, why it was
+    read so and how sure that is, so the editor can show a guess as a guess.
+    """
 
     file: str
     signature: str  # stable hash of the header row, to remember the mapping
     columns: dict[str, str | None]  # every source header -> field id, or None if ignored
     remembered: bool = False  # True when the mapping came from the store
+    reasons: dict[str, MappingReason] = field(default_factory=dict)
+    confidence: dict[str, Confidence] = field(default_factory=dict)
 
 
 @dataclass
@@ -180,9 +193,11 @@ __all__ = [
     "LEAD_COLUMNS",
     "TAIL_COLUMNS",
     "TREND_COLUMNS",
+    "Confidence",
     "Export",
     "FileMapping",
     "InputProblem",
+    "MappingReason",
     "PortfolioResult",
     "RunContext",
     "Severity",

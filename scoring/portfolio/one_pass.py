@@ -136,7 +136,7 @@ def try_one_pass(ctx: RunContext, opened: Opened) -> PortfolioResult | None:
     if src is None or problems or src.notes:
         return None
     con, model, requested_as_of = ctx.con, ctx.model, ctx.requested_as_of
-    mapping, clashes = resolve_mapping(src.name, src.headers, model, ctx.overrides, ctx.store)
+    mapping, clashes = resolve_mapping(src.name, src.headers, model, ctx.overrides, ctx.store, src.sample)
     if clashes:
         return None
     plan = _plan(parsed_columns(src, mapping, model))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scoring.model import Model
+from scoring.portfolio.contract import MappingReason
 
 Kind = Literal["key", "text", "number", "date", "period", "flag"]
 
@@ -70,6 +71,7 @@ CANONICAL: tuple[Field, ...] = (
             "crm_id",
             "sfdc_id",
             "salesforce_id",
+            "gsid",
             "id",
         ),
     ),
@@ -110,6 +112,9 @@ CANONICAL: tuple[Field, ...] = (
             "account_manager",
             "am",
             "cs_owner",
+            "company_owner",
+            "customer_owner",
+            "owner_user_account",
         ),
     ),
     Field(
@@ -118,6 +123,7 @@ CANONICAL: tuple[Field, ...] = (
         "text",
         ("segment", "tier", "customer_segment", "account_segment", "market_segment", "customer_tier", "account_tier"),
     ),
+    # Not "Annual Revenue": in a CRM that is the customer's own turnover, not what they pay.
     Field(
         "arr",
         "ARR",
@@ -134,7 +140,6 @@ CANONICAL: tuple[Field, ...] = (
             "arr_eur",
             "arr_gbp",
             "recurring_revenue",
-            "annual_revenue",
         ),
         nonnegative=True,
     ),
@@ -154,6 +159,7 @@ CANONICAL: tuple[Field, ...] = (
             "subscription_end",
             "subscription_end_date",
             "term_end",
+            "period_end",
             "end_date",
         ),
     ),
@@ -215,6 +221,10 @@ CANONICAL: tuple[Field, ...] = (
             "active_user_count",
             "num_active_users",
             "active_accounts_users",
+            "unique_users",
+            "visitors",
+            "active_visitors",
+            "unique_visitors",
         ),
         nonnegative=True,
     ),
@@ -324,6 +334,9 @@ CANONICAL: tuple[Field, ...] = (
             "last_engagement",
             "last_interaction",
             "last_call",
+            "last_activity",
+            "last_activity_date",
+            "last_contacted",
         ),
     ),
     Field(
@@ -347,8 +360,50 @@ CANONICAL_BY_ID: dict[str, Field] = {f.id: f for f in CANONICAL}
 NUMERIC_FIELDS: tuple[str, ...] = tuple(f.id for f in CANONICAL if f.kind == "number")
 TEXT_FIELDS: tuple[str, ...] = ("account_name", "owner", "segment")
 
-# Words that decorate a header without changing what it means: "ARR (USD)".
-_NOISE = {"usd", "eur", "gbp", "in", "the", "current", "total", "of"}
+# Words that decorate a header without changing what it means: "Total ARR (USD)",
+# "No. of Seats", "Usage %", "Count of Logins", "Record ID".  Currencies and time
+# zones, counting words, percentage words, and the words exports put before an id.
+_NOISE = frozenset(
+    {
+        "usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "converted", "utc", "gmt",
+        "in", "the", "of", "a", "per",
+        "current", "total", "sum", "count", "number", "num", "no", "nr", "qty", "amount", "value_of",
+        "record", "external", "unique", "internal", "crm", "hs", "sf", "sfdc",
+    }
+)  # fmt: skip
+
+# Words that say "a share of": kept as one marker, so "Active users" (a count) and
+# "Active users ratio" (a share) stay apart, yet "Overrides %" still finds "override_rate".
+PCT = "pct"
+_PCT_WORDS = frozenset({"pct", "percent", "percentage", "rate", "ratio", "share"})
+
+# Spellings and abbreviations that mean the same word, read as the first one.
+_SAME_WORD = {
+    "acct": "account",
+    "acc": "account",
+    "org": "organization",
+    "organisation": "organization",
+    "cust": "customer",
+    "licence": "license",
+    "licensed": "license",
+    "utilisation": "utilization",
+    "util": "utilization",
+    "usr": "user",
+    "checkin": "check_in",
+    "signin": "sign_in",
+}
+
+# Time windows and other qualifiers: "(30d)", "last 30 days", "- 90 days", "L30D", "MTD".
+_UNIT = r"(?:d|day|days|w|wk|wks|week|weeks|m|mo|mos|month|months|q|qtr|quarter|quarters|y|yr|yrs|year|years)"
+_WINDOWS = (
+    re.compile(rf"(?:^|_)(?:last|past|previous|prior|trailing|rolling|over|next)_(?:\d+_)?{_UNIT}(?=_|$)"),
+    re.compile(rf"(?:^|_)[lt]\d+{_UNIT}(?=_|$)"),
+    re.compile(rf"(?:^|_)\d+_?{_UNIT}(?=_|$)"),
+    re.compile(r"(?:^|_)(?:mtd|qtd|ytd|wtd|to_date)(?=_|$)"),
+)
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
+# "L30D", "T12M", "30D" written as one word: taken out before camelCase splitting would cut them up.
+_SHORT_WINDOW = re.compile(r"(?i)(?<![a-z0-9])[lt]?\d+[dwmqy](?![a-z0-9])")
 
 
 def normalise(header: str) -> str:
@@ -360,8 +415,50 @@ def normalise(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def _without_noise(key: str) -> str:
-    return "_".join(part for part in key.split("_") if part not in _NOISE)
+def _singular(word: str) -> str:
+    """'seats' -> 'seat', 'companies' -> 'company': plurals and singulars read alike."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _words(key: str) -> list[str]:
+    words: list[str] = []
+    for part in key.split("_"):
+        if not part or part in _NOISE:
+            continue
+        if part in _PCT_WORDS:
+            words.append(PCT)
+            continue
+        word = _SAME_WORD.get(_singular(part), _singular(part))
+        words.extend(w for w in word.split("_") if w not in _NOISE)
+    return sorted(set(words))
+
+
+def header_form(header: str) -> str:
+    """What a header says once its qualifiers are gone, in a form where word order and plurals don't matter.
+
+    The rule, in order: drop anything in brackets ("ARR (USD)", "Users (30d)"),
+    drop a table prefix ("subscriptions.customer_id"), normalise, drop time
+    windows ("last 30 days", "- 90 days", "L30D", "MTD"), drop words that only
+    decorate (currencies, "Total", "No. of", "Count of", "%", "#"), read
+    abbreviations and British spellings as one word, make every word singular
+    and sort them.  A synonym and a header that reduce to the same form mean
+    the same field, which is why the synonyms are reduced the same way.
+    """
+    text = _SHORT_WINDOW.sub(" ", _BRACKETS.sub(" ", unicodedata.normalize("NFKC", str(header))))
+    if re.fullmatch(r"\s*[A-Za-z]\w*\.[A-Za-z_][\w ]*\s*", text):
+        text = text.split(".", 1)[1]
+    key = normalise(text)
+    for pattern in _WINDOWS:
+        key = pattern.sub("_", key)
+    return "_".join(_words(key))
+
+
+def _without_pct(form: str) -> str:
+    return "_".join(w for w in form.split("_") if w != PCT)
 
 
 def model_fields(model: Model) -> dict[str, Field]:
@@ -376,8 +473,30 @@ def model_fields(model: Model) -> dict[str, Field]:
     return fields
 
 
-def synonym_index(model: Model) -> dict[str, tuple[str, int]]:
-    """normalised header -> (field id, rank).
+@dataclass(frozen=True)
+class Guess:
+    """The field a header was read as, and how: ``reason`` is "synonym" when the header
+    is a known name as it stands and "qualifier" when it matched only after its
+    qualifiers, units, word order or plurals were set aside (less sure); the mapping
+    adds "user" and "remembered".  ``rank`` settles clashes between two headers of
+    one file: lower wins."""
+
+    field: str
+    rank: int
+    reason: MappingReason
+
+
+@dataclass(frozen=True)
+class SynonymIndex:
+    """The names each field is known by: as normalised, and reduced to their ``header_form``."""
+
+    exact: dict[str, tuple[str, int]]
+    forms: dict[str, tuple[str, int]]
+    loose: dict[str, tuple[str, int]]  # forms without the share marker: "Teams live %" finds teams_live
+
+
+def synonym_index(model: Model) -> SynonymIndex:
+    """Every name a field is known by, for this model.
 
     Precedence: a model's own signal and bonus ids, then canonical synonyms,
     then the model's labels.  So ``nps_score`` is three-pillar's 0-10 signal,
@@ -386,26 +505,39 @@ def synonym_index(model: Model) -> dict[str, tuple[str, int]]:
     is the synonym's position in its list: when two headers of one file claim
     the same field ("ID" and "Account ID"), the better-ranked wins.
     """
-    index: dict[str, tuple[str, int]] = {}
+    names: list[tuple[str, str, int]] = []  # (name, field, rank) in precedence order
     model_owned = [f for f in model_fields(model).values() if f.id not in CANONICAL_BY_ID]
-    for f in model_owned:
-        index.setdefault(normalise(f.id), (f.id, 0))
+    names.extend((f.id, f.id, 0) for f in model_owned)
     for f in CANONICAL:
-        for rank, name in enumerate((f.id, *f.synonyms)):
-            index.setdefault(normalise(name), (f.id, rank))
-    for f in model_owned:
-        for name in f.synonyms:
-            index.setdefault(name, (f.id, 1))
-    return index
+        names.extend((name, f.id, rank) for rank, name in enumerate((f.id, *f.synonyms)))
+    names.extend((name, f.id, 1) for f in model_owned for name in f.synonyms)
+    exact: dict[str, tuple[str, int]] = {}
+    forms: dict[str, tuple[str, int]] = {}
+    loose: dict[str, tuple[str, int]] = {}
+    for name, field_id, rank in names:
+        exact.setdefault(normalise(name), (field_id, rank))
+        form = header_form(name)
+        if form:
+            forms.setdefault(form, (field_id, rank))
+        if _without_pct(form):
+            loose.setdefault(_without_pct(form), (field_id, rank))
+    return SynonymIndex(exact, forms, loose)
 
 
-def guess_field(header: str, index: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
-    """(field id, rank) a header most likely means, or None when nothing fits."""
+def guess_field(header: str, index: SynonymIndex) -> Guess | None:
+    """The field a header most likely means, or None when nothing fits.
+
+    A header that is a known name as it stands is sure; one that only matches
+    once qualifiers are set aside ranks behind any exact match for the same
+    field, so "Account ID" beats "Record ID" when a file has both.
+    """
     key = normalise(header)
-    if key in index:
-        return index[key]
-    trimmed = _without_noise(key)
-    if trimmed and trimmed in index:
-        field_id, rank = index[trimmed]
-        return field_id, rank + 100
+    if key in index.exact:
+        field_id, rank = index.exact[key]
+        return Guess(field_id, rank, "synonym")
+    form = header_form(header)
+    for table, key in ((index.forms, form), (index.loose, _without_pct(form))):
+        if key and key in table:
+            field_id, rank = table[key]
+            return Guess(field_id, rank + 100, "qualifier")
     return None

@@ -101,7 +101,7 @@ def load_file(
     if src is None:
         return None, None, problems
     problems.extend(src.notes)
-    mapping, clashes = resolve_mapping(src.name, src.headers, model, ctx.overrides, ctx.store)
+    mapping, clashes = resolve_mapping(src.name, src.headers, model, ctx.overrides, ctx.store, src.sample)
     problems.extend(clashes)
     if "account_id" not in mapping.columns.values():
         headers = ", ".join(repr(h) for h in src.headers[:8]) + (", ..." if len(src.headers) > 8 else "")
