@@ -9,6 +9,7 @@ engine's own text goes to the server log, never to the page.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -162,10 +163,10 @@ def overdue_for(store: Store, account_id: str, today: date) -> list[IssueState]:
 
 
 def tags_in_use(states: list[IssueState]) -> list[str]:
-    """Existing product areas, most used first, for the intake form's suggestions."""
-    counts: dict[str, tuple[int, str]] = {}
+    """Existing product areas, most used first, each in its most used spelling, for the intake's suggestions."""
+    spellings: dict[str, Counter[str]] = {}
     for s in states:
-        key = s.record.intake.tag.casefold()
-        n, shown = counts.get(key, (0, s.record.intake.tag))
-        counts[key] = (n + 1, shown)
-    return [shown for _, (n, shown) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+        tag = s.record.intake.tag
+        spellings.setdefault(tag.casefold(), Counter())[tag] += 1
+    ranked = sorted(spellings.items(), key=lambda kv: (-kv[1].total(), kv[0]))
+    return [counts.most_common(1)[0][0] for _, counts in ranked]

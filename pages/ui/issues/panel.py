@@ -1,0 +1,56 @@
+"""An account's customer issues, for any page that shows one account, and overdue promises for a list of them.
+
+The account page calls ``account_issues``; the portfolio's triage area calls
+``overdue_caption`` so its recommended actions mention promises that have
+passed.  Both read the store through ``scoring.diagnosis.commands``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import streamlit as st
+
+from pages.ui.common.state import store
+from pages.ui.common.text import plain
+from scoring.diagnosis import commands as cmd
+from scoring.diagnosis.categories import categories
+
+
+def account_issues(account_id: str) -> None:
+    """The account's issues, newest first, with any passed update-by date flagged and a link to the issues page."""
+    try:
+        mine = [s for s in cmd.all_issues(store()) if s.account_id == account_id]
+    except cmd.IssueError as exc:
+        st.warning(str(exc), icon=":material/database:")
+        return
+    today = date.today()
+    if not mine:
+        st.caption("No customer issues logged for this account.")
+    cats = categories()
+    for s in mine:
+        category = cats.get(s.record.intake.category_id)
+        line = (
+            f"**{s.issue_id}** · {s.status} · {category.name if category else 'unknown category'} · "
+            f"{plain(s.record.intake.tag)}: {plain(s.record.intake.restated)}"
+        )
+        if s.overdue(today):
+            line += f" :red[update {s.days_overdue(today)} days late]"
+        st.markdown(line)
+    st.page_link("pages/issues.py", label="Customer issues", icon=":material/forum:")
+
+
+def overdue_caption(account_ids: Iterable[str]) -> None:
+    """One caption naming the accounts in view with an update promised to the customer and not given."""
+    wanted = set(account_ids)
+    try:
+        late = [s for s in cmd.all_issues(store()) if s.account_id in wanted and s.overdue(date.today())]
+    except cmd.IssueError:
+        return  # the triage list stands without it; the issues page shows the read failure
+    if late:
+        accounts = sorted({s.account_id for s in late})
+        st.caption(
+            f":material/schedule: Overdue customer updates on {plain(', '.join(accounts))}: give the update "
+            "before anything else on these accounts (Customer issues page)."
+        )

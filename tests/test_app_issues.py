@@ -1,0 +1,105 @@
+"""The Customer issues page under AppTest: demo on first open, intake → route → answer → close, refusals, patterns."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from pages.ui.issues import keys
+from scoring.db import Store, issue_store
+from scoring.diagnosis.model import ANSWER, CLOSE, ROUTE
+from tests.checklist_app import run_page, texts
+from tests.identity_app import give_name
+from tests.page_store import close_cached_store
+
+PAGE = "pages/issues.py"
+INTAKE_SUBMIT = f"FormSubmitter:{keys.INTAKE_FORM_KEY}-Log the issue"
+HOSTILE = "<b>bold</b> **stars** [link](http://x) =SUM(A1)"
+
+
+def submit(at: AppTest, form: str, label: str) -> AppTest:
+    at.button(key=f"FormSubmitter:{form}-{label}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def log_issue(at: AppTest, account: str = "ACC-1010", confirmed: bool = True, symptom: str = "Login loops") -> AppTest:
+    at.selectbox(key=keys.intake_key("account")).set_value(account)
+    at.text_area(key=keys.intake_key("symptom")).input(symptom)
+    at.text_input(key=keys.intake_key("goal")).input("Start the morning queue")
+    at.text_area(key=keys.intake_key("restated")).input("SSO sessions expire early")
+    if confirmed:
+        at.checkbox(key=keys.intake_key("confirmed")).check()
+    at.selectbox(key=keys.intake_key("category")).set_value("technical-bug")
+    at.selectbox(key=keys.intake_key("tag")).set_value("SSO")
+    return submit(at, keys.INTAKE_FORM_KEY, "Log the issue")
+
+
+def opened_page(name: str = "Tess") -> AppTest:
+    at = run_page(PAGE)
+    give_name(at, name)
+    return at
+
+
+def saved_events(db: Path, issue_id: str) -> list[tuple[str, str | None]]:
+    close_cached_store()
+    store = Store(db)
+    try:
+        return [(e.kind, e.actor) for e in issue_store(store).events(issue_id)]
+    finally:
+        store.close()
+
+
+def test_first_open_loads_the_demo_with_its_pattern_and_overdue_flag(fresh_store: Path) -> None:
+    at = run_page(PAGE)
+    assert any("demo issues" in t for t in texts(at.info))
+    assert any("DEMO-3" in t and "passed their update-by date" in t for t in texts(at.warning))
+    assert any("Technical bug · SSO · Mid\\-Market · 3 accounts" in m.value for m in at.markdown)
+    assert [b.proto.label for b in at.get("download_button")] == ["Brief for Product (Markdown)"]
+    at = run_page(PAGE)
+    assert not any("demo issues" in t for t in texts(at.info))  # loaded once
+
+
+def test_intake_route_answer_close(fresh_store: Path) -> None:
+    at = log_issue(opened_page())
+    [saved] = [t for t in texts(at.success) if t.startswith("Logged ISS-")]
+    issue_id = saved.split()[1].rstrip(".")
+    assert at.selectbox(key=keys.OPEN_ISSUE_KEY).value == issue_id
+    assert any("goes to **Engineering**" in m.value for m in at.markdown)
+    assert at.text_area(key=keys.intake_key("symptom")).value == ""  # the form was cleared
+
+    at.text_input(key=keys.issue_field_key("route", "note", issue_id)).input("Case filed")
+    submit(at, keys.issue_form_key("route", issue_id), "Mark routed")
+    at.text_input(key=keys.issue_field_key("answer", "answer", issue_id)).input("Fix ships Tuesday")
+    submit(at, keys.issue_form_key("answer", issue_id), "Record the answer")
+
+    at.text_input(key=keys.issue_field_key("close", "heard", issue_id)).input("Fixed on Tuesday")
+    submit(at, keys.issue_form_key("close", issue_id), "Close the loop")
+    [refused] = texts(at.error)
+    assert refused.startswith("Not closed.") and "Customer told" in refused and "Documented on the account" in refused
+
+    at.date_input(key=keys.issue_field_key("close", "told_on", issue_id)).set_value(date.today())
+    at.text_input(key=keys.issue_field_key("close", "heard", issue_id)).input("Fixed on Tuesday")
+    at.checkbox(key=keys.issue_field_key("close", "documented", issue_id)).check()
+    submit(at, keys.issue_form_key("close", issue_id), "Close the loop")
+    assert not texts(at.error)
+    assert any(t.startswith("Closed: the customer was told") for t in texts(at.success))
+    assert saved_events(fresh_store, issue_id) == [(ROUTE, "Tess"), (ANSWER, "Tess"), (CLOSE, "Tess")]
+
+
+def test_an_unconfirmed_intake_is_refused_and_keeps_what_was_typed(fresh_store: Path) -> None:
+    at = log_issue(opened_page(), confirmed=False)
+    [refused] = texts(at.error)
+    assert refused.startswith("Not saved.") and "Confirmed with the customer" in refused
+    assert at.text_area(key=keys.intake_key("symptom")).value == "Login loops"
+
+
+def test_hostile_intake_text_shows_as_plain_text(fresh_store: Path) -> None:
+    at = log_issue(opened_page(), symptom=HOSTILE)
+    shown = [m.value for m in at.markdown if "bold" in m.value]
+    assert shown, "the symptom is shown"
+    for value in shown:
+        assert "<b>" not in value and "\\<b\\>" in value
+        assert "**stars**" not in value and "[link]" not in value
