@@ -37,3 +37,22 @@ GROUP_BY_KEY = "portfolio_group_by"
 def mapping_editor_key(fingerprint: str) -> str:
     """One column-mapping editor per file and mapping, so a re-scored file gets a fresh editor."""
     return "pm_" + fingerprint
+
+
+# Renewals, expansion and the QBR pack (pages.ui.portfolio.renewals, expansion, qbr).
+RATES_KEY = "portfolio:renewal_rates"  # the RenewalRates the form last applied
+EXPANSION_THRESHOLD_KEY = "portfolio:expansion_threshold"
+QBR_ACCOUNT_KEY = "portfolio:qbr_account"
+QBR_QUARTER_KEY = "portfolio:qbr_quarter"
+QBR_ARR_THRESHOLD_KEY = "portfolio:qbr_arr_threshold"
+QBR_RHYTHM_KEY = "portfolio:qbr_rhythm"
+
+
+def rate_input_key(band: str) -> str:
+    """The renewal-rate number input of one band."""
+    return f"portfolio:renewal_rate_{band}"
+
+
+def qbr_field_key(account_id: str, quarter: str, field: str) -> str:
+    """One QBR notes widget per account and quarter, so switching either shows that pair's saved notes."""
+    return f"portfolio:qbr:{account_id}:{quarter}:{field}"

@@ -1,0 +1,138 @@
+"""The expansion part of the portfolio page: who is ready for the conversation, what to say, who could be a reference.
+
+Scored by ``scoring.revenue.expansion`` from the catalog's signals; this
+module lays out the threshold, the ready list with each account's next step,
+the signals legend (what fed each one, or which column would) and the
+reference-programme candidates.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.ui.common.text import count, money, plain
+from pages.ui.portfolio.keys import EXPANSION_THRESHOLD_KEY
+from scoring.revenue.expansion import (
+    CONVERSATION,
+    ExpansionRules,
+    expansion_rules,
+    reference_candidates,
+    score_expansion,
+)
+from scoring.revenue.extras import Extras
+
+
+def _money_text(values: pd.Series) -> pd.Series:
+    """ARR as text, with 'no data' where the export has none (never $0)."""
+    return values.map(lambda v: "no data" if pd.isna(v) else f"${float(v):,.0f}")
+
+
+def _legend(rules: ExpansionRules, found: Extras) -> None:
+    rows = []
+    for s in rules.signals:
+        if s.source == "seats":
+            fed = "computed: active users over licensed seats"
+        elif s.source == "renewal":
+            fed = "computed: renewal date"
+        elif s.id in found.flag_columns:
+            fed = f"column '{found.flag_columns[s.id]}'"
+        else:
+            fed = f"no column yet: add a yes/no column named {s.columns[0]}"
+        rows.append({"signal": s.label, "points": s.points, "fed by": fed, "step": s.action})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def expansion_section(view: pd.DataFrame, found: Extras) -> None:
+    """Threshold, the ready list with each account's next step, and the signals legend."""
+    rules = expansion_rules()
+    threshold = int(
+        st.number_input(
+            "Points needed",
+            min_value=1,
+            max_value=sum(s.points for s in rules.signals),
+            value=rules.threshold,
+            step=1,
+            key=EXPANSION_THRESHOLD_KEY,
+            help=f"Signal points at which an account is worth an expansion conversation, once it has been green "
+            f"for {rules.green_days} days or more.",
+            persist_state="session",
+        )
+    )
+    scored = score_expansion(view, found.flags, rules, threshold)
+    ready = scored[scored["ready"]]
+    waiting = scored[(scored["points"] >= threshold) & ~scored["ready"]]
+    a, b, c = st.columns(3)
+    a.metric("Expansion-ready", count(len(ready), "account"))
+    b.metric("Their ARR", money(float(ready["arr"].sum())) if ready["arr"].notna().any() else "no data")
+    c.metric(
+        f"Signals strong, not yet {rules.green_days} days green",
+        count(len(waiting), "account"),
+        help="Raise expansion only once the customer has been green for a while: an early ask is the usual "
+        "reason it is turned down.",
+    )
+    if ready.empty:
+        st.info(
+            f"No account has {threshold}+ points and {rules.green_days}+ days in green yet. Lower the points "
+            "needed, or add the yes/no columns listed below to your exports so more signals count.",
+            icon=":material/info:",
+        )
+    else:
+        shown = ready[["account_id", "account_name", "score", "arr", "points", "signals", "next_step"]].copy()
+        shown["arr"] = _money_text(shown["arr"])
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "account_id": st.column_config.TextColumn("ID"),
+                "account_name": st.column_config.TextColumn("Account"),
+                "score": st.column_config.NumberColumn("Score", format="%.1f"),
+                "arr": st.column_config.TextColumn("ARR"),
+                "points": st.column_config.NumberColumn("Points"),
+                "signals": st.column_config.TextColumn("Signals", width="medium"),
+                "next_step": st.column_config.TextColumn("Next step", width="large"),
+            },
+        )
+    with st.expander("How to run the conversation"):
+        st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(CONVERSATION, 1)))
+    with st.expander("The signals, their points and what feeds them"):
+        _legend(rules, found)
+
+
+def references_section(view: pd.DataFrame, found: Extras) -> None:
+    """Promoters in green, suggested for the reference programme."""
+    rules = expansion_rules()
+    if not found.nps:
+        st.info(
+            "No NPS column in these exports, so promoters cannot be suggested. Add an NPS column (0-10 or "
+            "-100 to 100) to the support or survey export.",
+            icon=":material/info:",
+        )
+        return
+    fans = reference_candidates(view, found.nps, found.nps_scale, rules)
+    scale = "9 or more on 0-10" if found.nps_scale == 10 else "80 or more on -100 to 100"
+    st.caption(
+        f"Promoters (latest NPS {scale}) who are green: {count(len(fans), 'account')}. Each starts at tier 1; "
+        "set the tier you agree with the customer in the QBR tab's account details."
+    )
+    tiers = pd.DataFrame([{"tier": t.tier, "name": t.name, "what it involves": t.asks} for t in rules.tiers])
+    st.dataframe(tiers, hide_index=True, width="stretch")
+    if len(fans):
+        shown = fans.copy()
+        shown["arr"] = _money_text(shown["arr"])
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "account_id": st.column_config.TextColumn("ID"),
+                "account_name": st.column_config.TextColumn("Account"),
+                "score": st.column_config.NumberColumn("Score", format="%.1f"),
+                "arr": st.column_config.TextColumn("ARR"),
+                "nps": st.column_config.NumberColumn("NPS"),
+                "suggested_tier": st.column_config.TextColumn("Suggested tier"),
+            },
+        )
+    else:
+        st.caption(f"No promoter among the {plain(len(view))} accounts shown is green.")

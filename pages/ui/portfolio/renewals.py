@@ -1,0 +1,273 @@
+"""The renewals part of the portfolio page: forecast by horizon and quarter, the Sales Ops list, retention.
+
+Everything shown is computed by ``scoring.revenue`` (the same functions
+``python -m scoring renewals`` prints); this module only lays it out.  The
+per-band renewal rates are an assumption the CSM can change in a form; the
+applied rates live in session state, so a trip to another page keeps them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pages.ui.common.text import count, money, plain
+from pages.ui.portfolio.keys import RATES_KEY, rate_input_key
+from scoring.revenue.extras import Extras
+from scoring.revenue.forecast import (
+    SALES_OPS_LEAD_DAYS,
+    WEEKLY_WITHIN_DAYS,
+    Forecast,
+    RenewalRates,
+    forecast,
+    horizon_table,
+    quarter_table,
+)
+from scoring.revenue.retention import Retention, retention
+
+BANDS = ("green", "yellow", "red", "insufficient")
+BAND_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "insufficient": "#9e9e9e"}
+
+
+def _rates() -> RenewalRates:
+    kept: RenewalRates | None = st.session_state.get(RATES_KEY)
+    return kept or RenewalRates()
+
+
+def _apply_rates() -> None:
+    """The form's submit: keep the typed rates (in %) as the session's RenewalRates."""
+    values = {band: float(st.session_state[rate_input_key(band)]) / 100.0 for band in BANDS}
+    st.session_state[RATES_KEY] = RenewalRates(**values)
+
+
+def rates_form() -> RenewalRates:
+    """Per-band renewal rates, stated and editable; applied together when the form is submitted."""
+    rates = _rates()
+    with st.form("portfolio:renewal_rates_form", border=True):
+        st.markdown("**Renewal rates by band** (share of ARR expected to renew; our starting assumption)")
+        cols = st.columns(len(BANDS))
+        for col, band in zip(cols, BANDS, strict=True):
+            col.number_input(
+                f"{band.capitalize()} (%)",
+                min_value=0.0,
+                max_value=100.0,
+                step=1.0,
+                value=round(rates.of(band) * 100, 1),
+                key=rate_input_key(band),
+                help="Replace with the share your own renewals in this band kept, when you know it.",
+            )
+        st.form_submit_button("Apply rates", on_click=_apply_rates, icon=":material/tune:")
+    return _rates()
+
+
+def _horizon_chart(fc: Forecast) -> alt.Chart:
+    rows = []
+    for bucket in fc.horizons:
+        days = int(bucket.label.split()[1])
+        within = fc.accounts[fc.accounts["days_to_renewal"] <= days]
+        for band, arr in within.groupby("band")["arr"].sum().items():
+            rows.append({"window": bucket.label, "order": days, "band": str(band), "arr": float(arr)})
+    frame = pd.DataFrame(rows, columns=["window", "order", "band", "arr"])
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("window:N", sort=alt.SortField("order"), title=None),
+            y=alt.Y("arr:Q", title="ARR renewing", axis=alt.Axis(format="$,.0s")),
+            color=alt.Color(
+                "band:N",
+                scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
+                title="Band",
+            ),
+            tooltip=["window", "band", alt.Tooltip("arr:Q", format="$,.0f", title="ARR")],
+        )
+        .properties(height=260)
+    )
+
+
+def forecast_section(view: pd.DataFrame, as_of: date | None) -> Forecast:
+    """Headline figures, the horizon table and chart, and the quarter outlook."""
+    rates = rates_form()
+    fc = forecast(view, as_of or date.today(), rates)
+    weekly = fc.weekly
+    a, b, c = st.columns(3)
+    a.metric(
+        f"Renewing within {WEEKLY_WITHIN_DAYS} days",
+        count(len(weekly), "account"),
+        help="These move to weekly monitoring, whatever their band.",
+    )
+    b.metric(f"ARR renewing within {WEEKLY_WITHIN_DAYS} days", money(float(weekly["arr"].sum())))
+    c.metric(
+        f"Expected to renew within {WEEKLY_WITHIN_DAYS} days",
+        money(float(weekly["expected_arr"].sum())),
+        help="Each account's ARR times its band's renewal rate.",
+    )
+    if fc.accounts.empty:
+        st.info("No upcoming renewal in these accounts.", icon=":material/event_busy:")
+    else:
+        st.altair_chart(_horizon_chart(fc), width="stretch")
+    st.dataframe(
+        horizon_table(fc),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "window": st.column_config.TextColumn("Renewing"),
+            "accounts": st.column_config.NumberColumn("Accounts"),
+            "red": st.column_config.NumberColumn("Red"),
+            "yellow": st.column_config.NumberColumn("Yellow"),
+            "green": st.column_config.NumberColumn("Green"),
+            "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
+            "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
+        },
+    )
+    st.markdown("**By quarter: expected gross and logo retention, with a 90% range**")
+    quarters = quarter_table(fc)
+    st.dataframe(
+        quarters,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "quarter": st.column_config.TextColumn("Quarter"),
+            "accounts": st.column_config.NumberColumn("Renewals"),
+            "expiring_arr": st.column_config.NumberColumn("ARR up for renewal", format="$%,.0f"),
+            "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
+            **{
+                col: st.column_config.NumberColumn(label, format="percent")
+                for col, label in (
+                    ("grr", "Expected GRR"),
+                    ("grr_low", "GRR low"),
+                    ("grr_high", "GRR high"),
+                    ("logo", "Expected logo retention"),
+                    ("logo_low", "Logo low"),
+                    ("logo_high", "Logo high"),
+                )
+            },
+        },
+    )
+    st.caption(
+        "The range treats each renewal as an independent yes or no with its band's rate: a quarter with a "
+        "few large renewals has a wide range. Seed targets: GRR 90%+, logo retention 90%+."
+    )
+    _set_apart(fc)
+    return fc
+
+
+def _set_apart(fc: Forecast) -> None:
+    """Accounts left out of the forecast, with the column that would bring them in."""
+    if len(fc.missing):
+        st.warning(
+            f"{count(len(fc.missing), 'account')} left out, not counted as $0: they need an ARR column or a "
+            "renewal date column in the account export.",
+            icon=":material/help:",
+        )
+        with st.expander("Accounts without ARR or a renewal date"):
+            st.dataframe(fc.missing[["account_id", "account_name", "reason"]], hide_index=True)
+    if len(fc.lapsed):
+        st.info(
+            f"{count(len(fc.lapsed), 'account')} have a renewal date that has already passed; export the next "
+            "renewal date to forecast them.",
+            icon=":material/event_repeat:",
+        )
+
+
+def sales_ops_list(fc: Forecast) -> None:
+    """Renewals within 120 days: the forecast each needs is due to Sales Ops now."""
+    due = fc.sales_ops_due
+    st.markdown(
+        f"**Forecast due to Sales Ops: renewals within {SALES_OPS_LEAD_DAYS} days** ({count(len(due), 'account')})"
+    )
+    if due.empty:
+        st.caption(f"No renewal within {SALES_OPS_LEAD_DAYS} days.")
+        return
+    shown = due[
+        [
+            "account_id",
+            "account_name",
+            "band",
+            "arr",
+            "expected_arr",
+            "renewal_date",
+            "days_to_renewal",
+            "weekly",
+            "weakest",
+        ]
+    ].copy()
+    shown["weekly"] = shown["weekly"].map({True: "weekly (renews within 90 days)", False: "by band"})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "account_id": st.column_config.TextColumn("ID"),
+            "account_name": st.column_config.TextColumn("Account"),
+            "band": st.column_config.TextColumn("Band"),
+            "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
+            "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
+            "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
+            "days_to_renewal": st.column_config.NumberColumn("Days left"),
+            "weekly": st.column_config.TextColumn("Cadence"),
+            "weakest": st.column_config.TextColumn("Losing most points", width="medium"),
+        },
+    )
+
+
+def _waterfall(r: Retention) -> alt.LayerChart:
+    steps = [
+        ("Starting ARR", 0.0, r.starting_arr, "total"),
+        ("Churn", r.starting_arr - r.churn, r.starting_arr, "down"),
+        ("Contraction", r.starting_arr - r.churn - r.contraction, r.starting_arr - r.churn, "down"),
+        (
+            "Expansion",
+            r.starting_arr - r.churn - r.contraction,
+            r.starting_arr - r.churn - r.contraction + r.expansion,
+            "up",
+        ),
+        ("Ending ARR", 0.0, r.ending_arr, "total"),
+    ]
+    frame = pd.DataFrame(
+        [
+            {"step": s, "order": i, "low": lo, "high": hi, "kind": k, "amount": hi - lo}
+            for i, (s, lo, hi, k) in enumerate(steps)
+        ]
+    )
+    colours = alt.Scale(domain=["total", "down", "up"], range=["#546e7a", "#c62828", "#2e7d32"])
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("step:N", sort=alt.SortField("order"), title=None),
+            y=alt.Y("low:Q", title="ARR", axis=alt.Axis(format="$,.0s")),
+            y2="high:Q",
+            color=alt.Color("kind:N", scale=colours, legend=None),
+            tooltip=["step", alt.Tooltip("amount:Q", format="$,.0f", title="ARR")],
+        )
+        .properties(height=280)
+    )
+
+
+def retention_section(found: Extras) -> None:
+    """GRR, NRR, logo retention and expansion between the first and last month with ARR, or what would allow it."""
+    months = sorted(found.arr_by_month)
+    if len(months) < 2:
+        st.info(
+            "Revenue retention needs ARR at two dates, and these exports carry one ARR per account. Add an ARR "
+            "column to the monthly usage export (one value per account and month), or upload account lists "
+            "from two dates with a month column, to see GRR, NRR, logo retention and expansion.",
+            icon=":material/info:",
+        )
+        return
+    start, end = months[0], months[-1]
+    r = retention(found.arr_by_month[start], found.arr_by_month[end], start, end)
+    if r is None:
+        st.info(f"No account has ARR above $0 in {plain(start)}, so there is nothing to measure retention against.")
+        return
+    st.caption(f"From {plain(start)} to {plain(end)}: {count(r.starting_logos, 'account')} at the start.")
+    cols = st.columns(4)
+    for col, (label, value, target, met) in zip(cols, r.against_targets(), strict=True):
+        col.metric(label, f"{value:.1%}", delta=f"target {target:.0%}", delta_color="normal" if met else "inverse")
+    st.altair_chart(_waterfall(r), width="stretch")
+    if r.new_logos:
+        st.caption(f"New business, not counted above: {count(r.new_logos, 'account')}, {money(r.new_arr)}.")
