@@ -28,6 +28,7 @@ from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import VARCHAR
 
 from scoring.hidden_chars import HIDDEN_RE2, has_hidden, strip_hidden
+from scoring.private_files import process_dir
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The same tests for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
@@ -129,7 +130,7 @@ def to_csv(frame: pd.DataFrame, keep_numbers: bool = False) -> str:
     header = pd.DataFrame([[str(name) for name in frame.columns]], columns=columns, dtype=object)
     con = _database().cursor()
     try:
-        with tempfile.TemporaryDirectory(prefix="health_studio_csv_") as tmp:
+        with tempfile.TemporaryDirectory(prefix="csv-", dir=process_dir()) as tmp:  # the rows, readable by us only
             head = _copy(con, header, keep_numbers, Path(tmp) / "header.csv")
             return head + _copy(con, frame.set_axis(columns, axis=1), keep_numbers, Path(tmp) / "rows.csv")
     finally:
