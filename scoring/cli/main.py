@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     qb.add_argument("-o", "--output", required=True, type=Path, help="file to write")
     qb.add_argument("--model", default="technical-csm", help=MODEL_HELP)
     qb.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+
+    # customer issues (scoring/cli/issues.py): reads a copy of the saved state, so it works while the server runs
+    iss = sub.add_parser("issues", help="customer issue patterns, a pattern's brief or a bug's case")
+    iss_actions = iss.add_subparsers(dest="issues_command", required=True)
+    iss_pt = iss_actions.add_parser("patterns", help="one line per pattern: category · tag · group · accounts · ARR")
+    iss_ex = iss_actions.add_parser("export", help="a pattern's brief for Product, or a bug's case for Engineering")
+    iss_ex.add_argument("id", help="a pattern id (printed by `issues patterns`) or a bug's issue id, e.g. ISS-12")
+    for iss_p in (iss_pt, iss_ex):
+        iss_p.add_argument("--min-accounts", type=int, default=3, help="accounts that make a pattern (default 3)")
+        iss_p.add_argument("--by", choices=("segment", "csm", "none"), default="segment", help="group within")
+        iss_p.add_argument("--exports", nargs="+", type=Path, default=[], help="exports for segment, ARR, band")
+        iss_p.add_argument("--model", default="technical-csm", help="model to score --exports with; " + MODEL_HELP)
     return parser
 
 
@@ -87,6 +99,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
             from scoring.cli.revenue import run_qbr, run_renewals
 
             return run_renewals(args, out, err) if args.command == "renewals" else run_qbr(args, out, err)
+        if args.command == "issues":
+            from scoring.cli.issues import run_issues
+
+            return run_issues(args, out, err)
         from scoring.cli.portfolio import run_portfolio
 
         return run_portfolio(args, out, err)
