@@ -15,7 +15,8 @@ from typing import Any, Literal, get_args
 
 from scoring.catalog import CATALOG_DIR, CatalogError, preset_models, read_toml
 from scoring.engine import Scorecard
-from scoring.model import BAND_NAMES, BandName, Model, Signal
+from scoring.formatting import share, signal_value
+from scoring.model import BAND_NAMES, BandName, Model
 
 PLAYBOOKS_FILE = CATALOG_DIR / "playbooks.toml"
 
@@ -171,14 +172,9 @@ def playbooks(path: Path = PLAYBOOKS_FILE) -> Playbooks:
     return parse_playbooks(read_toml(path), path.name)
 
 
-def describe_value(signal: Signal, value: float) -> str:
-    """'42%' or '3 days' or '6.5/10': how a CSM would say the value aloud."""
-    number = f"{value:g}"
-    if signal.unit:
-        return f"{number}{signal.unit}"
-    if signal.max == 10 and signal.min == 0:
-        return f"{number}/10"
-    return number
+# How a CSM would say a value aloud ('42%', '3 days', '6.5/10'): defined once in
+# scoring.formatting, named here too for the callers that speak of actions.
+describe_value = signal_value
 
 
 def _signal_hits(cond: Condition, model: Model, card: Scorecard) -> tuple[bool | None, str]:
@@ -196,7 +192,7 @@ def _signal_hits(cond: Condition, model: Model, card: Scorecard) -> tuple[bool |
 
 def _evaluate(rule: Rule, model: Model, card: Scorecard, events: set[str]) -> list[str] | None:
     """The reasons a rule fires for this account, or None if it does not."""
-    if card.band not in rule.bands:
+    if card.score_band not in rule.bands:
         return None
     reasons: list[str] = []
     for cond in rule.all:
@@ -236,8 +232,23 @@ def _join(phrases: list[str]) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
+def insufficient_why(model: Model) -> str:
+    """Why an account with too little data gets no band, and what fills the gap (the triage list says the same)."""
+    return (
+        f"Too little data to band: less than {share(model.bands.min_coverage)} of {model.name}'s weight has "
+        "values. Add or map columns for its missing signals before judging this account."
+    )
+
+
 def band_action(model: Model, card: Scorecard) -> Action:
-    policy = playbooks().bands[card.band]
+    """The band's routine; for an account with too little data, the routine is to fill the gap first."""
+    if card.insufficient:
+        steps = (
+            "Find the missing signals in the account's exports and map each to its column.",
+            f"Score again: a band appears once at least {share(model.bands.min_coverage)} of the weight has data.",
+        )
+        return Action("band-insufficient", "Insufficient data: no band yet", "band", insufficient_why(model), steps)
+    policy = playbooks().bands[card.score_band]
     weakest = card.weakest(2)
     level = policy.escalation_level
     who = playbooks().escalation.get(level, "")
@@ -247,7 +258,7 @@ def band_action(model: Model, card: Scorecard) -> Action:
     else:
         why = f"{policy.summary} No signal is losing points."
     why += f" Check in {policy.cadence}; escalation level {level}: {who}."
-    return Action(f"band-{card.band}", f"{policy.label}: {card.band} band", "band", why, policy.steps)
+    return Action(f"band-{card.score_band}", f"{policy.label}: {card.score_band} band", "band", why, policy.steps)
 
 
 def recommend(model: Model, card: Scorecard, events: Iterable[str] = ()) -> list[Action]:

@@ -14,7 +14,8 @@ One formula serves every model:
   weight), so one missing signal inside a pillar still shows as a gap;
 * bonuses add points and the total is capped at 100;
 * the band is decided on the score rounded to one decimal, the same number the
-  CLI prints.
+  CLI prints, by ``scoring.model.band_for``: below the model's minimum
+  coverage the account is "insufficient", whatever its score.
 
 ``scoring.portfolio.compute.formula_sql`` writes the very same steps as SQL;
 a property test holds the two together.
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeGuard
 
-from scoring.model import LIGHT_POINTS, BandName, Model, Signal
+from scoring.model import LIGHT_POINTS, Band, BandName, Model, Signal, band_for
 
 ROUND_EPSILON = 1e-9
 
@@ -35,12 +36,6 @@ ROUND_EPSILON = 1e-9
 def round1(value: float) -> float:
     """Round half up to one decimal, tolerant of binary noise (85.95 -> 86.0)."""
     return math.floor(value * 10 + 0.5 + ROUND_EPSILON) / 10
-
-
-def display_score(value: float) -> str:
-    """'86' for 86.0, '79.9' otherwise: whole numbers read cleaner on screen."""
-    rounded = round1(value)
-    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
 
 
 def light_of(signal: Signal, value: float) -> str:
@@ -97,12 +92,19 @@ class Scorecard:
     model_id: str
     raw: float
     score: float
-    band: BandName
+    band: Band  # by band_for: "insufficient" when coverage is below the model's floor
     coverage: float
     drivers: tuple[Driver, ...]
     groups: tuple[GroupResult, ...]
     bonus_points: float
     missing: tuple[str, ...]
+    # The colour the score alone would have, whatever the coverage: what the
+    # playbooks and "what it takes" reason about when moving a score between colours.
+    score_band: BandName
+
+    @property
+    def insufficient(self) -> bool:
+        return self.band == "insufficient"
 
     def weakest(self, n: int = 2) -> tuple[Driver, ...]:
         """The present signals that lose the most points, worst first."""
@@ -171,10 +173,11 @@ def score(
         model_id=model.id,
         raw=raw,
         score=rounded,
-        band=model.bands.of(rounded),
+        band=band_for(model, rounded, seen_weight / model.total_weight),
         coverage=seen_weight / model.total_weight,
         drivers=tuple(drivers),
         groups=tuple(group_results),
         bonus_points=raw - min(100.0, base),
         missing=tuple(d.signal_id for d in drivers if d.value is None),
+        score_band=model.bands.of(rounded),
     )

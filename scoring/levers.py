@@ -71,7 +71,7 @@ def levers(model: Model, values: Mapping[str, float | None], bonuses: Iterable[s
     """One Lever per present signal, for the account described by ``values``."""
     chosen = tuple(bonuses)
     current = score(model, values, chosen)
-    rank = _RANK[current.band]
+    rank = _RANK[current.score_band]
     result: list[Lever] = []
     for signal in model.signals:
         now = values.get(signal.id)
@@ -80,7 +80,7 @@ def levers(model: Model, values: Mapping[str, float | None], bonuses: Iterable[s
         assert now is not None
 
         def band_at(v: float, sid: str = signal.id) -> int:
-            return _RANK[score(model, {**values, sid: v}, chosen).band]
+            return _RANK[score(model, {**values, sid: v}, chosen).score_band]
 
         if rank < _RANK["green"]:
             goal: BandName = BAND_NAMES[len(BAND_NAMES) - 2 - rank]

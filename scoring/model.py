@@ -14,9 +14,18 @@ from typing import Literal
 Direction = Literal["higher", "lower"]
 Transform = Literal["linear", "traffic_light"]
 BandName = Literal["green", "yellow", "red"]
+# What an account is shown as: a colour, or "insufficient" when too little of
+# the model's weight had data to trust any colour (see ``band_for``).
+Band = Literal["green", "yellow", "red", "insufficient"]
 
 BAND_NAMES: tuple[BandName, ...] = ("green", "yellow", "red")
 LOWEST_BAND: BandName = "red"  # a score below every band's lower bound
+INSUFFICIENT: Band = "insufficient"
+DEFAULT_MIN_COVERAGE = 0.5  # share of the model's weight that must have data before a band is given
+# Coverage is a ratio of sums of weights; this slack keeps a coverage that is
+# the floor up to binary noise (0.49999999999) on the right side of it, in
+# Python and SQL alike.
+COVERAGE_EPSILON = 1e-9
 
 # Points a traffic-light colour is worth on the 0-100 scale.  Documented in
 # README ("How a score is computed"); the SQL uses the same constants.
@@ -100,6 +109,9 @@ class Bands:
 
     green: float = 80.0
     yellow: float = 60.0
+    # The share (0..1) of the model's weight an account needs data for before
+    # any colour is given; below it the account is "insufficient".
+    min_coverage: float = DEFAULT_MIN_COVERAGE
 
     @property
     def cutoffs(self) -> tuple[tuple[float, BandName], ...]:
@@ -156,3 +168,17 @@ class Model:
 
     def defaults(self) -> dict[str, float]:
         return {s.id: s.default for s in self.signals}
+
+
+def band_for(model_or_bands: Model | Bands, score: float, coverage: float) -> Band:
+    """The band shown for an account: its colour, unless too little of the model had data.
+
+    The one rule the engine, the portfolio SQL (``sqlkit.band_case``), the
+    CLI and the pages share: coverage below ``Bands.min_coverage`` gives
+    "insufficient", otherwise the score's colour by ``Bands.cutoffs``.  A
+    score built on a sliver of its signals is not evidence of health.
+    """
+    bands = model_or_bands.bands if isinstance(model_or_bands, Model) else model_or_bands
+    if coverage + COVERAGE_EPSILON < bands.min_coverage:
+        return INSUFFICIENT
+    return bands.of(score)

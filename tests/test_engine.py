@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring import formatting
 from scoring.catalog import get_model, preset_models, with_weights
-from scoring.engine import NoSignals, attainment, display_score, round1, score
+from scoring.engine import NoSignals, attainment, round1, score
 from scoring.levers import levers
-from scoring.model import Model, Signal
+from scoring.model import Bands, Model, Signal, band_for
 
 MODELS = sorted(preset_models())
 TECHNICAL = {"usage_rate": 85, "seat_utilization": 60, "teams_live": 75, "override_rate": 12, "csm_responsiveness": 70}
@@ -37,7 +39,7 @@ def test_technical_csm_with_roi_is_86_green() -> None:
     card = score(get_model("technical-csm"), TECHNICAL, ["roi_articulated"])
     assert card.raw == pytest.approx(85.95)
     assert card.score == 86.0
-    assert display_score(card.raw) == "86"
+    assert formatting.score(card.raw) == "86.0"
     assert card.band == "green"
     assert card.bonus_points == pytest.approx(10)
 
@@ -114,6 +116,7 @@ def test_traffic_light_colours_become_full_half_or_no_points() -> None:
 )
 def test_the_band_is_decided_on_the_one_decimal_score(raw: float, shown: float, band: str) -> None:
     model = get_model("technical-csm")
+    model = replace(model, bands=replace(model.bands, min_coverage=0.0))  # one signal is enough here
     card = score(model, {"usage_rate": raw})
     assert card.score == shown
     assert card.band == band
@@ -122,8 +125,8 @@ def test_the_band_is_decided_on_the_one_decimal_score(raw: float, shown: float, 
 def test_round1_rounds_half_up() -> None:
     assert round1(85.95) == 86.0
     assert round1(0.05) == 0.1
-    assert display_score(79.94) == "79.9"
-    assert display_score(84.0) == "84"
+    assert formatting.score(79.94) == "79.9"
+    assert formatting.score(84.0) == "84.0"
 
 
 # ---- missing signals -----------------------------------------------------------
@@ -146,6 +149,39 @@ def test_coverage_counts_a_missing_signal_inside_a_pillar() -> None:
     assert card.score == 100.0  # the pillar averages the signals it has
     assert card.coverage == pytest.approx(1 - product.weight / len(product.signals) / model.total_weight)
     assert card.missing == ("login_frequency",)
+
+
+def test_below_the_minimum_coverage_no_colour_is_given() -> None:
+    model = get_model("technical-csm")
+    card = score(model, {"usage_rate": 100})  # 30% of the weight, a perfect score
+    assert card.score == 100.0
+    assert card.coverage == pytest.approx(0.3)
+    assert card.band == "insufficient"
+    assert card.insufficient
+    assert card.score_band == "green"
+
+
+def test_exactly_the_minimum_coverage_is_enough() -> None:
+    model = get_model("technical-csm")
+    card = score(model, {"usage_rate": 85, "seat_utilization": 60})  # 30 + 20 of 100
+    assert card.coverage == pytest.approx(0.5)
+    assert card.band == "yellow"
+
+
+def test_the_minimum_coverage_is_the_model_s() -> None:
+    model = get_model("technical-csm")
+    strict = replace(model, bands=replace(model.bands, min_coverage=0.9))
+    lenient = replace(model, bands=replace(model.bands, min_coverage=0.0))
+    values = {"usage_rate": 100, "seat_utilization": 100, "teams_live": 100, "override_rate": 0}
+    assert score(strict, values).band == "insufficient"
+    assert score(lenient, {"usage_rate": 100}).band == "green"
+
+
+def test_band_for_takes_a_model_or_its_bands() -> None:
+    model = get_model("technical-csm")
+    assert band_for(model, 90, 0.49) == band_for(model.bands, 90, 0.49) == "insufficient"
+    assert band_for(Bands(min_coverage=0.2), 90, 0.2) == "green"
+    assert band_for(Bands(), 59.9, 1.0) == "red"
 
 
 def test_nan_counts_as_missing() -> None:
@@ -193,7 +229,8 @@ def test_the_score_stays_between_0_and_100(account: tuple[Model, dict[str, float
     model, values, bonuses = account
     card = score(model, values, bonuses)
     assert 0 <= card.score <= 100
-    assert card.band == model.bands.of(card.score)
+    assert card.band == band_for(model, card.score, card.coverage)
+    assert card.score_band == model.bands.of(card.score)
     assert 0 < card.coverage <= 1
 
 

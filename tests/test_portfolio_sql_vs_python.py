@@ -9,6 +9,7 @@ in DuckDB and through ``scoring.engine.score``; raw scores must agree within
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -93,3 +94,46 @@ def test_sql_score_equals_python_score(con: duckdb.DuckDBPyConnection, model: Mo
             assert row["coverage"] == pytest.approx(card.coverage, abs=1e-12)
 
     check()
+
+
+@st.composite
+def sparse_accounts(draw: st.DrawFn, model: Model) -> list[tuple[dict[str, float | None], list[str]]]:
+    """Accounts missing most of their signals, so many fall below the coverage floor."""
+    rows = []
+    for _ in range(draw(st.integers(1, 12))):
+        values = {s.id: draw(signal_values(s)) if draw(st.integers(0, 3)) == 0 else None for s in model.signals}
+        rows.append((values, [b.id for b in model.bonuses if draw(st.booleans())]))
+    return rows
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_sql_and_python_agree_below_the_coverage_floor(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    floors = [0.0, 0.25, 0.5, 0.75, 1.0]
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(rows=sparse_accounts(model), floor=st.sampled_from(floors))
+    def check(rows: list[tuple[dict[str, float | None], list[str]]], floor: float) -> None:
+        strict = replace(model, bands=replace(model.bands, min_coverage=floor))
+        got = sql_scores(con, strict, rows).set_index("account_id")
+        for i, (values, bonuses) in enumerate(rows):
+            row = got.loc[f"A{i}"]
+            try:
+                card = score(strict, values, bonuses)
+            except NoSignals:
+                assert pd.isna(row["band"])
+                continue
+            assert row["band"] == card.band
+            assert (row["band"] == "insufficient") == (card.coverage + 1e-9 < floor)
+
+    check()
+
+
+def test_the_floor_sits_at_the_model_s_min_coverage(con: duckdb.DuckDBPyConnection) -> None:
+    """Half the weight is enough at the default floor, a hair less is not, in SQL as in Python."""
+    model = next(m for m in MODELS if m.id == "technical-csm")
+    half = {s.id: None for s in model.signals} | {"usage_rate": 90.0, "seat_utilization": 90.0}  # 30 + 20 of 100
+    less = {s.id: None for s in model.signals} | {"usage_rate": 90.0}
+    got = sql_scores(con, model, [(half, []), (less, [])]).set_index("account_id")
+    assert list(got["band"]) == ["green", "insufficient"]
+    assert score(model, half).band == "green"
+    assert score(model, less).band == "insufficient"

@@ -8,7 +8,7 @@ name typed twice) would make two stages disagree without an error:
 * ``Params``, numbered parameters, so every user-facing value is bound;
 * ``month_end``, the day an as-of date defaults to;
 * the names of the generated per-signal, per-group and per-bonus columns;
-* ``band_case``, the band rule of ``scoring.model.Bands`` as SQL.
+* ``band_case``, the band rule of ``scoring.model.band_for`` as SQL.
 
 Imports nothing of the portfolio package, so every stage may import it.
 """
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from scoring.model import LOWEST_BAND, Bands
+from scoring.model import COVERAGE_EPSILON, INSUFFICIENT, LOWEST_BAND, Bands
 
 
 def quote(identifier: str) -> str:
@@ -90,7 +90,15 @@ def bonus_column(bonus_id: str) -> str:
     return f"b__{bonus_id}"
 
 
-def band_case(score: str, bands: Bands, p: Params) -> str:
-    """The band of the SQL expression ``score`` (NULL for NULL), by ``Bands.cutoffs`` like ``Bands.of``."""
+def band_case(score: str, bands: Bands, p: Params, coverage: str | None = None) -> str:
+    """The band of the SQL expression ``score`` (NULL for NULL), as ``scoring.model.band_for`` gives it.
+
+    With ``coverage`` (an expression for the 0..1 share of the model's weight
+    seen), a coverage below ``Bands.min_coverage`` gives 'insufficient' first,
+    with the same slack as ``band_for``; then the colours by ``Bands.cutoffs``.
+    """
+    floor = ""
+    if coverage is not None:
+        floor = f"WHEN {coverage} + {p.num(COVERAGE_EPSILON)} < {p.num(bands.min_coverage)} THEN '{INSUFFICIENT}' "
     lines = " ".join(f"WHEN {score} >= {p.num(bound)} THEN '{band}'" for bound, band in bands.cutoffs)
-    return f"CASE WHEN {score} IS NULL THEN NULL {lines} ELSE '{LOWEST_BAND}' END"
+    return f"CASE WHEN {score} IS NULL THEN NULL {floor}{lines} ELSE '{LOWEST_BAND}' END"

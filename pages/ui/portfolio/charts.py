@@ -9,7 +9,6 @@ template; a rerun only pairs the cached spec with the new rows and a height.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from typing import Any
 
@@ -17,9 +16,8 @@ import altair as alt
 import pandas as pd
 
 from pages.ui.portfolio.cells import NO_DATA, attainments, band_of, cell_colour
-from scoring.actions import describe_value
-from scoring.engine import display_score
-from scoring.model import Model, Signal
+from scoring import formatting
+from scoring.model import Model
 
 SCORE_COLUMN = "Health score"
 BAND_COLOURS = {"green": "#22c55e", "yellow": "#facc15", "red": "#ef4444", NO_DATA: "#e5e7eb"}
@@ -64,12 +62,6 @@ def sized(template: dict[str, Any], rows: int) -> dict[str, Any]:
     return {**template, "height": CELL_HEIGHT * max(rows, 1)}
 
 
-def _rounded(signal: Signal, value: float) -> float:
-    """A value to the precision of the signal's slider step: '30%', not '29.6296%'."""
-    decimals = max(0, -math.floor(math.log10(signal.step))) if signal.step > 0 else 1
-    return round(float(value), decimals)
-
-
 def _row_labels(rows: pd.DataFrame) -> pd.Series:
     """Account names, with the id added where two shown accounts share a name."""
     names = rows["account_name"].astype(str)
@@ -87,7 +79,9 @@ def account_cells(model: Model, rows: pd.DataFrame) -> pd.DataFrame:
             "Order": range(len(rows)),
         }
     )
-    parts = [base.assign(Signal=SCORE_COLUMN, Value=rows["score"].map(display_score), Colour=rows["band"].astype(str))]
+    parts = [
+        base.assign(Signal=SCORE_COLUMN, Value=rows["score"].map(formatting.score), Colour=rows["band"].astype(str))
+    ]
     for signal in model.signals:
         values = (
             pd.to_numeric(rows[signal.id], errors="coerce")
@@ -97,7 +91,7 @@ def account_cells(model: Model, rows: pd.DataFrame) -> pd.DataFrame:
         parts.append(
             base.assign(
                 Signal=signal.label,
-                Value=values.map(lambda v, s=signal: "no data" if pd.isna(v) else describe_value(s, _rounded(s, v))),
+                Value=values.map(lambda v, s=signal: formatting.signal_value(s, None if pd.isna(v) else float(v))),
                 Colour=cell_colour(model, rows, signal),
             )
         )

@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from scoring.actions import describe_value
+from scoring import formatting
 from scoring.engine import Scorecard
 from scoring.model import Model
 
@@ -87,18 +87,18 @@ def _bars(frame: pd.DataFrame, what: str) -> None:
 
 def signal_frame(model: Model, card: Scorecard) -> pd.DataFrame:
     rows = [
-        (d.label, describe_value(model.signal(d.signal_id), d.value), d.points, d.lost)
+        (d.label, formatting.signal_value(model.signal(d.signal_id), d.value), d.points, d.lost)
         for d in card.drivers
         if d.value is not None
     ]
     if card.bonus_points:
-        rows.append(("Bonus", f"+{card.bonus_points:g}", card.bonus_points, 0.0))
+        rows.append(("Bonus", formatting.points(card.bonus_points, signed=True), card.bonus_points, 0.0))
     return _frame(rows)
 
 
 def group_frame(card: Scorecard) -> pd.DataFrame:
     rows = [
-        (g.label, f"{g.attainment:.0%} attained", g.points, g.max_points - g.points)
+        (g.label, f"{formatting.share(g.attainment)} attained", g.points, g.max_points - g.points)
         for g in card.groups
         if g.attainment is not None
     ]

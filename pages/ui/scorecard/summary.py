@@ -1,15 +1,38 @@
-"""The headline: score, change since the start, band in its colour, coverage."""
+"""The headline: score, change since the start, band in its colour (or "insufficient data"), coverage."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 import streamlit as st
 
 from pages.ui.scorecard.state import Start
-from scoring.engine import Scorecard, display_score, round1, score
-from scoring.model import Model
+from scoring import formatting
+from scoring.engine import Scorecard, round1, score
+from scoring.model import Band, Model
 
-BAND_TEXT = {"green": "Green · healthy", "yellow": "Yellow · needs attention", "red": "Red · at risk"}
-BAND_ICON = {"green": ":material/check_circle:", "yellow": ":material/warning:", "red": ":material/error:"}
+BAND_TEXT: dict[Band, str] = {
+    "green": "Green · healthy",
+    "yellow": "Yellow · needs attention",
+    "red": "Red · at risk",
+    "insufficient": "Insufficient data",
+}
+BAND_ICON: dict[Band, str] = {
+    "green": ":material/check_circle:",
+    "yellow": ":material/warning:",
+    "red": ":material/error:",
+    "insufficient": ":material/help:",
+}
+BadgeColour = Literal["green", "yellow", "red", "gray"]
+BADGE_COLOUR: dict[Band, BadgeColour] = {"green": "green", "yellow": "yellow", "red": "red", "insufficient": "gray"}
+
+
+def insufficient_text(model: Model, card: Scorecard) -> str:
+    """'Insufficient data: 30% of the model's weight seen; needs 50%.'"""
+    return (
+        f"Insufficient data: {formatting.share(card.coverage)} of the model's weight seen; "
+        f"needs {formatting.share(model.bands.min_coverage)}."
+    )
 
 
 def headline(model: Model, card: Scorecard, start: Start) -> None:
@@ -17,18 +40,26 @@ def headline(model: Model, card: Scorecard, start: Start) -> None:
     delta = round1(card.score - score(model, start.as_dict(), start.bonuses).score)
     st.metric(
         "Health score (out of 100)",
-        display_score(card.score),
-        delta=int(delta) if float(delta).is_integer() else delta,
+        formatting.score(card.score),
+        delta=float(delta),  # one decimal, like the score: "3.0", not "3"
         delta_description="vs the linked values" if start.linked else "vs the model defaults",
-        help=f"{model.name}: green from {model.bands.green:g}, yellow from {model.bands.yellow:g}, red below that.",
+        help=f"{model.name}: green from {model.bands.green:g}, yellow from {model.bands.yellow:g}, red below that; "
+        f"no band below {formatting.share(model.bands.min_coverage)} of the weight seen.",
     )
-    st.badge(BAND_TEXT[card.band], icon=BAND_ICON[card.band], color=card.band)
+    st.badge(BAND_TEXT[card.band], icon=BAND_ICON[card.band], color=BADGE_COLOUR[card.band])
+    if card.insufficient:
+        st.warning(
+            f"{insufficient_text(model, card)} The score uses only the signals with a value, so it says little "
+            "about this account: give the missing signals a value before judging it.",
+            icon=":material/help:",
+        )
     if card.bonus_points:
-        st.caption(f"Includes a bonus of {card.bonus_points:g} points.")
+        st.caption(f"Includes a bonus of {formatting.points(card.bonus_points)}.")
     if card.missing:
         names = ", ".join(model.signal(sid).label for sid in card.missing)
         present = len(model.signals) - len(card.missing)
         st.caption(
-            f"Scored on {present} of {len(model.signals)} signals (coverage {card.coverage:.0%} of the weight). "
+            f"Scored on {present} of {len(model.signals)} signals "
+            f"(coverage {formatting.share(card.coverage)} of the weight). "
             f"No data for {names}: the signals with data share that weight; nothing counts as zero."
         )

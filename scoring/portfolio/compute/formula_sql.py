@@ -8,7 +8,8 @@ bit on the same inputs (a property test holds them together):
   (signal min) to ``target`` (signal max) and clipped;
 * attainment: linear with direction, or 1 / 0.5 / 0 for a traffic light;
 * group mean over present signals; weighted mean over present groups;
-* bonuses from truthy bonus columns; cap at 100; ``round1``; band.
+* bonuses from truthy bonus columns; cap at 100; ``round1``; coverage; band
+  ("insufficient" below the model's minimum coverage, as ``band_for``).
 
 Every constant (bounds, weights, thresholds, labels) is a bound parameter;
 identifiers are quoted.  Sums are spelled left to right with zeros for
@@ -143,9 +144,10 @@ def score_select(
 
     rounded = f"(floor(raw * {p.num(10.0)} + {p.num(0.5)} + {p.num(ROUND_EPSILON)}) / {p.num(10.0)})"
     layer6 = ["*", f"{rounded} AS score"]
-    layer7 = ["*", f"{band_case('score', model.bands, p)} AS band", f"_seen / {p.num(model.total_weight)} AS coverage"]
+    layer7 = ["*", f"_seen / {p.num(model.total_weight)} AS coverage"]
+    layer8 = ["*", f"{band_case('score', model.bands, p, coverage='coverage')} AS band"]
 
     sql = f"SELECT {', '.join(layer1)} FROM {facts}"
-    for layer in (layer2, layer3, layer3b, layer4, layer5, layer6, layer7):
+    for layer in (layer2, layer3, layer3b, layer4, layer5, layer6, layer7, layer8):
         sql = f"SELECT {', '.join(layer)} FROM ({sql})"
     return sql

@@ -9,13 +9,16 @@ Choices, so the numbers can be explained to a CSM:
 * ``periods_in_band`` counts the consecutive scored months, ending at the
   latest, spent in the current band (1 = it just arrived there);
 * ``turned_red``: red now and something else last period;
-  ``moved_down``: green last period and yellow or red now.
+  ``moved_down``: green last period and yellow or red now (an account that
+  became "insufficient" did not move down: nothing says how it is doing).
 
 Each account's scored months are packed into single integers, month x 2048
-+ score x 10 (a one-decimal score out of 100 needs 11 bits), collected as one
-list per account and sorted newest first: integer lists sort far faster than
-lists of structs or an ordered aggregate over millions of rows.  The band of
-a packed month is recomputed from its score with the model's band lines.  The
++ 1024 when the month's band was "insufficient" + score x 10 (a one-decimal
+score out of 100 needs 10 bits), collected as one list per account and sorted
+newest first: integer lists sort far faster than lists of structs or an
+ordered aggregate over millions of rows.  The band of a packed month is
+recomputed from its score with the model's band lines, unless its
+insufficient bit is set (coverage is not packed, the verdict is).  The
 latest row itself is found by joining the facts on (account, latest month)
 and scoring just those rows.
 
@@ -31,10 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scoring.model import Bands
+from scoring.model import INSUFFICIENT, Bands
 from scoring.portfolio.sqlkit import Params, band_case, quote
 
-PACK = 2048  # room for score x 10 (0..1000) below the month
+PACK = 2048  # room for the insufficient flag and score x 10 (0..1000) below the month
+SCORE_MASK = 1024  # score x 10 lives below this bit; the bit itself flags an insufficient month
 TREND_MONTHS = 12  # the sparkline of a triage row: a year of scored months, oldest first
 
 
@@ -51,7 +55,8 @@ MONTH_NUMBER = "CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(p
 
 def packed(scored_filter: str = "score IS NOT NULL") -> str:
     """The account's scored months as one newest-first list of packed integers."""
-    value = f"CAST({MONTH_NUMBER} * {PACK} + round(score * 10) AS BIGINT)"
+    flag = f"CASE WHEN band = '{INSUFFICIENT}' THEN {SCORE_MASK} ELSE 0 END"
+    value = f"CAST({MONTH_NUMBER} * {PACK} + {flag} + round(score * 10) AS BIGINT)"
     return f"list_reverse_sort(list({value}) FILTER (WHERE {scored_filter}))"
 
 
@@ -84,8 +89,10 @@ def rollup_select(
         f"SELECT account_id, {packed()} AS h, max(period) FILTER (WHERE score IS NOT NULL) AS latest_period, "
         f"{repeats()} AS _dups FROM {scored} GROUP BY account_id"
     )
-    prev = f"CAST(m.h[2] % {PACK} AS DOUBLE) / 10.0"
-    bands_of = f"list_transform(m.h, lambda x: {band_case(f'CAST(x % {PACK} AS DOUBLE) / 10.0', bands, p)})"
+    prev = f"CAST(m.h[2] % {SCORE_MASK} AS DOUBLE) / 10.0"
+    colour = band_case(f"CAST(x % {SCORE_MASK} AS DOUBLE) / 10.0", bands, p)
+    band_of_month = f"CASE WHEN x % {PACK} >= {SCORE_MASK} THEN '{INSUFFICIENT}' ELSE {colour} END"
+    bands_of = f"list_transform(m.h, lambda x: {band_of_month})"
     return f"""
         WITH months AS ({months}),
         latest AS ({latest}),
@@ -94,7 +101,7 @@ def rollup_select(
         )
         SELECT m.account_id AS account_id, {picked},
                COALESCE(len(m.h), 0) AS periods_scored,
-               list_reverse(list_transform(m.h[1:{TREND_MONTHS}], lambda x: CAST(x % {PACK} AS DOUBLE) / 10.0))
+               list_reverse(list_transform(m.h[1:{TREND_MONTHS}], lambda x: CAST(x % {SCORE_MASK} AS DOUBLE) / 10.0))
                    AS score_trend,
                m.prev_score AS prev_score,
                m.bands[2] AS prev_band,
@@ -102,7 +109,7 @@ def rollup_select(
                COALESCE(list_position(list_transform(m.bands, lambda b: b <> m.bands[1]), true) - 1, len(m.h))
                    AS periods_in_band,
                COALESCE(l.band = 'red' AND m.bands[2] <> 'red', false) AS turned_red,
-               COALESCE(m.bands[2] = 'green' AND l.band <> 'green', false) AS moved_down,
+               COALESCE(m.bands[2] = 'green' AND l.band IN ('yellow', 'red'), false) AS moved_down,
                m._dups AS _dups
         FROM trend AS m LEFT JOIN latest AS l ON l.account_id = m.account_id
     """

@@ -2,7 +2,8 @@
 
 Triage order (``triage_rank`` 1 = look first):
 
-1. band: red, then yellow, then green;
+1. band: red, then yellow, then green, then "insufficient" (too little data
+   to judge; the page lists those apart);
 2. score, lowest first;
 3. ARR at risk, highest first (``arr_at_risk`` is the ARR of red and yellow
    accounts, 0 for green ones);
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from scoring.actions import playbooks
-from scoring.model import BAND_NAMES, Model
+from scoring.actions import insufficient_why, playbooks
+from scoring.model import BAND_NAMES, INSUFFICIENT, Model
 from scoring.portfolio.sqlkit import Params, att_column, bonus_column, quote, value_column
 
 LOST_THRESHOLD = 0.05  # Scorecard.weakest ignores signals losing less than this
@@ -62,9 +63,10 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
     gap_text = "{labels}[gaps[{i}].i] || ' (-' || printf('%.1f', -gaps[{i}].k) || ' pts)'"
     first, second = gap_text.format(labels=labels, i=1), gap_text.format(labels=labels, i=2)
     action = (
-        f"CASE len(gaps) WHEN 0 THEN {summary} || ' No signal is losing points.' "
+        f"CASE WHEN band = '{INSUFFICIENT}' THEN {p.text(insufficient_why(model))} "
+        f"ELSE CASE len(gaps) WHEN 0 THEN {summary} || ' No signal is losing points.' "
         f"WHEN 1 THEN {summary} || ' Biggest gaps: ' || {first} || '.' "
-        f"ELSE {summary} || ' Biggest gaps: ' || {first} || ' and ' || {second} || '.' END"
+        f"ELSE {summary} || ' Biggest gaps: ' || {first} || ' and ' || {second} || '.' END END"
     )
     threshold = p.num(-LOST_THRESHOLD)
     as_of_sql = p.date(as_of)
@@ -92,6 +94,6 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
                {cadence} AS cadence,
                {atts}, _dups
         FROM ({with_gaps})
-        ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END,
+        ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END,
                  score, arr_at_risk DESC, days_to_renewal ASC NULLS LAST, account_id
     """
