@@ -64,7 +64,7 @@ with share_box:
 actions_column, levers_column = st.columns(2, gap="large")
 with actions_column:
     st.subheader("Recommended actions")
-    recommended_actions(recommend(model, card, happened), card.band)
+    recommended_actions(recommend(model, card, happened), card.score_band)
 with levers_column:
     st.subheader("What it takes")
     what_it_takes(model, values, bonuses, card)

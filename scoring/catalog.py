@@ -13,7 +13,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, get_args
 
-from scoring.model import Bands, Bonus, Derivation, Direction, Group, Model, Signal, Thresholds, Transform
+from scoring.model import (
+    DEFAULT_MIN_COVERAGE,
+    Bands,
+    Bonus,
+    Derivation,
+    Direction,
+    Group,
+    Model,
+    Signal,
+    Thresholds,
+    Transform,
+)
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 MODELS_DIR = CATALOG_DIR / "models"
@@ -192,10 +203,13 @@ def parse_model(data: Mapping[str, Any], source: str, custom: bool = False) -> M
             raise b.fail("id", f"duplicate id {bid!r}")
         bonuses.append(Bonus(id=bid, label=b.text("label"), help=b.text("help"), points=b.positive("points")))
 
-    bands = Bands()
+    min_coverage = r.number("min_coverage", DEFAULT_MIN_COVERAGE)
+    if not 0 <= min_coverage <= 1:
+        raise r.fail("min_coverage", "must be a share of the model's weight between 0 and 1 (0.5 = half)")
+    bands = Bands(min_coverage=min_coverage)
     br = r.sub("bands")
     if br is not None:
-        bands = Bands(green=br.number("green", 80), yellow=br.number("yellow", 60))
+        bands = Bands(green=br.number("green", 80), yellow=br.number("yellow", 60), min_coverage=min_coverage)
         if not 0 < bands.yellow < bands.green <= 100:
             raise br.fail("green", "bands must satisfy 0 < yellow < green <= 100")
 

@@ -102,6 +102,7 @@ def to_toml(model: Model) -> str:
         f"name = {toml_string(model.name)}",
         f"source = {toml_string(model.source)}",
         f"description = {toml_string(model.description)}",
+        f"min_coverage = {toml_number(model.bands.min_coverage)}",
         "",
         "[bands]",
         f"green = {toml_number(model.bands.green)}",

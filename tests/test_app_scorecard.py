@@ -67,9 +67,9 @@ def test_defaults_show_the_seed_account() -> None:
     at = page()
     assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
     assert {s.key: s.value for s in at.slider} == {signal_key("technical-csm", sid): v for sid, v in TECHNICAL.items()}
-    assert score_text(at) == "76"
+    assert score_text(at) == "76.0"
     assert "Yellow" in band_text(at)
-    assert at.metric[0].delta == "0"
+    assert at.metric[0].delta == "0.0"
 
 
 def test_sliders_show_weight_and_help() -> None:
@@ -100,7 +100,7 @@ def test_a_slider_change_moves_score_band_and_actions() -> None:
 def test_the_roi_toggle_adds_the_bonus() -> None:
     at = page()
     at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
-    assert score_text(at) == "86"
+    assert score_text(at) == "86.0"
     assert "Green" in band_text(at)
 
 
@@ -119,14 +119,14 @@ def test_reset_returns_to_the_defaults() -> None:
     at.button(key=HERE_KEY).click().run()
     assert slider(at, "technical-csm", "usage_rate").value == 85
     assert not at.toggle(key=bonus_key("technical-csm", "roi_articulated")).value
-    assert score_text(at) == "76"
+    assert score_text(at) == "76.0"
 
 
 def test_switching_models_keeps_each_models_sliders() -> None:
     at = page()
     slider(at, "technical-csm", "usage_rate").set_value(50).run()
     at.selectbox(key=MODEL_KEY).set_value("three-pillar").run()
-    assert score_text(at) == "84"
+    assert score_text(at) == "84.0"
     assert "Green" in band_text(at)
     assert [c.value for c in at.caption if c.value in ("By pillar", "By signal")] == ["By pillar", "By signal"]
     at.selectbox(key=MODEL_KEY).set_value("technical-csm").run()
@@ -157,10 +157,10 @@ def test_a_deep_link_sets_the_sliders_and_the_account() -> None:
     assert slider(at, "technical-csm", "teams_live").value == 75
     assert at.toggle(key=bonus_key("technical-csm", "roi_articulated")).value
     assert any(t.value == "Account: Acme Corp" for t in at.text)
-    assert at.metric[0].delta == "0"
+    assert at.metric[0].delta == "0.0"
     assert not at.warning
     slider(at, "technical-csm", "usage_rate").set_value(50).run()
-    assert at.metric[0].delta == "3"
+    assert at.metric[0].delta == "3.0"
     assert slider(at, "technical-csm", "usage_rate").value == 50, "the link is applied once, not on every rerun"
     at.button(key=BACK_KEY).click().run()
     assert slider(at, "technical-csm", "usage_rate").value == 40
@@ -195,7 +195,7 @@ def test_bad_link_parameters_warn_and_never_crash() -> None:
     for shown in ("`usage_rate=lots`", "`seat_utilization=250`", "`bogus`", "`bonus=free_money`", "`event=meteor`"):
         assert shown in warning
     assert slider(at, "technical-csm", "usage_rate").value == 85
-    assert score_text(at) == "76"
+    assert score_text(at) == "76.0"
 
 
 def test_an_unknown_model_in_a_link_falls_back() -> None:
@@ -222,8 +222,8 @@ def test_what_it_takes_lists_the_levers() -> None:
     at = page()
     table = at.dataframe[-1].value
     needed = dict(zip(table["Signal"], table["Needed"], strict=True))
-    assert needed["Usage rate"] == "99% (+14 pts)"
-    assert needed["Seat utilisation"] == "80% (+20 pts)"
+    assert needed["Usage rate"] == "99% (+14 percentage points)"
+    assert needed["Seat utilisation"] == "80% (+20 percentage points)"
     assert needed["Teams or locations live"] == "can't alone"
     at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
     assert "Can slip to" in at.dataframe[-1].value.columns
@@ -289,11 +289,11 @@ def test_a_custom_model_can_be_deleted() -> None:
         {"usage_rate": 100, "seat_utilization": 0, "teams_live": 0, "override_rate": 0, "csm_responsiveness": 0},
     )
     assert at.selectbox(key=MODEL_KEY).value == "custom-usage-only"
-    assert score_text(at) == "85"
+    assert score_text(at) == "85.0"
     at.button(key="custom:delete").click().run()
     assert at.selectbox(key=MODEL_KEY).value == "technical-csm"
     assert "Usage only (custom)" not in at.selectbox(key=MODEL_KEY).options
-    assert score_text(at) == "76"
+    assert score_text(at) == "76.0"
 
 
 def test_the_page_inside_the_app_keeps_values_across_a_page_switch() -> None:
@@ -374,3 +374,20 @@ def test_a_custom_model_downloads_with_its_weights(downloads: list[tuple[bytes, 
         "Outcome heavy",
     )
     assert load_model_text(text, name, custom=True) == expected
+
+
+def test_too_little_data_shows_insufficient_not_a_colour() -> None:
+    at = page({"model": "technical-csm", "usage_rate": "95"})
+    at.multiselect(key=missing_key("technical-csm")).set_value(
+        ["seat_utilization", "teams_live", "override_rate", "csm_responsiveness"]
+    ).run()
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any("Insufficient data" in b for b in badges), badges
+    assert not any("Green" in b or "Yellow" in b or "Red ·" in b for b in badges)
+    assert any("Insufficient data: 30% of the model's weight seen; needs 50%." in w.value for w in at.warning)
+
+
+def test_what_it_takes_has_a_row_for_every_signal() -> None:
+    at = page()
+    assert list(at.dataframe[-1].value["Signal"]) != []
+    assert len(at.dataframe[-1].value) == 5  # every signal of technical-csm, none cut off
