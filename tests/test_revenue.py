@@ -1,0 +1,194 @@
+"""Renewal forecast, revenue retention and expansion signals (scoring.revenue) on hand-computed examples."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.portfolio.contract import Export, att_column
+from scoring.revenue.expansion import expansion_rules, promoters, reference_candidates, score_expansion
+from scoring.revenue.extras import read_extras
+from scoring.revenue.forecast import RenewalRates, forecast, horizon_table, quarter_of, quarter_table
+from scoring.revenue.retention import retention
+
+AS_OF = date(2026, 10, 31)
+
+
+def book(*rows: tuple[str, str, float | None, str | None]) -> pd.DataFrame:
+    """Accounts as the portfolio hands them over: id, band, ARR, renewal date."""
+    return pd.DataFrame(
+        {
+            "account_id": [r[0] for r in rows],
+            "account_name": [f"Name {r[0]}" for r in rows],
+            "band": [r[1] for r in rows],
+            "score": [85.0 if r[1] == "green" else 50.0 for r in rows],
+            "arr": [r[2] for r in rows],
+            "renewal_date": pd.to_datetime([r[3] for r in rows]),
+            "weakest": ["Usage rate"] * len(rows),
+        }
+    )
+
+
+def test_forecast_buckets_arr_and_expected_arr_by_horizon_and_band() -> None:
+    accounts = book(
+        ("A", "green", 100.0, "2026-11-20"),  # 20 days
+        ("B", "red", 200.0, "2026-12-25"),  # 55 days
+        ("C", "yellow", 400.0, "2027-02-20"),  # 112 days
+        ("D", "green", 800.0, "2027-06-01"),  # 213 days: beyond 180
+    )
+    fc = forecast(accounts, AS_OF, RenewalRates(green=0.9, yellow=0.5, red=0.25))
+    table = horizon_table(fc).set_index("window")
+    assert table.loc["within 30 days", "accounts"] == 1
+    assert table.loc["within 30 days", "expected_arr"] == pytest.approx(90.0)
+    assert table.loc["within 60 days", "arr"] == pytest.approx(300.0)
+    assert table.loc["within 60 days", "expected_arr"] == pytest.approx(90.0 + 50.0)
+    assert table.loc["within 60 days", "red"] == 1
+    assert table.loc["within 120 days", "expected_arr"] == pytest.approx(90.0 + 50.0 + 200.0)
+    assert table.loc["within 180 days", "accounts"] == 3
+    assert list(fc.sales_ops_due["account_id"]) == ["A", "B", "C"]
+    assert list(fc.weekly["account_id"]) == ["A", "B"]
+
+
+def test_accounts_without_arr_or_renewal_date_are_set_apart_not_counted_as_zero() -> None:
+    accounts = book(
+        ("A", "green", 100.0, "2026-11-20"),
+        ("B", "red", None, "2026-11-25"),
+        ("C", "red", 300.0, None),
+        ("D", "yellow", 50.0, "2026-09-01"),  # already passed
+    )
+    fc = forecast(accounts, AS_OF)
+    assert list(fc.accounts["account_id"]) == ["A"]
+    assert set(fc.missing["account_id"]) == {"B", "C"}
+    reasons = dict(zip(fc.missing["account_id"], fc.missing["reason"], strict=True))
+    assert "ARR column" in reasons["B"]
+    assert "renewal date column" in reasons["C"]
+    assert list(fc.lapsed["account_id"]) == ["D"]
+    assert horizon_table(fc)["arr"].iloc[0] == pytest.approx(100.0)
+
+
+def test_quarter_outlook_is_expected_over_expiring_with_a_range_around_it() -> None:
+    accounts = book(("A", "green", 100.0, "2026-11-20"), ("B", "red", 100.0, "2026-12-20"))
+    fc = forecast(accounts, AS_OF, RenewalRates(green=1.0, yellow=0.5, red=0.5))
+    q = quarter_table(fc).iloc[0]
+    assert q["quarter"] == "2026Q4"
+    assert q["grr"] == pytest.approx(0.75)
+    assert q["logo"] == pytest.approx(0.75)
+    assert q["grr_low"] < q["grr"] < q["grr_high"] <= 1.0
+    certain = forecast(book(("A", "green", 100.0, "2026-11-20")), AS_OF, RenewalRates(green=1.0))
+    only = quarter_table(certain).iloc[0]
+    assert only["grr_low"] == only["grr"] == only["grr_high"] == 1.0
+
+
+@settings(deadline=None, max_examples=60)  # a loaded shared machine: no timing in tests
+@given(st.lists(st.tuples(st.sampled_from(["green", "yellow", "red"]), st.floats(1, 1e7)), min_size=1, max_size=30))
+def test_expected_grr_and_its_range_stay_between_zero_and_one(rows: list[tuple[str, float]]) -> None:
+    accounts = book(*((f"A{i}", band, arr, "2026-12-01") for i, (band, arr) in enumerate(rows)))
+    q = forecast(accounts, AS_OF).quarters[0]
+    assert 0.0 <= q.grr_low <= q.grr <= q.grr_high <= 1.0
+    assert q.expected_arr <= q.expiring_arr + 1e-6
+
+
+def test_rates_outside_zero_to_one_are_named() -> None:
+    assert RenewalRates().problems() == []
+    assert "red renewal rate is 1.5" in RenewalRates(red=1.5).problems()[0]
+    assert quarter_of(date(2027, 3, 31)) == "2027Q1"
+
+
+def test_grr_and_nrr_on_the_issue_example() -> None:
+    """Starting ARR 100, churn 10, contraction 5, expansion 25: GRR 85%, NRR 110%."""
+    start = {"churned": 10.0, "shrank": 40.0, "grew": 25.0, "flat": 25.0}
+    end = {"shrank": 35.0, "grew": 50.0, "flat": 25.0, "new": 70.0}
+    r = retention(start, end)
+    assert r is not None
+    assert (r.starting_arr, r.churn, r.contraction, r.expansion) == (100.0, 10.0, 5.0, 25.0)
+    assert r.grr == pytest.approx(0.85)
+    assert r.nrr == pytest.approx(1.10)
+    assert r.ending_arr == pytest.approx(110.0)
+    assert r.logo_retention == pytest.approx(0.75)
+    assert r.expansion_share == pytest.approx(0.25)
+    assert (r.new_logos, r.new_arr) == (1, 70.0)
+    met = {label: ok for label, _, _, ok in r.against_targets()}
+    assert met == {
+        "Gross revenue retention": False,
+        "Net revenue retention": True,
+        "Logo retention": False,
+        "Expansion ARR / starting ARR": True,
+    }
+
+
+def test_retention_needs_a_starting_book() -> None:
+    assert retention({}, {"a": 10.0}) is None
+    assert retention({"a": 0.0}, {"a": 10.0}) is None
+
+
+def test_expansion_signals_are_seed_004s_five_with_their_points() -> None:
+    rules = expansion_rules()
+    assert [s.points for s in rules.signals] == [3, 3, 2, 2, 2]
+    assert [s.source for s in rules.signals] == ["seats", "flag", "flag", "flag", "renewal"]
+    assert all(s.action for s in rules.signals)
+    assert rules.green_days == 60 and rules.green_periods == 3
+
+
+def expansion_book() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "C", "D"],
+            "account_name": ["a", "b", "c", "d"],
+            "band": ["green", "green", "green", "yellow"],
+            "score": [90.0, 88.0, 85.0, 70.0],
+            "arr": [100.0, 200.0, None, 50.0],
+            "days_to_renewal": [30, 30, 200, 10],
+            "periods_in_band": [3, 2, 12, 5],
+        }
+    )
+    frame[att_column("seat_utilization")] = [0.85, 0.95, 0.80, 0.99]
+    return frame
+
+
+def test_expansion_points_add_up_and_need_sixty_days_in_green() -> None:
+    scored = score_expansion(expansion_book(), {"A": frozenset({"new_department"}), "C": frozenset({"premium_requests"})})
+    by_id = scored.set_index("account_id")
+    assert by_id.loc["A", "points"] == 3 + 3 + 2  # seats, new department, renewal in 30 days
+    assert by_id.loc["B", "points"] == 3 + 2
+    assert by_id.loc["C", "points"] == 2  # 80% of seats is not *more than* 80%
+    assert by_id.loc["D", "points"] == 3 + 2
+    assert bool(by_id.loc["A", "ready"])
+    assert not by_id.loc["B", "ready"]  # two green months are not 60 days
+    assert not by_id.loc["D", "ready"]  # not green
+    assert by_id.loc["A", "next_step"] == expansion_rules().signals[0].action
+    assert list(scored["account_id"])[0] == "A"
+    assert list(score_expansion(expansion_book(), {}, threshold=6)["ready"]).count(True) == 0
+
+
+def test_promoters_on_either_nps_scale_and_reference_candidates_are_green() -> None:
+    assert promoters({"a": 9.0, "b": 8.5}, 10) == {"a"}
+    assert promoters({"a": 80.0, "b": 79.0, "c": -20.0}, 100) == {"a"}
+    fans = reference_candidates(expansion_book(), {"A": 90.0, "D": 95.0, "B": 10.0}, 100)
+    assert list(fans["account_id"]) == ["A"]  # D is a promoter but yellow
+    assert fans["suggested_tier"].iloc[0] == "Casual reference"
+
+
+def test_extras_read_arr_by_month_latest_nps_seats_and_flags() -> None:
+    csv = (
+        b"Account ID,Month,ARR,NPS,Active Users,Licensed Seats,New Department Interest\n"
+        b'A,2026-01,"$1,000",30,5,10,no\n'
+        b'A,2026-06,"$1,200",-20,8,10,yes\n'
+        b"B,2026-01,500,,2,4,\n"
+        b"B,2026-06,oops,,3,4,\n"
+    )
+    found = read_extras([Export("usage.csv", csv)], expansion_rules().flag_columns())
+    assert found.arr_by_month == {"2026-01": {"A": 1000.0, "B": 500.0}, "2026-06": {"A": 1200.0}}
+    assert found.nps == {"A": -20.0}  # the latest month, negative kept
+    assert found.seats("A") == (8.0, 10.0)
+    assert found.seats("nobody") == (None, None)
+    assert found.flags == {"A": frozenset({"new_department"})}
+    assert found.flag_columns == {"new_department": "New Department Interest"}
+
+
+def test_extras_skip_a_workbook_with_a_note() -> None:
+    found = read_extras([Export("book.xlsx", b"PK\x03\x04rest")], {})
+    assert found.arr_by_month == {} and "book.xlsx" in found.notes[0]
