@@ -11,13 +11,13 @@ import streamlit as st
 
 from pages.ui.checklists import keys
 from pages.ui.checklists import plan as checklist_plan
-from pages.ui.checklists.actor import ask_actor
 from pages.ui.checklists.admin import plan_tools
 from pages.ui.checklists.export import exports
 from pages.ui.checklists.new import new_plan_form
 from pages.ui.checklists.overview import overview
 from pages.ui.checklists.pick import checklists_or_stop, pick_plan, plans_of, progress_of
 from pages.ui.checklists.red_flags import red_flags
+from pages.ui.common.identity import ask_name
 from pages.ui.common.keys import LOADED_ACCOUNTS_KEY
 from pages.ui.common.shell import require_app_shell
 
@@ -27,7 +27,7 @@ st.caption(
     "One plan per account and checklist, from the week before kickoff through hypercare to the 90-day review. "
     "Gated stages need a sign-off, which unlocks once every item in the stage is ticked."
 )
-ask_actor()
+ask_name()
 today = date.today()
 checklists = checklists_or_stop("account")
 plans = plans_of(checklists)

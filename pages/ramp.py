@@ -10,12 +10,12 @@ import streamlit as st
 
 from pages.ui.checklists import keys
 from pages.ui.checklists import plan as checklist_plan
-from pages.ui.checklists.actor import ask_actor
 from pages.ui.checklists.admin import plan_tools
 from pages.ui.checklists.export import exports
 from pages.ui.checklists.new import new_plan_form
 from pages.ui.checklists.overview import overview
 from pages.ui.checklists.pick import checklists_or_stop, pick_plan, plans_of, progress_of
+from pages.ui.common.identity import ask_name
 from pages.ui.common.shell import require_app_shell
 
 require_app_shell()
@@ -24,7 +24,7 @@ st.caption(
     "A new CSM's first three months: learn the product and the book, contribute with a safety net, then own "
     "the accounts. Ticks and notes save as you make them."
 )
-ask_actor()
+ask_name()
 today = date.today()
 checklists = checklists_or_stop("ramp")
 plans = plans_of(checklists)

@@ -8,9 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.ui.checklists import keys
+from pages.ui.common.keys import AUTHOR_INPUT_KEY
 from scoring.checklists import NOTE, RESET, TICK, loader, plan_id
 from scoring.db import DuckDBError, Store
 from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
+from tests.identity_app import give_name
 from tests.page_store import close_cached_store
 
 PAGE = "pages/ramp.py"
@@ -19,7 +21,10 @@ API_DOCS = keys.tick_key(PID, "learn-api-docs")
 NEW_FORM = keys.new_plan_form_key("ramp")
 
 
-def start_plan(at: AppTest, name: str = "Priya Shah") -> AppTest:
+def start_plan(at: AppTest, name: str = "Priya Shah", who: str | None = "Tess") -> AppTest:
+    """Start a plan from the form; ``who`` first gives the sidebar the author's name, if it asks."""
+    if who and any(t.key == AUTHOR_INPUT_KEY for t in at.sidebar.text_input):
+        give_name(at, who)
     at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject")).input(name)
     at.button(key=f"FormSubmitter:{NEW_FORM}-Start the plan").click().run()
     assert not at.exception, at.exception
@@ -43,7 +48,6 @@ def test_a_blank_name_is_refused_with_a_reason(fresh_store: Path) -> None:
 
 def test_ticking_saves_at_once_and_updates_progress(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
-    at.sidebar.text_input(key=keys.ACTOR_KEY).input("Tess").run()
     at.checkbox(key=API_DOCS).check().run()
     assert progress_texts(at)[0] == "1 of 6 done"
     assert metric(at, "Done") == "5 %"
@@ -74,7 +78,7 @@ def test_reset_needs_confirmation(fresh_store: Path) -> None:
     assert progress_texts(at)[0] == "0 of 6 done"
     assert at.checkbox(key=API_DOCS).value is False
     assert at.checkbox(key=keys.confirm_reset_key(PID)).value is False, "the confirmation does not stay armed"
-    assert any("Reset by CSM" in t for t in texts(at.caption))
+    assert any("Reset by Tess" in t for t in texts(at.caption))
     close_cached_store()
     store = Store(fresh_store)
     try:
@@ -144,3 +148,61 @@ def test_a_broken_checklist_file_is_named_on_the_page(
         loader.preset_checklists.cache_clear()
     [error] = texts(at.error)
     assert "ramp.toml: stages[0].end_day: must be a whole number" in error
+
+
+def recorded(db: Path) -> list[tuple[str, str, str | None]]:
+    close_cached_store()
+    store = Store(db)
+    try:
+        return [(e.target, e.kind, e.actor) for e in store.events(PID)]
+    finally:
+        store.close()
+
+
+def test_a_tick_before_any_name_waits_for_the_name_and_is_never_by_csm(fresh_store: Path) -> None:
+    start_plan(run_page(PAGE), who="Tess")
+    close_cached_store()
+
+    at = run_page(PAGE)  # a new browser session: no name yet
+    assert at.sidebar.text_input(key=AUTHOR_INPUT_KEY).value in ("", None), "no stand-in name is offered"
+    at.checkbox(key=API_DOCS).check().run()
+    assert not at.exception, at.exception
+    assert any(t.startswith("Not saved yet: a tick") for t in texts(at.warning))
+    assert at.checkbox(key=API_DOCS).value is False, "the box shows what is saved"
+    assert recorded(fresh_store) == [], "nothing is written without an author"
+
+    give_name(at, "  Rosa   Delgado ")
+    assert recorded(fresh_store) == [("learn-api-docs", TICK, "Rosa Delgado")]
+    assert at.checkbox(key=API_DOCS).value is True, "the waiting tick was applied"
+    assert not any(t.startswith("Not saved yet") for t in texts(at.warning))
+    assert any(t.startswith(":material/done: Ticked by Rosa Delgado") for t in texts(at.caption))
+    assert not any("CSM" in t for t in texts(at.caption) if "by" in t)
+    activity = at.dataframe[-1].value
+    assert list(activity["Who"]) == ["Rosa Delgado"]
+
+
+def test_a_blank_name_is_refused(fresh_store: Path) -> None:
+    at = run_page(PAGE)
+    give_name(at, "   ")
+    assert texts(at.sidebar.error) == ["Type your name, then press Enter."]
+    assert any(t.key == AUTHOR_INPUT_KEY for t in at.sidebar.text_input), "still asking"
+
+
+def test_a_new_plan_before_any_name_is_created_once_the_name_is_given(fresh_store: Path) -> None:
+    at = start_plan(run_page(PAGE), who=None)
+    assert any(t.startswith("Not saved yet: the new plan for Priya Shah") for t in texts(at.warning))
+    close_cached_store()
+    store = Store(fresh_store)
+    try:
+        assert store.plan(PID) is None
+    finally:
+        store.close()
+    give_name(at, "Tess")
+    assert at.selectbox(key="csm").value == PID
+    close_cached_store()
+    store = Store(fresh_store)
+    try:
+        saved = store.plan(PID)
+        assert saved is not None and saved.created_by == "Tess"
+    finally:
+        store.close()

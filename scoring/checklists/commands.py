@@ -36,13 +36,15 @@ from scoring.checklists.model import (
     Stage,
 )
 from scoring.checklists.progress import PlanProgress, gate, progress
-from scoring.checklists.replay import NOTE_MAX_CHARS, replay
+from scoring.checklists.replay import NOTE_MAX_CHARS, PlanState, resume, usable_snapshot
 from scoring.checklists.replay import plan_id as id_of_plan
 from scoring.db import DuckDBError, Store
+from scoring.storage import plain_reason
 
 LOG = logging.getLogger(__name__)
-NOT_SAVED = "That change was not saved. Please try again."
-NOT_READ = "The saved plans could not be read. Reload the page to try again."
+NOT_SAVED = "That change was not saved"
+NOT_READ = "The saved plans could not be read"
+NO_AUTHOR = "Enter your name before making changes; nothing was saved."
 
 
 class ChecklistError(RuntimeError):
@@ -51,17 +53,34 @@ class ChecklistError(RuntimeError):
 
 @contextmanager
 def _storing(message: str) -> Iterator[None]:
-    """Turn a database failure into ``ChecklistError(message)``, logging the engine's detail for the operator."""
+    """Turn a database failure into ``ChecklistError("<message>, because <why>.")``.
+
+    The reason is ``scoring.storage.plain_reason``'s (a full disk, a damaged
+    or missing file); the engine's own text goes to the server log.
+    """
     try:
         yield
     except DuckDBError as exc:
         LOG.warning("%s (%s: %s)", message, type(exc).__name__, exc)
-        raise ChecklistError(message) from exc
+        raise ChecklistError(f"{message}, because {plain_reason(exc)}.") from exc
+
+
+def _author(actor: str) -> str:
+    """The actor's name, spaces tidied; refused when blank, so no record is left without a real author.
+
+    There is deliberately no stand-in name: the pages ask who is making the
+    change (``pages.ui.common.identity``) before calling a command.
+    """
+    name = " ".join(actor.split())
+    if not name:
+        raise ChecklistError(NO_AUTHOR)
+    return name
 
 
 def _record(store: Store, plan_id: str, target: str, kind: EventKind, actor: str, value: str | None = None) -> None:
+    author = _author(actor)
     with _storing(NOT_SAVED):
-        store.record(plan_id, target, kind, value, actor)
+        store.record(plan_id, target, kind, value, author)
 
 
 # ---- commands -----------------------------------------------------------------------------------
@@ -88,8 +107,7 @@ def sign_off(store: Store, checklist: Checklist, plan: PlanRecord, stage_id: str
     so the gate is checked against a fresh replay, not against what the user
     saw.  (The replay would ignore a sign-off that slipped past anyway.)
     """
-    with _storing(NOT_SAVED):
-        fresh = replay(checklist, plan, store.events(plan.plan_id)).stage(stage_id)
+    fresh = _states(store, [(checklist, plan)])[plan.plan_id].stage(stage_id)
     check = gate(fresh)
     if not check.can_sign:
         raise ChecklistError(f"Not signed off: {check.reason}.")
@@ -113,8 +131,9 @@ def start_plan(store: Store, checklist: Checklist, subject: str, start: date, ac
     One plan per checklist and subject: asking again for an existing plan
     returns that plan unchanged, whatever start date was asked for.
     """
-    wanted = PlanRecord(id_of_plan(checklist.id, subject), checklist.id, subject, start, actor, datetime.now())
-    with _storing("The plan was not saved. Please try again."):
+    author = _author(actor)
+    wanted = PlanRecord(id_of_plan(checklist.id, subject), checklist.id, subject, start, author, datetime.now())
+    with _storing("The plan was not saved"):
         existing = store.plan(wanted.plan_id)
         if existing is not None:
             return existing, False
@@ -124,7 +143,7 @@ def start_plan(store: Store, checklist: Checklist, subject: str, start: date, ac
 
 def move_start(store: Store, plan_id: str, start: date) -> None:
     """Move day 1, and every due date with it; ticks and notes are kept."""
-    with _storing("The start date was not changed. Please try again."):
+    with _storing("The start date was not changed"):
         store.update_plan_start(plan_id, start)
 
 
@@ -143,13 +162,34 @@ def plans_for(store: Store, checklists: Sequence[Checklist]) -> list[tuple[Check
 def progress_by_plan(
     store: Store, plans: Sequence[tuple[Checklist, PlanRecord]], today: date
 ) -> dict[str, PlanProgress]:
-    """Every plan's progress from one read of the event log, keyed by plan id."""
-    events: dict[str, list[ChecklistEvent]] = {}
+    """Every plan's progress, keyed by plan id: each from its snapshot plus the events after it."""
+    return {pid: progress(state, today) for pid, state in _states(store, plans).items()}
+
+
+def _states(store: Store, plans: Sequence[tuple[Checklist, PlanRecord]]) -> dict[str, PlanState]:
+    """Each plan's state from its snapshot and the events after it: two reads, whatever the log's length.
+
+    Snapshots that fell behind are brought up to date on the way; a failure
+    to save one is only logged, since a snapshot is a shortcut and the
+    events stay the truth.
+    """
     with _storing(NOT_READ):
-        saved = store.events()
-    for event in saved:
+        saved = store.plan_snapshots([p.plan_id for _, p in plans])
+        usable = {p.plan_id: usable_snapshot(c, saved.get(p.plan_id)) for c, p in plans}
+        after = store.events_after({pid: snap.upto_seq if snap else -1 for pid, snap in usable.items()})
+    events: dict[str, list[ChecklistEvent]] = {}
+    for event in after:
         events.setdefault(event.plan_id, []).append(event)
-    return {p.plan_id: progress(replay(c, p, events.get(p.plan_id, [])), today) for c, p in plans}
+    now = datetime.now()
+    states: dict[str, PlanState] = {}
+    for checklist, plan in plans:
+        states[plan.plan_id], newer = resume(checklist, plan, usable[plan.plan_id], events.get(plan.plan_id, []), now)
+        if newer is not None:
+            try:
+                store.save_snapshot(newer)
+            except DuckDBError as exc:
+                LOG.warning("snapshot of %s not saved (%s: %s)", plan.plan_id, type(exc).__name__, exc)
+    return states
 
 
 def plan_activity(store: Store, checklist: Checklist, plan_id: str) -> list[Activity]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages.ui.checklists import keys
-from pages.ui.checklists.actor import actor
+from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
 from scoring.checklists import Checklist, PlanRecord
@@ -39,35 +39,42 @@ def _saved(command: Callable[[], None]) -> bool:
 def on_tick(plan_id: str, item_id: str) -> None:
     ticked = bool(st.session_state.get(keys.tick_key(plan_id, item_id)))
     command = cmd.tick if ticked else cmd.untick
-    _saved(lambda: command(store(), plan_id, item_id, actor()))
+    as_author("a tick" if ticked else "an untick", lambda who: _saved(lambda: command(store(), plan_id, item_id, who)))
 
 
 def on_note(plan_id: str, item_id: str) -> None:
     text = str(st.session_state.get(keys.note_key(plan_id, item_id)) or "")
-    _saved(lambda: cmd.note(store(), plan_id, item_id, text, actor()))
+    as_author("a note", lambda who: _saved(lambda: cmd.note(store(), plan_id, item_id, text, who)))
 
 
-def on_signoff(checklist: Checklist, plan: PlanRecord, stage_id: str) -> None:
+def _sign_off(checklist: Checklist, plan: PlanRecord, stage_id: str, who: str) -> None:
     try:
-        stage = cmd.sign_off(store(), checklist, plan, stage_id, actor())
+        stage = cmd.sign_off(store(), checklist, plan, stage_id, who)
     except cmd.ChecklistError as exc:
         _problem(str(exc))
         return
-    st.toast(f"{stage.title} signed off by {plain(actor())}.", icon=":material/verified:")
+    st.toast(f"{stage.title} signed off by {plain(who)}.", icon=":material/verified:")
+
+
+def on_signoff(checklist: Checklist, plan: PlanRecord, stage_id: str) -> None:
+    as_author("a sign-off", lambda who: _sign_off(checklist, plan, stage_id, who))
 
 
 def on_reopen(plan_id: str, stage_id: str) -> None:
-    _saved(lambda: cmd.reopen(store(), plan_id, stage_id, actor()))
+    as_author("a reopened stage", lambda who: _saved(lambda: cmd.reopen(store(), plan_id, stage_id, who)))
+
+
+def _reset(plan_id: str, who: str) -> None:
+    if _saved(lambda: cmd.reset(store(), plan_id, who)):
+        st.session_state[keys.confirm_reset_key(plan_id)] = False
+        st.toast("Plan reset. The earlier history stays in the activity log.", icon=":material/restart_alt:")
 
 
 def on_reset(plan_id: str) -> None:
-    confirm = keys.confirm_reset_key(plan_id)
-    if not st.session_state.get(confirm):
+    if not st.session_state.get(keys.confirm_reset_key(plan_id)):
         _problem("Tick the confirmation box first; nothing was reset.")
         return
-    if _saved(lambda: cmd.reset(store(), plan_id, actor())):
-        st.session_state[confirm] = False
-        st.toast("Plan reset. The earlier history stays in the activity log.", icon=":material/restart_alt:")
+    as_author("a plan reset", lambda who: _reset(plan_id, who))
 
 
 def on_move_start(plan_id: str) -> None:

@@ -23,7 +23,6 @@ from typing import Literal
 RAMP_PICK_KEY = "csm"
 ONBOARDING_PICK_KEY = "plan"
 
-ACTOR_KEY = "checklists:actor"
 PROBLEM_KEY = "checklists:problem"  # a refused or failed change, shown once on the next run
 
 NewPlanField = Literal["subject", "checklist", "start", "message"]

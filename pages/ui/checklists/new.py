@@ -12,8 +12,8 @@ from typing import Literal
 
 import streamlit as st
 
-from pages.ui.checklists.actor import actor
 from pages.ui.checklists.keys import new_plan_field_key
+from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
 from scoring.checklists import Checklist, clean_subject
@@ -46,8 +46,17 @@ def _create(form_key: str, checklists: Sequence[Checklist], subject_label: str, 
     if not isinstance(start, date):
         _say(message_key, "error", "Pick a start date.")
         return
+    as_author(
+        f"the new plan for {subject}",
+        lambda who: _start(form_key, checklist, subject, start, pick_key, who),
+    )
+
+
+def _start(form_key: str, checklist: Checklist, subject: str, start: date, pick_key: str, who: str) -> None:
+    """Save the plan (or find the existing one) and select it; a refusal is left for the form to show."""
+    subject_key, _, _, message_key = _keys(form_key)
     try:
-        plan, created = start_plan(store(), checklist, subject, start, actor())
+        plan, created = start_plan(store(), checklist, subject, start, who)
     except ChecklistError as exc:
         _say(message_key, "error", str(exc))
         return
