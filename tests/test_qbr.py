@@ -21,7 +21,7 @@ from scoring.qbr.tracker import qbr_tracker
 from scoring.storage import Store
 
 MODEL = get_model("technical-csm")
-HOSTILE = "<script>alert(1)</script> [click](http://evil.example) **bold** =HYPERLINK(\"x\") \u202eevil"
+HOSTILE = '<script>alert(1)</script> [click](http://evil.example) **bold** =HYPERLINK("x") \u202eevil'
 
 
 def test_quarters_parse_in_the_usual_spellings_and_refuse_the_rest() -> None:
@@ -79,8 +79,14 @@ def test_pack_states_what_the_data_says_and_what_to_add_for_the_rest() -> None:
     assert pack.score_trend == "up"
     assert len(pack.drivers) == 5
     gaps = {g.section for g in pack.gaps}
-    assert gaps == {"Customer since", "Users", "Achievements", "Value delivered", "Open risks and issues",
-                    "Next quarter goals"}
+    assert gaps == {
+        "Customer since",
+        "Users",
+        "Achievements",
+        "Value delivered",
+        "Open risks and issues",
+        "Next quarter goals",
+    }
     text = to_markdown(pack, "chart.png")
     assert "Acme Corp" in text and "84.0" in text and "![Points each signal earned](chart.png)" in text
     assert text.count("_No data yet._") == 4
@@ -97,8 +103,12 @@ def test_a_quarter_without_monthly_data_says_which_months_to_add() -> None:
 
 
 def test_notes_and_profile_fill_their_sections() -> None:
-    notes = QbrNotes(achievements="- Cut onboarding to 9 days\n\nLaunched in 3 regions", time_saved="120 hours",
-                     risks="Sponsor leaving in Q1", goals="Reach 90% seat use")
+    notes = QbrNotes(
+        achievements="- Cut onboarding to 9 days\n\nLaunched in 3 regions",
+        time_saved="120 hours",
+        risks="Sponsor leaving in Q1",
+        goals="Reach 90% seat use",
+    )
     pack = build_pack(MODEL, row(), history(), Quarter(2026, 4), notes, AccountProfile(date(2024, 5, 1), 2), 40, 50)
     assert pack.achievements == ("Cut onboarding to 9 days", "Launched in 3 regions")
     assert pack.value == (("Time saved", "120 hours"),)
@@ -109,9 +119,8 @@ def test_notes_and_profile_fill_their_sections() -> None:
 
 def test_green_level_is_the_models_green_share_of_the_range() -> None:
     assert green_level(MODEL.signal("usage_rate"), MODEL) == pytest.approx(80.0)
-    assert green_level(MODEL.signal("override_rate"), MODEL) == pytest.approx(
-        MODEL.signal("override_rate").max - 0.8 * (MODEL.signal("override_rate").max - MODEL.signal("override_rate").min)
-    )
+    override = MODEL.signal("override_rate")
+    assert green_level(override, MODEL) == pytest.approx(override.max - 0.8 * (override.max - override.min))
 
 
 def pptx_text(data: bytes) -> str:

@@ -150,7 +150,8 @@ def expansion_book() -> pd.DataFrame:
 
 
 def test_expansion_points_add_up_and_need_sixty_days_in_green() -> None:
-    scored = score_expansion(expansion_book(), {"A": frozenset({"new_department"}), "C": frozenset({"premium_requests"})})
+    flags = {"A": frozenset({"new_department"}), "C": frozenset({"premium_requests"})}
+    scored = score_expansion(expansion_book(), flags)
     by_id = scored.set_index("account_id")
     assert by_id.loc["A", "points"] == 3 + 3 + 2  # seats, new department, renewal in 30 days
     assert by_id.loc["B", "points"] == 3 + 2
@@ -160,7 +161,7 @@ def test_expansion_points_add_up_and_need_sixty_days_in_green() -> None:
     assert not by_id.loc["B", "ready"]  # two green months are not 60 days
     assert not by_id.loc["D", "ready"]  # not green
     assert by_id.loc["A", "next_step"] == expansion_rules().signals[0].action
-    assert list(scored["account_id"])[0] == "A"
+    assert scored["account_id"].iloc[0] == "A"
     assert list(score_expansion(expansion_book(), {}, threshold=6)["ready"]).count(True) == 0
 
 
