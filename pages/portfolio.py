@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models, store
-from pages.ui.portfolio import filters, heatmaps, kpis, links, mapping, problems, triage, upload
+from pages.ui.portfolio import filters, gaps, heatmaps, kpis, links, mapping, problems, triage, upload
 
 require_app_shell()
 st.title("Portfolio triage")
@@ -15,6 +15,7 @@ source = upload.choose_source()
 result = upload.score(source, model, mapping.overrides(source.digest), store())
 upload.publish_accounts(result)
 
+gaps.banner(model, result, source.digest)
 problems.show(result.problems)
 mapping.editor(model, result.mappings, result.problems, source.digest)
 if result.accounts.empty:

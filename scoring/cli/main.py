@@ -7,6 +7,7 @@ ops people from cron jobs and spreadsheets, and a stack trace helps neither.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,13 @@ from scoring.backtest.point_in_time import LEAD_DAYS
 from scoring.catalog import CatalogError
 from scoring.cli.common import MODEL_HELP, Parser, UsageError
 from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one
+
+LOG = logging.getLogger(__name__)
+UNEXPECTED = (
+    "error: the command stopped on an internal fault, not on anything in your files; nothing was saved "
+    "or changed. Run it again; if it repeats, run it with HEALTH_STUDIO_DEBUG=1 and send the details "
+    "to whoever maintains this tool.\n"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
     pf.add_argument("--model", required=True, help=MODEL_HELP)
     pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+    pf.add_argument("--mapping", type=Path, metavar="FILE", help="column mapping downloaded from the portfolio page")
 
     bt = sub.add_parser("backtest", help="check whether the score predicted churn, and fit better weights")
     bt.add_argument("files", nargs="+", type=Path, help="exports with a month column (CSV, Excel, Parquet)")
@@ -112,6 +121,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
     except CatalogError as exc:
         err.write(f"error: broken definition file: {exc}\n")
         return 2
-    except Exception as exc:  # the promise is one line and exit 2, even for our own bugs
-        err.write(f"error: unexpected {type(exc).__name__}: {exc}\n")
+    except BrokenPipeError:
+        raise  # the reader closed the pipe: scoring/__main__.py ends quietly
+    except Exception:  # the promise is one line and exit 2, even for our own bugs
+        # The raw text may hold server paths or engine internals: it goes to the log only.
+        LOG.exception("python -m scoring failed")
+        err.write(UNEXPECTED)
         return 2

@@ -1,7 +1,10 @@
-"""`python -m scoring portfolio FILE... --model ID [--map SOURCE=FIELD ...]`.
+"""`python -m scoring portfolio FILE... --model ID [--map SOURCE=FIELD ...] [--mapping FILE]`.
 
 Prints the same per-account table as the portfolio page, in triage order, as
-formula-safe CSV on stdout.  Problems go to stderr, one line each; the exit
+formula-safe CSV on stdout.  ``--mapping`` reads the column mapping the page
+downloads, so both read the same exports the same way (``--map`` entries win
+over it).  A model signal the files leave empty for most accounts is named on
+stderr in the page's own sentence.  Problems go to stderr, one line each; the exit
 code is 0 when at least one account was scored and 2 (with a single line of
 explanation) when nothing could be.  The pipeline never raises on bad input,
 so there is no traceback to print.
@@ -17,7 +20,9 @@ from scoring.csv_export import to_csv
 from scoring.model import Model
 from scoring.portfolio.contract import Export, InputProblem, export_columns
 from scoring.portfolio.ingest.fields import model_fields
+from scoring.portfolio.ingest.gaps import signal_coverage
 from scoring.portfolio.ingest.mapping import IGNORE
+from scoring.portfolio.ingest.mapping_file import MappingFileError, read_mapping_file
 from scoring.portfolio.run import score_exports
 
 
@@ -43,7 +48,13 @@ def _line(problem: InputProblem) -> str:
 
 def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = resolve_model(args.model)
-    overrides = parse_overrides(args.map, model)
+    overrides: dict[str, str | None] = {}
+    if getattr(args, "mapping", None) is not None:
+        try:
+            overrides.update(read_mapping_file(args.mapping, model))
+        except MappingFileError as exc:
+            raise UsageError(str(exc)) from None
+    overrides.update(parse_overrides(args.map, model))
     exports = [Export.from_path(path) for path in args.files]
     result = score_exports(exports, model, overrides)
     if result.accounts.empty:
@@ -51,5 +62,8 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))
     for problem in result.problems:
         err.write(f"{'error' if problem.severity == 'error' else 'warning'}: {_line(problem)}\n")
+    gap = signal_coverage(model, result).sentence()
+    if gap:
+        err.write(f"warning: {gap}\n")
     out.write(to_csv(result.accounts[export_columns(model)]))
     return 0

@@ -21,6 +21,7 @@ only when nothing at all can be scored do the tables come back empty.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -39,7 +40,10 @@ from scoring.portfolio.ingest.parse import MACROS
 from scoring.portfolio.ingest.read import Opened, open_export, out_of_memory, too_big
 from scoring.portfolio.one_pass import try_one_pass
 from scoring.portfolio.sqlkit import Params, month_end, quote
+from scoring.private_files import process_dir
 from scoring.wording import counted
+
+LOG = logging.getLogger(__name__)
 
 # (message, fraction done); what it returns is ignored, so a progress bar's own method can be passed.
 Progress = Callable[[str, float], object]
@@ -145,10 +149,19 @@ def score_exports(
     try:
         con = engine()
     except DuckDBError as exc:
-        problems.append(error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
+        LOG.warning("the DuckDB engine did not start: %s", exc)
+        problems.append(
+            error(
+                "(all files)",
+                "The scoring engine could not start on this server, so nothing was read.",
+                "Try again in a minute; if it keeps failing, ask whoever runs the app to check its log.",
+            )
+        )
         return empty(model, problems, mappings, 0)
     loaded: list[Loaded] = []
-    with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
+    # Under the process's private 0700 directory: the upload's copies hold account data, and a kill -9
+    # leaves them where only the next start (scoring.private_files.sweep_dead) will look.
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=process_dir()) as tmp:
         ctx = RunContext(con, model, overrides, store, as_of, Path(tmp))
         try:
             con.execute(MACROS).fetchall()
@@ -177,10 +190,16 @@ def score_exports(
             report("Scoring", 0.7)
             return _score(ctx, loaded, problems, mappings, rows_read, report)
         except DuckDBError as exc:
+            LOG.warning("scoring %s stopped: %s", [e.name for e in exports], exc)
             problems.append(
                 too_big("(all files)")
                 if out_of_memory(exc)
-                else error("(all files)", f"Scoring stopped: {_short(exc)}.", "Check the files, or load fewer at once.")
+                else error(
+                    "(all files)",
+                    "Scoring stopped part-way through joining the files; no account was scored.",
+                    "Load the files one at a time to find the one that trips it, and check that its "
+                    "account id and date columns hold ids and dates.",
+                )
             )
             return empty(model, problems, mappings, sum(item.stats.rows for item in loaded))
         finally:
@@ -229,14 +248,15 @@ def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> 
 
 
 def _load_failure(name: str, exc: Exception) -> InputProblem:
+    """The engine's own text names temp files and its internals: it goes to the log, not to the user."""
     if out_of_memory(exc):
         return too_big(name)
-    return error(name, f"The file could not be loaded ({_short(exc)}).", "Check the file.")
-
-
-def _short(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else exc.__class__.__name__
+    LOG.warning("loading %s failed: %s", name, exc)
+    return error(
+        name,
+        "The file could not be loaded: its cells did not read as the columns they were mapped to.",
+        "Open it in a spreadsheet, check the mapped columns (ids, numbers, dates) and export it again as CSV.",
+    )
 
 
 def _score(

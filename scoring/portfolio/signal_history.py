@@ -15,6 +15,7 @@ is the same for clean files, and the history needs one row per month.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -31,6 +32,8 @@ from scoring.portfolio.ingest.read import out_of_memory, too_big
 from scoring.portfolio.run import _as_of, _load_failure, _open, _relation, _scored_sql
 from scoring.portfolio.sqlkit import Params, bonus_column, quote, value_column
 from scoring.wording import counted
+
+LOG = logging.getLogger(__name__)
 
 
 def history_columns(model: Model) -> list[str]:
@@ -61,7 +64,14 @@ def signal_history(
     try:
         con = engine()
     except DuckDBError as exc:
-        problems.append(error("(all files)", f"The scoring engine could not start ({exc}).", "Try again."))
+        LOG.warning("the DuckDB engine did not start: %s", exc)
+        problems.append(
+            error(
+                "(all files)",
+                "The scoring engine could not start on this server, so nothing was read.",
+                "Try again in a minute; if it keeps failing, ask whoever runs the app to check its log.",
+            )
+        )
         return _empty(model), problems
     with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
         ctx = RunContext(con, model, overrides, store, None, Path(tmp))

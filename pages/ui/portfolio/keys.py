@@ -16,6 +16,8 @@ SCORED_KEY = "portfolio_scored"
 
 # The user's column-mapping corrections (pages.ui.portfolio.mapping).
 OVERRIDES_KEY = "portfolio_overrides"
+# The one-click pickers that map a column to a signal the files left empty (pages.ui.portfolio.gaps).
+GAP_PICK_PREFIX = "portfolio:gap_pick:"
 
 # The sidebar filters (pages.ui.portfolio.filters).
 OWNER_KEY = "pf_owner"
@@ -56,3 +58,8 @@ def rate_input_key(band: str) -> str:
 def qbr_field_key(account_id: str, quarter: str, field: str) -> str:
     """One QBR notes widget per account and quarter, so switching either shows that pair's saved notes."""
     return f"portfolio:qbr:{account_id}:{quarter}:{field}"
+
+
+def gap_pick_key(signal_id: str) -> str:
+    """One picker per missing signal."""
+    return GAP_PICK_PREFIX + signal_id

@@ -3,7 +3,10 @@
 Detection runs in ``scoring.portfolio``; this module shows its answer per file
 and turns the user's edits into overrides (header -> field) that go back into
 the next scoring run.  The backend saves the corrected mapping under the
-file's header signature, so the same export maps itself next time.
+file's header signature, so the same export maps itself next time.  Each row
+says why its column was read so and how sure that is, so a guess looks like a
+guess; "Download mapping" hands the same mapping to `python -m scoring
+portfolio --mapping`.
 """
 
 from __future__ import annotations
@@ -16,17 +19,32 @@ import streamlit as st
 from pages.ui.common.text import count, plain
 from pages.ui.portfolio.keys import OVERRIDES_KEY, mapping_editor_key
 from scoring.model import Model
-from scoring.portfolio.contract import FileMapping, InputProblem
+from scoring.portfolio.contract import FileMapping, InputProblem, MappingReason
 from scoring.portfolio.ingest.fields import model_fields
+from scoring.portfolio.ingest.mapping_file import mapping_document
 
 IGNORED = "ignore"
 HEADER = "Column in your file"
 READ_AS = "Read as"
+WHY = "Why"
+SURE = "How sure"
+REASONS: dict[MappingReason, str] = {
+    "synonym": "Known name for this field",
+    "qualifier": "Known name once brackets, periods, units or word order are set aside",
+    "user": "Your choice",
+    "remembered": "Remembered from an earlier upload with the same headers",
+}
 
 
 def overrides(digest: str) -> dict[str, str]:
     """The user's corrections for the files with this digest."""
     return dict(st.session_state.get(OVERRIDES_KEY, {}).get(digest, {}))
+
+
+def choose(digest: str, header: str, field: str) -> None:
+    """Read ``header`` as ``field`` in the files with this digest (the same store of choices the editor writes)."""
+    saved = st.session_state.setdefault(OVERRIDES_KEY, {})
+    saved[digest] = {**saved.get(digest, {}), header: field}
 
 
 def remember_edits(editor_key: str, digest: str, headers: list[str]) -> None:
@@ -68,15 +86,27 @@ def editor(model: Model, mappings: list[FileMapping], problems: list[InputProble
                 "Each column of the file and the field it is read as. Change a row to fix a wrong guess; "
                 "the page re-scores at once and remembers your choice for files with the same headers."
             )
-            frame = pd.DataFrame({HEADER: headers, READ_AS: [mapping.columns[h] or IGNORED for h in headers]})
+            frame = pd.DataFrame(
+                {
+                    HEADER: headers,
+                    READ_AS: [mapping.columns[h] or IGNORED for h in headers],
+                    WHY: [REASONS[mapping.reasons[h]] if h in mapping.reasons else "Not recognised" for h in headers],
+                    SURE: [mapping.confidence.get(h, "").capitalize() for h in headers],
+                }
+            )
             st.data_editor(
                 frame,
                 key=key,
                 hide_index=True,
-                disabled=[HEADER],
+                disabled=[HEADER, WHY, SURE],
                 width="stretch",
                 column_config={
                     HEADER: st.column_config.TextColumn(HEADER),
+                    WHY: st.column_config.TextColumn(WHY, help="Why the column was read as its field."),
+                    SURE: st.column_config.TextColumn(
+                        SURE,
+                        help="High: the header is a known name. Medium: it matched once qualifiers were set aside.",
+                    ),
                     READ_AS: st.column_config.SelectboxColumn(
                         READ_AS,
                         options=list(labels),
@@ -88,3 +118,13 @@ def editor(model: Model, mappings: list[FileMapping], problems: list[InputProble
                 on_change=remember_edits,
                 args=(key, digest, headers),
             )
+    if mappings:
+        st.download_button(
+            "Download mapping",
+            data=mapping_document(model, mappings),
+            file_name="column-mapping.json",
+            mime="application/json",
+            icon=":material/download:",
+            help="Every file's columns and the field each is read as. Give it to the command line with "
+            "`python -m scoring portfolio FILES --model ID --mapping column-mapping.json` for the same table.",
+        )

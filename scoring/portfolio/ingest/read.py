@@ -241,6 +241,41 @@ def _materialise(export: Export, workdir: Path, index: int, suffix: str) -> Path
     return path
 
 
+_CHUNK = 1 << 22
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    """The file in pieces, never splitting a CR LF pair between two of them."""
+    carry = b""
+    with path.open("rb") as fh:
+        while piece := fh.read(_CHUNK):
+            piece = carry + piece
+            carry = b"\r" if piece.endswith(b"\r") else b""
+            yield piece[:-1] if carry else piece
+    if carry:
+        yield carry
+
+
+def _mixed_line_endings(path: Path) -> bool:
+    """True when rows end in more than one way (CR LF, LF, CR): spreadsheets edited on two systems do that."""
+    crlf = lone_cr = lone_lf = 0
+    for piece in _chunks(path):
+        pairs = piece.count(b"\r\n")
+        crlf += pairs
+        lone_cr += piece.count(b"\r") - pairs
+        lone_lf += piece.count(b"\n") - pairs
+    return sum(1 for n in (crlf, lone_cr, lone_lf) if n) > 1
+
+
+def _one_line_ending(path: Path, workdir: Path, index: int) -> Path:
+    """A copy with every row ending in LF, which the CSV reader reads as one dialect."""
+    out = workdir / f"export_{index}_lf.csv"
+    with out.open("wb") as fh:
+        for piece in _chunks(path):
+            fh.write(piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+    return out
+
+
 def _utf16(head: bytes) -> str | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
@@ -311,6 +346,9 @@ def _open_csv(
         return _error(
             name, "This is not a text export: it contains binary data.", "Upload a CSV, Excel (.xlsx) or Parquet file."
         )
+    if _mixed_line_endings(path):
+        path = _one_line_ending(path, workdir, index)
+        head = path.read_bytes()[:HEAD_BYTES]
     text_head = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     first_line = text_head.splitlines()[0] if text_head.strip() else ""
     if not first_line.strip():
@@ -428,8 +466,13 @@ def _zip_guard(name: str, data: io.BytesIO | Path, size: int) -> InputProblem | 
     try:
         with zipfile.ZipFile(data) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        return InputProblem(name, f"The Excel file is damaged ({exc}).", "Open it in Excel and save it again.", "error")
+    except (zipfile.BadZipFile, OSError):
+        return InputProblem(
+            name,
+            "The Excel file is damaged: it does not open as a workbook.",
+            "Open it in Excel and save it again.",
+            "error",
+        )
     total = sum(i.file_size for i in infos)
     if len(infos) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED or total > MAX_XLSX_RATIO * max(size, 1):
         return InputProblem(

@@ -1,0 +1,79 @@
+"""Which of the model's signals the files actually fed, and which they left empty.
+
+A header the reader did not recognise leaves its signal empty for every
+account, and a score computed on the remaining signals looks just as sure as
+one computed on all of them.  This module names the gap in one sentence that
+the page shows above its KPIs and the CLI prints on stderr, so the two say
+the same thing: "Scored on 2 of 5 signals: no column for Seat utilisation, ..."
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scoring.model import Model, Signal
+from scoring.portfolio.contract import PortfolioResult
+from scoring.portfolio.ingest.fields import CANONICAL_BY_ID
+
+# A signal with values for fewer than this share of accounts counts as missing.
+MOST = 0.5
+
+
+@dataclass(frozen=True)
+class SignalGap:
+    """A signal most accounts have no value for; ``has_column`` when a column feeds it but is mostly empty."""
+
+    signal_id: str
+    label: str
+    has_column: bool
+
+
+@dataclass(frozen=True)
+class SignalCoverage:
+    """How many of the model's signals the files fed for most accounts, and the rest by name."""
+
+    total: int
+    gaps: tuple[SignalGap, ...]
+
+    @property
+    def scored_on(self) -> int:
+        return self.total - len(self.gaps)
+
+    def sentence(self) -> str | None:
+        """One line for the page and the CLI, or None when every signal has data."""
+        if not self.gaps:
+            return None
+        parts = []
+        absent = [g.label for g in self.gaps if not g.has_column]
+        empty = [g.label for g in self.gaps if g.has_column]
+        if absent:
+            parts.append("no column for " + ", ".join(absent))
+        if empty:
+            parts.append("the column for " + ", ".join(empty) + " is empty for most accounts")
+        return f"Scored on {self.scored_on} of {self.total} signals: " + "; ".join(parts) + "."
+
+
+def inputs_of(signal: Signal) -> tuple[str, ...]:
+    """The canonical fields a signal is derived from (empty when it only comes from its own column)."""
+    if signal.derive is None:
+        return ()
+    names = re.findall(r"[a-z_][a-z0-9_]*", signal.derive.expr)
+    return tuple(dict.fromkeys(n for n in names if n in CANONICAL_BY_ID))
+
+
+def signal_coverage(model: Model, result: PortfolioResult) -> SignalCoverage:
+    """The model's signals against what the scored accounts hold."""
+    mapped = {f for m in result.mappings for f in m.columns.values() if f}
+    accounts = result.accounts
+    gaps = []
+    for signal in model.signals:
+        has_values = 0.0
+        if len(accounts) and signal.id in accounts.columns:
+            has_values = float(accounts[signal.id].notna().mean())
+        if has_values >= MOST:
+            continue
+        inputs = inputs_of(signal)
+        fed = signal.id in mapped or (bool(inputs) and all(f in mapped for f in inputs))
+        gaps.append(SignalGap(signal.id, signal.label, fed))
+    return SignalCoverage(len(model.signals), tuple(gaps))
