@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.ui.common.identity import ask_name
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models
 from pages.ui.scorecard.actions import recommended_actions
@@ -16,7 +17,7 @@ from pages.ui.scorecard.inputs import (
     signal_sliders,
 )
 from pages.ui.scorecard.levers import what_it_takes
-from pages.ui.scorecard.links import ignored_parameters, linked_account, share_link
+from pages.ui.scorecard.links import ignored_parameters, keep_address_in_step, linked_account, share_link
 from pages.ui.scorecard.state import follow_link, prepare
 from pages.ui.scorecard.summary import headline
 from scoring.actions import playbooks, recommend
@@ -26,6 +27,7 @@ DEFAULT_MODEL = "technical-csm"
 
 require_app_shell()
 st.title("What-if scorecard")
+ask_name()
 show_toast()
 models = all_models()
 events = playbooks().events
@@ -53,6 +55,7 @@ with inputs:
         happened = event_toggles(events)
 
 card = score(model, values, bonuses)
+keep_address_in_step(model, values, bonuses, happened, DEFAULT_MODEL)
 with results:
     headline(model, card, start)
     st.subheader("Score drivers")

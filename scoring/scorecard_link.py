@@ -35,6 +35,10 @@ MISSING = "na"
 RESERVED = ("model", "account", "bonus", "event")
 ACCOUNT_MAX_CHARS = 120
 SHOWN_MAX_CHARS = 40
+# Streamlit ignores a whole query string beyond these (runtime.state.query_params,
+# CLIENT_STATE_QUERY_STRING_MAX_FIELDS / _MAX_LENGTH), so a page can't read such a link.
+MAX_QUERY_FIELDS = 1000
+MAX_QUERY_CHARS = 512 * 1024
 
 
 def _number_text(value: float) -> str:
@@ -54,15 +58,15 @@ def _value_text(value: float | None) -> str:
     return MISSING if math.isnan(number) else _number_text(number)
 
 
-def scorecard_link(
+def link_params(
     model_id: str,
     values: Mapping[str, float | None],
     bonuses: Iterable[str] = (),
     account: str | None = None,
     *,
     events: Iterable[str] = (),
-) -> str:
-    """The path and query that open the scorecard on these values.
+) -> list[tuple[str, str]]:
+    """The query parameters, in order, that open the scorecard on these values.
 
     ``None``, NaN or pandas' NA are written as ``na`` so the scorecard scores
     them as missing instead of falling back to the model's defaults.
@@ -74,7 +78,76 @@ def scorecard_link(
     params.extend(("event", e) for e in events)
     if account:
         params.append(("account", account))
+    return params
+
+
+def scorecard_link(
+    model_id: str,
+    values: Mapping[str, float | None],
+    bonuses: Iterable[str] = (),
+    account: str | None = None,
+    *,
+    events: Iterable[str] = (),
+) -> str:
+    """The path and query that open the scorecard on these values (see ``link_params``)."""
+    params = link_params(model_id, values, bonuses, account, events=events)
     return f"{PAGE_PATH}?{urlencode(params, quote_via=quote)}"
+
+
+def address_params(
+    model: Model,
+    values: Mapping[str, float | None],
+    bonuses: Sequence[str],
+    events: Sequence[str],
+    account: str | None,
+    default_model: str,
+) -> dict[str, list[str]]:
+    """What the address bar should hold for the scorecard as it is on screen (name -> every value).
+
+    A reload then opens exactly what was shown.  The page as it first opens
+    (the default model at its defaults, no bonus, event or account) is the
+    bare address, so an untouched scorecard keeps a clean URL.
+    """
+    pristine = (
+        model.id == default_model
+        and not bonuses
+        and not events
+        and not account
+        and all(values.get(s.id) == s.default for s in model.signals)
+    )
+    if pristine:
+        return {}
+    grouped: dict[str, list[str]] = {}
+    for name, value in link_params(model.id, values, bonuses, account, events=events):
+        grouped.setdefault(name, []).append(value)
+    return grouped
+
+
+def dropped_query(search: str) -> str | None:
+    """Why Streamlit would have dropped a query string, or None when it is within its limits.
+
+    Streamlit (1.67, ``sanitize_query_string``) silently ignores a whole query
+    string of more than ``MAX_QUERY_FIELDS`` parameters or ``MAX_QUERY_CHARS``
+    characters, so a page opened with one sees no parameters at all.  ``search``
+    is the browser's ``location.search``, with or without its leading ``?``.
+    """
+    query = search.removeprefix("?")
+    if not query:
+        return None
+    fields = query.count("&") + 1
+    if fields > MAX_QUERY_FIELDS:
+        return (
+            f"This link has {fields:,} parameters; links over {MAX_QUERY_FIELDS:,} are not read, so none of its "
+            "values were applied and the page shows the model's defaults. Ask for a shorter link (use the "
+            "Share box) or set the values by hand."
+        )
+    if len(query) > MAX_QUERY_CHARS:
+        return (
+            f"This link is {len(query):,} characters long; links over {MAX_QUERY_CHARS:,} are not read, so none "
+            "of its values were applied and the page shows the model's defaults. Ask for a shorter link (use the "
+            "Share box) or set the values by hand."
+        )
+    return None
 
 
 @dataclass

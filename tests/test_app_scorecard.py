@@ -14,11 +14,13 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Slider
 
+from pages.ui.common.keys import AUTHOR_INPUT_KEY
 from pages.ui.scorecard.keys import BACK_KEY, HERE_KEY, MODEL_KEY, bonus_key, event_key, missing_key, signal_key
 from scoring.catalog import get_model, with_weights
 from scoring.db import Store
 from scoring.model_toml import load_model_text
 from scoring.scorecard_link import scorecard_link
+from tests.identity_app import give_name
 from tests.servers import ROOT
 from tests.test_engine import ACME, TECHNICAL
 
@@ -229,7 +231,10 @@ def test_what_it_takes_lists_the_levers() -> None:
     assert "Can slip to" in at.dataframe[-1].value.columns
 
 
-def save_custom(at: AppTest, name: str, weights: dict[str, float]) -> AppTest:
+def save_custom(at: AppTest, name: str, weights: dict[str, float], who: str | None = "Ana Diaz") -> AppTest:
+    """Fill the custom-model form and save; ``who`` first gives the sidebar the author's name, if it asks."""
+    if who and any(t.key == AUTHOR_INPUT_KEY for t in at.sidebar.text_input):
+        give_name(at, who)
     at.text_input(key="custom:name").input(name)
     model_id = at.selectbox(key=MODEL_KEY).value
     for group_id, weight in weights.items():
@@ -261,8 +266,8 @@ def test_a_saved_custom_model_persists_in_the_database(db_path: Path) -> None:
     gc.collect()
     saved = Store(db_path)
     try:
-        assert [(m.id, m.name, m.base_model) for m in saved.custom_models()] == [
-            ("custom-outcome-heavy", "Outcome heavy", "three-pillar")
+        assert [(m.id, m.name, m.base_model, m.saved_by) for m in saved.custom_models()] == [
+            ("custom-outcome-heavy", "Outcome heavy", "three-pillar", "Ana Diaz")
         ]
     finally:
         saved.close()
@@ -316,6 +321,8 @@ def test_a_link_applies_on_each_arrival_not_on_each_rerun() -> None:
     slider(at, "technical-csm", "usage_rate").set_value(60).run()
     assert slider(at, "technical-csm", "usage_rate").value == 60
     at.switch_page("pages/home.py").run()
+    at.query_params.clear()
+    at.query_params["usage_rate"] = "33"  # the address bar now says 60; follow the original link again
     at.switch_page(PAGE).run()
     assert slider(at, "technical-csm", "usage_rate").value == 33, "following the same link again reopens its values"
 
@@ -374,6 +381,85 @@ def test_a_custom_model_downloads_with_its_weights(downloads: list[tuple[bytes, 
         "Outcome heavy",
     )
     assert load_model_text(text, name, custom=True) == expected
+
+
+# ---- the address bar follows the page; saved models name their author --------------------------
+
+
+def test_a_slider_change_is_written_to_the_address_bar() -> None:
+    at = page()
+    assert at.query_params == {}, "an untouched page keeps a bare address"
+    slider(at, "technical-csm", "usage_rate").set_value(42).run()
+    assert at.query_params["model"] == "technical-csm"
+    assert at.query_params["usage_rate"] == "42"
+    at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
+    assert at.query_params["bonus"] == "roi_articulated"
+    at.selectbox(key=MODEL_KEY).set_value("three-pillar").run()
+    assert at.query_params["model"] == "three-pillar"
+    assert "usage_rate" not in at.query_params, "only the model on screen is in the address"
+
+
+def test_a_reload_shows_what_was_on_screen_not_the_link_it_opened_with() -> None:
+    at = page({"usage_rate": "33", "account": "Acme Corp"})
+    slider(at, "technical-csm", "usage_rate").set_value(61).run()
+    on_screen = score_text(at)
+    assert at.query_params["usage_rate"] == "61"
+    assert at.query_params["account"] == "Acme Corp"
+
+    reloaded = page(at.query_params)
+    assert slider(reloaded, "technical-csm", "usage_rate").value == 61
+    assert score_text(reloaded) == on_screen
+    assert any(t.value == "Account: Acme Corp" for t in reloaded.text)
+
+
+def test_back_to_the_linked_values_still_means_the_link_the_session_opened_with() -> None:
+    at = page({"usage_rate": "33"})
+    slider(at, "technical-csm", "usage_rate").set_value(70).run()
+    assert at.query_params["usage_rate"] == "70"
+    at.button(key=BACK_KEY).click().run()
+    assert slider(at, "technical-csm", "usage_rate").value == 33
+    assert at.query_params["usage_rate"] == "33", "and the address follows the page back"
+
+
+def test_ignored_link_parameters_leave_the_address_once_the_page_moves() -> None:
+    at = page({"usage_rate": "33", "nonsense": "1"})
+    assert any("nonsense" in w.value for w in at.warning)
+    slider(at, "technical-csm", "usage_rate").set_value(34).run()
+    assert "nonsense" not in at.query_params
+    assert not any("nonsense" in w.value for w in at.warning)
+
+
+def test_saving_before_giving_a_name_waits_for_it_then_records_it(db_path: Path) -> None:
+    at = page()
+    save_custom(at, "Usage first", {"usage_rate": 80}, who=None)
+    assert any("Not saved yet" in w.value and "Usage first" in w.value for w in at.warning)
+    assert at.selectbox(key=MODEL_KEY).value == "technical-csm", "nothing saved without an author"
+    give_name(at, "Dana Lee")
+    assert at.selectbox(key=MODEL_KEY).value == "custom-usage-first", "the waiting save went through"
+    assert not any("Not saved yet" in w.value for w in at.warning)
+    st.cache_resource.clear()
+    gc.collect()
+    saved = Store(db_path)
+    try:
+        assert [(m.id, m.saved_by) for m in saved.custom_models()] == [("custom-usage-first", "Dana Lee")]
+    finally:
+        saved.close()
+
+
+def test_a_signed_in_user_is_the_author_without_being_asked(db_path: Path) -> None:
+    at = AppTest.from_file(ROOT / PAGE, default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": True, "name": "Sam Ortiz", "email": "sam@example.com"}
+    at.run()
+    assert not any(t.key == AUTHOR_INPUT_KEY for t in at.sidebar.text_input), "no name box when signed in"
+    assert any("Signed in as Sam Ortiz" in c.value for c in at.sidebar.caption)
+    save_custom(at, "Usage first", {"usage_rate": 80}, who=None)
+    st.cache_resource.clear()
+    gc.collect()
+    saved = Store(db_path)
+    try:
+        assert [m.saved_by for m in saved.custom_models()] == ["Sam Ortiz"]
+    finally:
+        saved.close()
 
 
 def test_too_little_data_shows_insufficient_not_a_colour() -> None:

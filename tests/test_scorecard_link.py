@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from scoring.actions import playbooks
 from scoring.catalog import preset_models
 from scoring.model import Model
-from scoring.scorecard_link import ACCOUNT_MAX_CHARS, Link, parse_link, scorecard_link
+from scoring.scorecard_link import (
+    ACCOUNT_MAX_CHARS,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_FIELDS,
+    Link,
+    address_params,
+    dropped_query,
+    parse_link,
+    scorecard_link,
+)
 
 MODELS = preset_models()
 EVENT_IDS = [e.id for e in playbooks().events]
@@ -146,3 +155,57 @@ def test_the_account_is_one_short_line_of_plain_text() -> None:
     assert parsed(account="  Acme\nCorp\x00 ").account == "Acme Corp"
     assert parsed(account="y" * 500).account == "y" * ACCOUNT_MAX_CHARS
     assert parsed(account="\n\t").account is None
+
+
+def defaults(model: Model) -> dict[str, float | None]:
+    return {s.id: s.default for s in model.signals}
+
+
+def test_an_untouched_scorecard_keeps_a_bare_address() -> None:
+    model = MODELS[FALLBACK]
+    assert address_params(model, defaults(model), [], [], None, FALLBACK) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(what_ifs())
+def test_the_address_reads_back_as_what_was_on_screen(what_if: WhatIf) -> None:
+    model, values, bonuses, events, account = what_if
+    params = address_params(model, values, bonuses, events, account, FALLBACK)
+    link = parse_link(params, MODELS, FALLBACK, EVENT_IDS)
+    if link is None:  # only the untouched default page has a bare address
+        assert model.id == FALLBACK and values == defaults(model) and not (bonuses or events or account)
+        return
+    assert link.warnings == []
+    assert link.model_id == model.id
+    assert {sid: link.values.get(sid, model.signal(sid).default) for sid in model.signal_ids} == values
+    assert (list(link.bonuses), list(link.events), link.account) == (bonuses, events, account)
+
+
+def test_any_change_from_the_defaults_is_written_in_full() -> None:
+    model = MODELS[FALLBACK]
+    moved = defaults(model) | {"usage_rate": 41.0}
+    params = address_params(model, moved, [], [], None, FALLBACK)
+    assert params["model"] == [FALLBACK]
+    assert params["usage_rate"] == ["41"]
+    assert set(params) == {"model", *model.signal_ids}, "every signal, so the catalog's defaults can't move it"
+    other = next(m for m in MODELS.values() if m.id != FALLBACK)
+    assert address_params(other, defaults(other), [], [], None, FALLBACK)["model"] == [other.id]
+
+
+def test_a_query_streamlit_would_drop_is_named_with_what_to_do() -> None:
+    assert dropped_query("") is None
+    assert dropped_query("?model=technical-csm&usage_rate=40") is None
+    assert dropped_query("&".join(f"x{i}=1" for i in range(MAX_QUERY_FIELDS))) is None
+    too_many = dropped_query("?" + "&".join(f"x{i}=1" for i in range(MAX_QUERY_FIELDS + 1)))
+    assert too_many is not None and "1,001 parameters" in too_many and "defaults" in too_many
+    too_long = dropped_query("account=" + "a" * MAX_QUERY_CHARS)
+    assert too_long is not None and "characters long" in too_long
+
+
+def test_our_own_links_stay_within_what_streamlit_reads() -> None:
+    for model in MODELS.values():
+        values = {s.id: s.max for s in model.signals}
+        link = scorecard_link(
+            model.id, values, [b.id for b in model.bonuses], "A" * ACCOUNT_MAX_CHARS, events=EVENT_IDS
+        )
+        assert dropped_query(urlsplit(link).query) is None

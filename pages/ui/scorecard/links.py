@@ -14,13 +14,33 @@ import streamlit as st
 
 from pages.ui.scorecard.keys import ACCOUNT_KEY
 from scoring.model import Model
-from scoring.scorecard_link import Link, parse_link, scorecard_link
+from scoring.scorecard_link import Link, address_params, parse_link, scorecard_link
 
 
 def link_in_url(models: Mapping[str, Model], fallback_model: str, event_ids: Sequence[str]) -> Link | None:
     """The deep link in this page's URL, validated; None when the URL has no parameters."""
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     return parse_link(params, models, fallback_model, event_ids)
+
+
+def keep_address_in_step(
+    model: Model,
+    values: Mapping[str, float | None],
+    bonuses: Sequence[str],
+    events: Sequence[str],
+    default_model: str,
+) -> None:
+    """Write what is on screen into the address bar, so a reload or a bookmark shows it again.
+
+    Written only when it differs from what the address already holds: an
+    untouched page keeps the address it was opened with.  The link a session
+    arrived with is not lost by this: it was applied once, on arrival, and
+    "Back to the linked values" returns to it (``state.start_of``).
+    """
+    wanted = address_params(model, values, bonuses, events, st.session_state.get(ACCOUNT_KEY), default_model)
+    current = {name: st.query_params.get_all(name) for name in st.query_params}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
 
 
 def ignored_parameters(problems: list[str]) -> None:
