@@ -48,6 +48,7 @@ QBR_ACCOUNT_KEY = "portfolio:qbr_account"
 QBR_QUARTER_KEY = "portfolio:qbr_quarter"
 QBR_ARR_THRESHOLD_KEY = "portfolio:qbr_arr_threshold"
 QBR_RHYTHM_KEY = "portfolio:qbr_rhythm"
+QBR_FAILED_KEY = "portfolio:qbr_failed"  # a save's failure message, shown once on the next run
 
 
 def rate_input_key(band: str) -> str:

@@ -9,7 +9,6 @@ shows that pair's saved notes.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 import pandas as pd
@@ -19,6 +18,7 @@ from pages.ui.common.text import count, plain
 from pages.ui.portfolio.keys import (
     QBR_ACCOUNT_KEY,
     QBR_ARR_THRESHOLD_KEY,
+    QBR_FAILED_KEY,
     QBR_QUARTER_KEY,
     QBR_RHYTHM_KEY,
     qbr_field_key,
@@ -36,7 +36,6 @@ from scoring.qbr.tracker import DEFAULT_ARR_THRESHOLD, qbr_tracker
 from scoring.revenue.extras import Extras
 from scoring.storage import Store
 
-LOG = logging.getLogger(__name__)
 NOTE_LABELS = {
     "achievements": "Achievements this quarter (one per line, each with its figure)",
     "time_saved": "Time saved",
@@ -140,49 +139,68 @@ def account_picker(view: pd.DataFrame) -> pd.Series:
     return view[view["account_id"].astype(str) == (picked or ids[0])].iloc[0]
 
 
+def _failed(message: str) -> None:
+    st.session_state[QBR_FAILED_KEY] = message
+
+
+def _save_profile(store: Store, account: str) -> None:
+    """The details form's submit, run before the page so the tracker and the pack see the change."""
+    since = st.session_state.get(qbr_field_key(account, "", "customer_since"))
+    tier = st.session_state.get(qbr_field_key(account, "", "reference_tier"))
+    try:
+        save_profile(store, account, AccountProfile(since if isinstance(since, date) else None, tier))
+        st.toast("Account details saved.", icon=":material/check:")
+    except QbrNotesError as exc:
+        _failed(str(exc))
+
+
+def _save_notes(store: Store, account: str, quarter: str) -> None:
+    """The notes form's submit, run before the page so the tracker and the pack see the change."""
+    typed = {field: str(st.session_state.get(qbr_field_key(account, quarter, field)) or "") for field in NOTE_LABELS}
+    held_on = st.session_state.get(qbr_field_key(account, quarter, "held_on"))
+    try:
+        save_notes(store, account, quarter, QbrNotes(**typed, held_on=held_on if isinstance(held_on, date) else None))
+        st.toast("Notes saved.", icon=":material/check:")
+    except QbrNotesError as exc:
+        _failed(str(exc))
+
+
 def _details_form(account: str, store: Store, profile: AccountProfile) -> None:
     with st.form(f"portfolio:qbr_profile:{account}"):
         st.markdown("**Account details**")
         left, right = st.columns(2)
-        since = left.date_input("Customer since", value=profile.customer_since, min_value=date(1990, 1, 1))
+        left.date_input(
+            "Customer since",
+            value=profile.customer_since,
+            min_value=date(1990, 1, 1),
+            key=qbr_field_key(account, "", "customer_since"),
+        )
         tiers = [None, 1, 2, 3]
-        tier = right.selectbox(
+        right.selectbox(
             "Reference tier",
             tiers,
             index=tiers.index(profile.reference_tier),
             format_func=lambda t: "none" if t is None else f"tier {t}",
+            key=qbr_field_key(account, "", "reference_tier"),
         )
-        if st.form_submit_button("Save account details", icon=":material/save:"):
-            try:
-                save_profile(store, account, AccountProfile(since if isinstance(since, date) else None, tier))
-                st.toast("Account details saved.", icon=":material/check:")
-            except QbrNotesError as exc:
-                st.error(str(exc), icon=":material/error:")
+        st.form_submit_button(
+            "Save account details", icon=":material/save:", on_click=_save_profile, args=(store, account)
+        )
 
 
 def _notes_form(account: str, quarter: Quarter, store: Store, notes: QbrNotes) -> None:
     with st.form(f"portfolio:qbr_notes:{account}:{quarter}"):
         st.markdown(f"**Notes for {quarter}** (only you know these; the pack never makes them up)")
-        typed = {
-            field: st.text_area(label, value=getattr(notes, field), key=qbr_field_key(account, str(quarter), field))
-            for field, label in NOTE_LABELS.items()
-        }
-        held_on = st.date_input(
+        for field, label in NOTE_LABELS.items():
+            st.text_area(label, value=getattr(notes, field), key=qbr_field_key(account, str(quarter), field))
+        st.date_input(
             "QBR held on (leave empty until it has taken place)",
             value=notes.held_on,
             key=qbr_field_key(account, str(quarter), "held_on"),
         )
-        if st.form_submit_button("Save notes", icon=":material/save:"):
-            try:
-                save_notes(
-                    store,
-                    account,
-                    str(quarter),
-                    QbrNotes(**typed, held_on=held_on if isinstance(held_on, date) else None),
-                )
-                st.toast("Notes saved.", icon=":material/check:")
-            except QbrNotesError as exc:
-                st.error(str(exc), icon=":material/error:")
+        st.form_submit_button(
+            "Save notes", icon=":material/save:", on_click=_save_notes, args=(store, account, str(quarter))
+        )
 
 
 @st.cache_data(show_spinner="Drawing the health chart…", max_entries=32)
@@ -200,6 +218,9 @@ def pack_section(
     except QbrNotesError as exc:
         st.error(str(exc), icon=":material/error:")
         notes, profile = QbrNotes(), AccountProfile()
+    failed = st.session_state.pop(QBR_FAILED_KEY, None)
+    if failed:
+        st.error(failed, icon=":material/error:")
     _details_form(account, store, profile)
     _notes_form(account, quarter, store, notes)
     active, licensed = found.seats(account)

@@ -1,0 +1,107 @@
+"""The Renewals & QBR page in AppTest: every section on the demo data, editable rates, saved notes, CLI parity."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.ui.portfolio.keys import QBR_ACCOUNT_KEY, QBR_QUARTER_KEY, qbr_field_key, rate_input_key
+from scoring.cli.main import main
+from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
+
+
+@pytest.fixture
+def at(fresh_store: Path) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.run()
+    app.switch_page("pages/revenue.py").run()
+    assert not app.exception
+    return app
+
+
+def frame_with(app: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+def test_every_section_renders_on_the_demo(at: AppTest) -> None:
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == [
+        "Renewing within 90 days",
+        "ARR renewing within 90 days",
+        "Expected to renew within 90 days",
+    ]
+    assert "Expansion-ready" in labels and "Completion rate" in labels
+    horizons = frame_with(at, "window")
+    assert list(horizons["window"]) == [f"within {d} days" for d in (30, 60, 90, 120, 180)]
+    assert horizons["accounts"].is_monotonic_increasing
+    assert (horizons["expected_arr"] <= horizons["arr"]).all()
+    assert len(frame_with(at, "quarter")) >= 4
+    assert len(frame_with(at, "days_to_renewal")) == horizons.set_index("window").loc["within 120 days", "accounts"]
+    assert any("needs ARR at two dates" in i.value for i in at.info)  # the demo has one ARR per account
+    assert len(frame_with(at, "next_step")) >= 1
+    assert len(frame_with(at, "suggested_tier")) >= 1
+    downloads = [b.label for b in at.get("download_button")]
+    assert downloads == ["Download as Markdown", "Download as PowerPoint", "Download the chart (PNG)"]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert not at.error
+
+
+def test_renewal_rates_are_editable_and_change_the_expected_arr(at: AppTest) -> None:
+    before = frame_with(at, "window").set_index("window")
+    for band in ("green", "yellow", "red", "insufficient"):
+        at.number_input(key=rate_input_key(band)).set_value(50.0)
+    next(b for b in at.get("form_submit_button") if b.label == "Apply rates").click().run()
+    after = frame_with(at, "window").set_index("window")
+    assert after["arr"].equals(before["arr"])
+    assert after["expected_arr"].to_numpy() == pytest.approx(0.5 * after["arr"].to_numpy())
+    # The applied rates survive a visit to another page.
+    at.switch_page("pages/portfolio.py").run()
+    at.switch_page("pages/revenue.py").run()
+    again = frame_with(at, "window").set_index("window")
+    assert again["expected_arr"].to_numpy() == pytest.approx(0.5 * again["arr"].to_numpy())
+
+
+def test_saved_notes_fill_the_pack_and_a_held_qbr_counts(at: AppTest) -> None:
+    at.selectbox(key=QBR_ACCOUNT_KEY).set_value("ACC-1229").run()  # the demo's $795K account: its QBR is due
+    account, quarter = at.session_state[QBR_ACCOUNT_KEY], at.session_state[QBR_QUARTER_KEY]
+    gaps_before = next(c.value for c in at.caption if "need your input" in c.value)
+    assert "Achievements" in gaps_before
+    at.text_area(key=qbr_field_key(account, quarter, "achievements")).input("Cut onboarding to 9 days")
+    at.text_area(key=qbr_field_key(account, quarter, "goals")).input("Reach 90% seat use")
+    at.date_input(key=qbr_field_key(account, quarter, "held_on")).set_value(date(2026, 10, 20))
+    due = int(next(m.value for m in at.metric if m.label.startswith("QBRs due")).split()[0])
+    assert next(m.value for m in at.metric if m.label == "Completion rate") == "0%"
+    next(b for b in at.get("form_submit_button") if b.label == "Save notes").click().run()
+    assert not at.exception
+    gaps_after = next(c.value for c in at.caption if "need your input" in c.value)
+    assert "Achievements" not in gaps_after and "Next quarter goals" not in gaps_after
+    assert next(m.value for m in at.metric if m.label == "Completion rate") == f"{1 / due:.0%}"
+
+
+def cli_rows(text: str) -> dict[str, tuple[int, float, float]]:
+    rows = {}
+    for line in text.splitlines():
+        m = re.match(r"(within \d+ days)\s+(\d+)\s+\d+\s+\d+\s+\d+\s+\$([\d,]+)\s+\$([\d,]+)", line)
+        if m:
+            rows[m.group(1)] = (int(m.group(2)), float(m.group(3).replace(",", "")), float(m.group(4).replace(",", "")))
+    return rows
+
+
+def test_the_cli_prints_the_same_forecast_as_the_page(at: AppTest) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    files = [str(DEMO_DIR / name) for name in DEMO_FILES]
+    assert main(["renewals", *files], out, err) == 0, err.getvalue()
+    printed = cli_rows(out.getvalue())
+    page = frame_with(at, "window")
+    assert len(printed) == len(page) == 5
+    for r in page.itertuples():
+        count, arr, expected = printed[r.window]
+        assert count == r.accounts
+        assert arr == pytest.approx(r.arr, abs=0.5)
+        assert expected == pytest.approx(r.expected_arr, abs=0.5)
