@@ -46,7 +46,7 @@ def test_every_section_renders_on_the_demo(at: AppTest) -> None:
     assert any("needs ARR at two dates" in i.value for i in at.info)  # the demo has one ARR per account
     assert len(frame_with(at, "next_step")) >= 1
     assert len(frame_with(at, "suggested_tier")) >= 1
-    downloads = [b.label for b in at.get("download_button")]
+    downloads = [b.proto.label for b in at.get("download_button")]
     assert downloads == ["Download as Markdown", "Download as PowerPoint", "Download the chart (PNG)"]
     assert len(at.get("vega_lite_chart")) == 1
     assert not at.error
@@ -56,7 +56,7 @@ def test_renewal_rates_are_editable_and_change_the_expected_arr(at: AppTest) -> 
     before = frame_with(at, "window").set_index("window")
     for band in ("green", "yellow", "red", "insufficient"):
         at.number_input(key=rate_input_key(band)).set_value(50.0)
-    next(b for b in at.get("form_submit_button") if b.label == "Apply rates").click().run()
+    next(b for b in at.button if b.label == "Apply rates").click().run()
     after = frame_with(at, "window").set_index("window")
     assert after["arr"].equals(before["arr"])
     assert after["expected_arr"].to_numpy() == pytest.approx(0.5 * after["arr"].to_numpy())
@@ -77,7 +77,7 @@ def test_saved_notes_fill_the_pack_and_a_held_qbr_counts(at: AppTest) -> None:
     at.date_input(key=qbr_field_key(account, quarter, "held_on")).set_value(date(2026, 10, 20))
     due = int(next(m.value for m in at.metric if m.label.startswith("QBRs due")).split()[0])
     assert next(m.value for m in at.metric if m.label == "Completion rate") == "0%"
-    next(b for b in at.get("form_submit_button") if b.label == "Save notes").click().run()
+    next(b for b in at.button if b.label == "Save notes").click().run()
     assert not at.exception
     gaps_after = next(c.value for c in at.caption if "need your input" in c.value)
     assert "Achievements" not in gaps_after and "Next quarter goals" not in gaps_after
