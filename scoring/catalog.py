@@ -2,6 +2,12 @@
 
 A CS-ops person edits these files by hand, so every error names the file and
 the exact field (``signals[2].weight``) and says what a valid value looks like.
+
+A model file may also come from someone else (``--model their.toml``), so the
+shape is bounded before any score is computed: at most ``MAX_SIGNALS``
+signals, weights between ``MIN_WEIGHT`` and ``MAX_WEIGHT`` (1e308 made every
+account 100 with a NaN coverage, 5e-324 made it 0), and every number within
+``MAX_MAGNITUDE`` so sums and ranges stay finite.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ MODELS_DIR = CATALOG_DIR / "models"
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 TRANSFORMS: tuple[Transform, ...] = get_args(Transform)
 Choice = TypeVar("Choice", bound=str)
+MAX_SIGNALS = 200
+MIN_WEIGHT = 1e-6
+MAX_WEIGHT = 1e6
+MAX_MAGNITUDE = 1e9
 
 
 class CatalogError(ValueError):
@@ -66,19 +76,28 @@ class _Reader:
             raise self.fail(key, "must be a non-empty text value")
         return value
 
-    def number(self, key: str, default: float | None = None) -> float:
+    def number(self, key: str, default: float | None = None, bound: float = MAX_MAGNITUDE) -> float:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(key, "must be a number")
         # TOML accepts nan and inf, and either would poison every score.
         if not math.isfinite(value):
             raise self.fail(key, f"must be a finite number (got {value})")
+        if abs(value) > bound:
+            raise self.fail(key, f"must lie between -{bound:g} and {bound:g} (got {value:g})")
         return float(value)
 
     def positive(self, key: str) -> float:
         value = self.number(key)
         if value <= 0:
             raise self.fail(key, f"must be greater than 0 (got {value:g})")
+        return value
+
+    def weight(self, key: str) -> float:
+        """A weight: small or large ones would round the score to 0 or 100, or overflow the sums."""
+        value = self.number(key, bound=math.inf)
+        if not MIN_WEIGHT <= value <= MAX_WEIGHT:
+            raise self.fail(key, f"must lie between {MIN_WEIGHT:g} and {MAX_WEIGHT:g} (got {value:g})")
         return value
 
     def choice(self, key: str, options: tuple[Choice, ...], default: Choice) -> Choice:
@@ -171,10 +190,13 @@ def parse_model(data: Mapping[str, Any], source: str, custom: bool = False) -> M
         gid = g.text("id")
         if gid in groups:
             raise g.fail("id", f"duplicate group id {gid!r}")
-        groups[gid] = {"label": g.text("label"), "weight": g.positive("weight"), "signals": []}
+        groups[gid] = {"label": g.text("label"), "weight": g.weight("weight"), "signals": []}
 
     signals: list[Signal] = []
-    for s in r.tables("signals"):
+    tables = r.tables("signals")
+    if len(tables) > MAX_SIGNALS:
+        raise r.fail("signals", f"has {len(tables)} entries; a model may have at most {MAX_SIGNALS} signals")
+    for s in tables:
         sid = s.text("id")
         if any(existing.id == sid for existing in signals):
             raise s.fail("id", f"duplicate signal id {sid!r}")
@@ -188,7 +210,7 @@ def parse_model(data: Mapping[str, Any], source: str, custom: bool = False) -> M
             gid = sid
             if gid in groups:
                 raise s.fail("id", f"clashes with group id {gid!r}")
-            groups[gid] = {"label": s.text("label"), "weight": s.positive("weight"), "signals": []}
+            groups[gid] = {"label": s.text("label"), "weight": s.weight("weight"), "signals": []}
         groups[gid]["signals"].append(sid)
         signals.append(_signal(s, gid))
 
@@ -270,7 +292,8 @@ def with_weights(model: Model, weights: Mapping[str, float], model_id: str, name
     """A custom copy of ``model`` with group weights normalised to sum to 100.
 
     Groups missing from ``weights`` keep the model's weight; a weight of 0
-    drops the group (and its signals) from the custom model.
+    (or a share under ``MIN_WEIGHT`` of the 100) drops the group and its
+    signals from the custom model.
     """
     chosen = {g.id: float(weights.get(g.id, g.weight)) for g in model.groups}
     for g in model.groups:
@@ -282,7 +305,8 @@ def with_weights(model: Model, weights: Mapping[str, float], model_id: str, name
     groups = [
         Group(id=g.id, label=g.label, weight=100.0 * chosen[g.id] / total, signals=g.signals) for g in model.groups
     ]
-    kept = tuple(g for g in groups if g.weight > 0)
+    # A share below MIN_WEIGHT counts for nothing and no model file may hold it, so it goes as a 0 would.
+    kept = tuple(g for g in groups if g.weight >= MIN_WEIGHT)
     kept_ids = {sid for g in kept for sid in g.signals}
     return Model(
         id=model_id,

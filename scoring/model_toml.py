@@ -8,7 +8,9 @@ without relying on the loader's defaults.
 
 A file from outside is trusted less than the catalog: a signal's derivation
 is SQL that the portfolio pipeline runs as written, so a model file may only
-use derivations that a shipped preset already uses.
+use derivations that a shipped preset already uses, and is read only up to
+``MAX_MODEL_BYTES`` (a 950 KB file of 10k signals took 15 s and 3 GB before
+the cap; the catalog then bounds signals, weights and ranges).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from scoring.catalog import CatalogError, parse_model, preset_models
+from scoring.catalog import MAX_SIGNALS, CatalogError, parse_model, preset_models
 from scoring.model import Model, Signal
 
+MAX_MODEL_BYTES = 256 * 1024
 HEADER = (
     "# A health model for Account Health Studio, in the schema of scoring/catalog/models.\n"
     "# Score exports with it: python -m scoring portfolio FILES --model this-file.toml\n"
@@ -134,8 +137,17 @@ def to_toml(model: Model) -> str:
     return "\n".join(lines)
 
 
+def _too_big() -> str:
+    return (
+        f"is larger than {MAX_MODEL_BYTES // 1024} KB; a model file holds at most {MAX_SIGNALS} signals "
+        "and is a few KB, so this is not one"
+    )
+
+
 def load_model_text(text: str, source: str, custom: bool = False) -> Model:
     """Parse one model from TOML text; syntax and schema problems are CatalogErrors naming ``source``."""
+    if len(text) > MAX_MODEL_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_MODEL_BYTES:
+        raise CatalogError(source, "(file)", _too_big())
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -161,7 +173,11 @@ def read_model_file(path: Path) -> Model:
     if not path.is_file():
         raise CatalogError(source, "(file)", "no such file; give the path of a .toml model file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_MODEL_BYTES + 1)  # never more: the size on disk may lie (a growing or sparse file)
+        if len(data) > MAX_MODEL_BYTES:
+            raise CatalogError(source, "(file)", _too_big())
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(source, "(file)", f"cannot be read as UTF-8 text ({type(exc).__name__})") from None
     model = load_model_text(text, source)

@@ -210,7 +210,7 @@ SCHEMA_BROKEN = to_toml(get_model("technical-csm")).replace("weight = 30", "weig
     [
         (None, "(file): no such file"),
         ("id = \n", "(syntax): "),
-        (SCHEMA_BROKEN, "signals[0].weight: must be greater than 0"),
+        (SCHEMA_BROKEN, "signals[0].weight: must lie between 1e-06 and 1e+06 (got -30)"),
         ("\udcff", "(file): cannot be read as UTF-8"),
     ],
     ids=["missing", "bad-toml", "schema", "not-utf8"],

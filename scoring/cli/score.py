@@ -47,7 +47,23 @@ def _check_bonuses(model: Model, bonuses: Sequence[str]) -> None:
             raise UsageError(f"--bonus {bonus}: model {model.id} has no such bonus (its bonuses: {known})")
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float as None: JSON has no NaN or Infinity, and a reader would choke."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def card_json(model: Model, card: Scorecard, events: Sequence[str] = ()) -> dict[str, Any]:
+    """The scorecard as JSON-safe data; model files are bounded so numbers are finite, and this makes sure."""
+    return _finite(_card(model, card, events))
+
+
+def _card(model: Model, card: Scorecard, events: Sequence[str]) -> dict[str, Any]:
     return {
         "model": model.id,
         "score": card.score,
