@@ -2,6 +2,11 @@
 
 Run: python -m bench.checklists [plans] [events_per_plan]
 Uses a throw-away database file; prints timings, asserts nothing.
+
+It starts with the scale comparison of issue #11: one tick (the write, then
+the ticked plan's progress, as the page's rerun reads it) and the overview
+(every plan's progress) with 300 and with 300,000 events in the log.  The
+target is the same figure within 2x, under 150 ms.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ from scoring.checklists import (
     progress,
     replay,
 )
+from scoring.checklists import commands as cmd
 from scoring.db import Store
+
+SCALE_PLANS = 50
 
 
 def _timed(label: str, fn: Callable[[], object], repeat: int = 5) -> None:
@@ -35,6 +43,65 @@ def _timed(label: str, fn: Callable[[], object], repeat: int = 5) -> None:
         fn()
         best = min(best, time.perf_counter() - t0)
     print(f"{label:<58} {best * 1000:8.1f} ms (best of {repeat})")
+
+
+def _seeded(folder: Path, events: int) -> tuple[Store, list[PlanRecord]]:
+    """A store with ``SCALE_PLANS`` onboarding plans sharing ``events`` ticks and unticks, written an hour ago."""
+    checklist = preset_checklists()["customer-onboarding"]
+    items = [i.id for s in checklist.stages for i in s.items]
+    store = Store(folder / f"scale-{events}.duckdb")
+    records = []
+    for n in range(SCALE_PLANS):
+        subject = f"Account {n}"
+        record = PlanRecord(
+            plan_id(checklist.id, subject), checklist.id, subject, date.today(), "bench", datetime.now()
+        )
+        store.create_plan(record)
+        records.append(record)
+    with store.cursor() as cur:
+        cur.execute(
+            "INSERT INTO checklist_events (plan_id, target, kind, value, actor, happened_at) "
+            "SELECT (?::VARCHAR[])[1 + i % ?], (?::VARCHAR[])[1 + (i // ?) % ?], "
+            "CASE WHEN (i // ?) % 2 = 0 THEN 'tick' ELSE 'untick' END, NULL, 'bench', "
+            "now()::TIMESTAMP - INTERVAL 1 HOUR FROM range(?) t(i)",
+            [
+                [r.plan_id for r in records],
+                SCALE_PLANS,
+                items,
+                SCALE_PLANS,
+                len(items),
+                SCALE_PLANS * len(items),
+                events,
+            ],
+        )
+    return store, records
+
+
+def scale(events: int) -> None:
+    """One tick and the overview, after one page run has brought the plans' snapshots up to date."""
+    checklist = preset_checklists()["customer-onboarding"]
+    today = date.today()
+    with tempfile.TemporaryDirectory() as tmp:
+        store, records = _seeded(Path(tmp), events)
+        plans = [(checklist, r) for r in records]
+        t0 = time.perf_counter()
+        cmd.progress_by_plan(store, plans, today)
+        print(
+            f"{events:>7} events: {'first overview (writes snapshots)':<40} {(time.perf_counter() - t0) * 1000:8.1f} ms"
+        )
+        item = checklist.stages[0].items[0].id
+        flip = [True]
+
+        def one_tick() -> None:
+            flip[0] = not flip[0]
+            (cmd.tick if flip[0] else cmd.untick)(store, records[0].plan_id, item, "bench")
+            cmd.progress_by_plan(store, plans[:1], today)
+
+        _timed(f"{events:>7} events: one tick + that plan's progress", one_tick, repeat=20)
+        _timed(
+            f"{events:>7} events: overview of {SCALE_PLANS} plans", lambda: cmd.progress_by_plan(store, plans, today)
+        )
+        store.close()
 
 
 def main(plans: int, per_plan: int) -> None:
@@ -132,5 +199,7 @@ def _page_runs(db: Path) -> None:
 
 
 if __name__ == "__main__":
+    for total in (300, 300_000):
+        scale(total)
     args = [int(a) for a in sys.argv[1:3]]
     main(*(args + [500, 40][len(args) :]))

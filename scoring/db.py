@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -35,10 +34,11 @@ from typing import Any
 
 import duckdb
 
-from scoring.checklists.model import ChecklistEvent, EventKind, PlanRecord
+from scoring.checklists.model import ChecklistEvent, EventKind, PlanRecord, PlanSnapshot
 from scoring.custom_models import SavedModel
 from scoring.diagnosis.model import EventKind as IssueEventKind
 from scoring.diagnosis.model import Intake, IssueEvent, IssueRecord
+from scoring.private_files import keep_private, private_umask, scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "health_studio.duckdb"
@@ -80,6 +80,12 @@ CREATE TABLE IF NOT EXISTS checklist_events (
     actor VARCHAR,
     happened_at TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checklist_snapshots (
+    plan_id VARCHAR PRIMARY KEY,
+    upto_seq BIGINT NOT NULL,
+    definition VARCHAR NOT NULL,
+    state VARCHAR NOT NULL
+);
 """
 
 
@@ -92,14 +98,13 @@ def db_path() -> Path:
 
 
 def _config(spill_dir: Path) -> dict[str, Any]:
-    spill_dir.mkdir(parents=True, exist_ok=True)
+    """Memory limit, threads, and a spill directory inside this process's private (0700) directory."""
     return {"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill_dir), "threads": THREADS}
 
 
 def engine() -> Connection:
-    """A private in-memory database for scoring one upload."""
-    spill = Path(tempfile.gettempdir()) / "health_studio_spill"
-    return duckdb.connect(":memory:", config=_config(spill))
+    """A private in-memory database for scoring one upload; it spills only into this process's own directory."""
+    return duckdb.connect(":memory:", config=_config(scratch("spill")))
 
 
 class Store:
@@ -107,10 +112,18 @@ class Store:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._con = duckdb.connect(str(self.path), config=_config(Path(f"{self.path}.tmp")))
-            self._con.execute(SCHEMA)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with private_umask():  # a new database file (and its log) is the owner's alone: 0600
+                self._con = duckdb.connect(str(self.path), config=_config(scratch("store-spill")))
+                self._con.execute(SCHEMA)
+            keep_private(self.path)
+            keep_private(self._wal)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"The database {self.path} cannot be created or opened here ({exc.strerror or 'refused'}). "
+                "Give the server write access to that folder, or point HEALTH_STUDIO_DB at a writable place."
+            ) from None
         except duckdb.IOException as exc:
             if "not a valid" in str(exc):
                 raise StoreUnavailable(
@@ -123,7 +136,15 @@ class Store:
                     "server. Only one server may use a database file: stop the other server, or "
                     "point this one at its own file with HEALTH_STUDIO_DB."
                 ) from None
-            raise StoreUnavailable(f"The database {self.path} could not be opened: {exc}") from None
+            if "permission" in str(exc).lower() or "read-only" in str(exc).lower():
+                raise StoreUnavailable(
+                    f"The database {self.path} could not be opened: the server may not write there. Give it "
+                    "write access to the file and its folder, or point HEALTH_STUDIO_DB at a writable place."
+                ) from None
+            raise StoreUnavailable(
+                f"The database {self.path} could not be opened. Check that the disk is not full and the file "
+                "is in place, then restart the server."
+            ) from None
         except duckdb.Error as exc:
             raise StoreUnavailable(
                 f"The database {self.path} is damaged or is not a DuckDB file ({exc}). "
@@ -148,6 +169,11 @@ class Store:
     def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self.cursor() as cur:
             cur.execute(sql, list(params))
+        keep_private(self._wal)  # DuckDB makes the log anew after a checkpoint, with the process umask
+
+    @property
+    def _wal(self) -> Path:
+        return Path(f"{self.path}.wal")
 
     # ---- custom models ------------------------------------------------------
 
@@ -216,6 +242,54 @@ class Store:
             sql += " WHERE plan_id = ?"
             params = (plan_id,)
         return [ChecklistEvent(*r) for r in self._rows(sql + " ORDER BY seq", params)]
+
+    # ---- checklist snapshots: each plan's replayed state, so a page run replays only what came after ----
+
+    def plan_snapshots(self, plan_ids: Sequence[str]) -> dict[str, PlanSnapshot]:
+        rows = self._rows(
+            "SELECT plan_id, upto_seq, definition, state FROM checklist_snapshots WHERE list_contains(?, plan_id)",
+            (list(plan_ids),),
+        )
+        return {r[0]: PlanSnapshot(*r) for r in rows}
+
+    def events_after(self, upto: Mapping[str, int]) -> list[ChecklistEvent]:
+        """The events of the plans in ``upto`` whose number is above that plan's entry (-1 for all), in order.
+
+        The lowest entry is also given as a plain bound, which lets DuckDB skip
+        whole row groups of older events (numbers only grow).
+        """
+        if not upto:
+            return []
+        sql = (
+            "SELECT e.seq, e.plan_id, e.target, e.kind, e.value, e.actor, e.happened_at FROM checklist_events e "
+            "JOIN (SELECT unnest(?::VARCHAR[]) AS plan_id, unnest(?::BIGINT[]) AS upto) w ON e.plan_id = w.plan_id "
+            "WHERE e.seq > w.upto AND e.seq > ? ORDER BY e.seq"
+        )
+        rows = self._rows(sql, (list(upto), list(upto.values()), min(upto.values())))
+        return [ChecklistEvent(*r) for r in rows]
+
+    def save_snapshots(self, snapshots: Sequence[PlanSnapshot]) -> None:
+        """Keep each snapshot unless its plan has a newer one of the same definition (sessions may race).
+
+        One transaction for all of them: a commit costs more than the rows.
+        """
+        if not snapshots:
+            return
+        with self.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                cur.executemany(
+                    "INSERT INTO checklist_snapshots VALUES (?, ?, ?, ?) ON CONFLICT (plan_id) DO UPDATE SET "
+                    "upto_seq = excluded.upto_seq, definition = excluded.definition, state = excluded.state "
+                    "WHERE excluded.upto_seq > checklist_snapshots.upto_seq "
+                    "OR excluded.definition <> checklist_snapshots.definition",
+                    [(s.plan_id, s.upto_seq, s.definition, s.state) for s in snapshots],
+                )
+                cur.execute("COMMIT")
+            except duckdb.Error:
+                cur.execute("ROLLBACK")
+                raise
+        keep_private(self._wal)
 
 
 # ---- customer issues: intake records and their append-only event log -------

@@ -155,11 +155,17 @@ def test_a_failed_write_says_so_plainly_without_engine_text_or_path(
         assert isinstance(caught.value.__cause__, DuckDBError), "the engine error stays chained for debugging"
     for name, message in messages.items():
         assert str(failing.path) not in message and "IO Error" not in message, (name, message)
-        assert message.endswith("try again."), (name, message)
-    assert messages["tick"] == "That change was not saved. Please try again."
-    assert messages["start_plan"] == "The plan was not saved. Please try again."
-    assert messages["move_start"] == "The start date was not changed. Please try again."
-    assert messages["plans_for"] == "The saved plans could not be read. Reload the page to try again."
+        assert ", because " in message and message.endswith("."), (name, message)
+    full = (
+        "because the disk that holds the database is full. "
+        "Ask whoever runs the server to free some space, then try again."
+    )
+    no_answer = "because the database did not answer. Try again in a moment; if it keeps failing, restart the server."
+    assert messages["tick"] == f"That change was not saved, {full}"
+    assert messages["start_plan"] == f"The plan was not saved, {no_answer}"
+    assert messages["move_start"] == f"The start date was not changed, {full}"
+    assert messages["plans_for"] == f"The saved plans could not be read, {no_answer}"
+    assert messages["sign_off"] == f"The saved plans could not be read, {no_answer}"
     assert "No space left on device" in caplog.text, "the operator still finds the engine's reason in the log"
 
 

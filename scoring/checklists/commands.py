@@ -33,6 +33,7 @@ from scoring.checklists.model import (
     ChecklistEvent,
     EventKind,
     PlanRecord,
+    PlanSnapshot,
     Stage,
 )
 from scoring.checklists.progress import PlanProgress, gate, progress
@@ -182,13 +183,17 @@ def _states(store: Store, plans: Sequence[tuple[Checklist, PlanRecord]]) -> dict
         events.setdefault(event.plan_id, []).append(event)
     now = datetime.now()
     states: dict[str, PlanState] = {}
+    newer: list[PlanSnapshot] = []
     for checklist, plan in plans:
-        states[plan.plan_id], newer = resume(checklist, plan, usable[plan.plan_id], events.get(plan.plan_id, []), now)
-        if newer is not None:
-            try:
-                store.save_snapshot(newer)
-            except DuckDBError as exc:
-                LOG.warning("snapshot of %s not saved (%s: %s)", plan.plan_id, type(exc).__name__, exc)
+        states[plan.plan_id], snapshot = resume(
+            checklist, plan, usable[plan.plan_id], events.get(plan.plan_id, []), now
+        )
+        if snapshot is not None:
+            newer.append(snapshot)
+    try:
+        store.save_snapshots(newer)
+    except DuckDBError as exc:
+        LOG.warning("%d plan snapshots not saved (%s: %s)", len(newer), type(exc).__name__, exc)
     return states
 
 

@@ -105,3 +105,18 @@ class ChecklistEvent:
     value: str | None
     actor: str | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class PlanSnapshot:
+    """A plan's replayed state as of event ``upto_seq``, so a page run replays only the events after it.
+
+    ``definition`` fingerprints the checklist it was replayed against: a
+    snapshot of an edited checklist is not used (the replay starts over).
+    ``state`` is the replay's own JSON (``scoring.checklists.replay``).
+    """
+
+    plan_id: str
+    upto_seq: int
+    definition: str
+    state: str

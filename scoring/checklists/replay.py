@@ -10,14 +10,24 @@ past it: a sign-off recorded while an item of its stage was open is ignored,
 and unticking an item in a signed-off stage withdraws that sign-off.
 Events for items or stages no longer in the definition are skipped, so
 removing an item from a TOML file never breaks an existing plan.
+
+A long-lived plan gathers thousands of events, so the replay can stop and
+resume: ``resume`` continues from a ``PlanSnapshot`` (the state after event
+``upto_seq``) and returns a new one when enough events have settled since.
+Only events older than ``SETTLE`` are folded into a snapshot: two ticks
+written at the same moment may commit out of sequence order, and an event
+that commits after a snapshot covering its number would otherwise be skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from scoring.checklists.model import (
     NOTE,
@@ -31,11 +41,14 @@ from scoring.checklists.model import (
     ChecklistEvent,
     Item,
     PlanRecord,
+    PlanSnapshot,
     Stage,
 )
 
 NOTE_MAX_CHARS = 280
 SUBJECT_MAX_CHARS = 80
+SNAPSHOT_AFTER = 20  # settled events past the last snapshot before a new one is worth writing
+SETTLE = timedelta(seconds=30)  # far longer than any one insert takes to commit
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,7 @@ class _Replay:
         self.signoffs: dict[str, Mark] = {}
         self.completed: dict[str, datetime] = {}
         self.last_reset: Mark | None = None
+        self.last_at: datetime | None = None  # when the latest event applied happened
 
     def _all_ticked(self, stage: Stage) -> bool:
         return all(i.id in self.ticks for i in stage.items)
@@ -158,6 +172,7 @@ class _Replay:
             self.completed[stage.id] = at
 
     def apply(self, event: ChecklistEvent) -> None:
+        self.last_at = event.at
         mark = Mark(actor=event.actor or "unknown", at=event.at)
         if event.kind == RESET and event.target == PLAN_TARGET:
             self.ticks.clear()
@@ -193,6 +208,37 @@ class _Replay:
                 self.notes.pop(event.target, None)
         self._settle(stage, event.at)
 
+    def dump(self) -> str:
+        def mark(m: Mark) -> list[str]:
+            return [m.actor, m.at.isoformat()]
+
+        return json.dumps(
+            {
+                "ticks": {k: mark(m) for k, m in self.ticks.items()},
+                "notes": {k: [text, *mark(m)] for k, (text, m) in self.notes.items()},
+                "signoffs": {k: mark(m) for k, m in self.signoffs.items()},
+                "completed": {k: at.isoformat() for k, at in self.completed.items()},
+                "last_reset": mark(self.last_reset) if self.last_reset else None,
+                "last_at": self.last_at.isoformat() if self.last_at else None,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def load(cls, checklist: Checklist, text: str) -> _Replay:
+        def mark(pair: Sequence[Any]) -> Mark:
+            return Mark(actor=str(pair[0]), at=datetime.fromisoformat(str(pair[1])))
+
+        data = json.loads(text)
+        r = cls(checklist)
+        r.ticks = {k: mark(v) for k, v in data["ticks"].items()}
+        r.notes = {k: (str(v[0]), mark(v[1:])) for k, v in data["notes"].items()}
+        r.signoffs = {k: mark(v) for k, v in data["signoffs"].items()}
+        r.completed = {k: datetime.fromisoformat(v) for k, v in data["completed"].items()}
+        r.last_reset = mark(data["last_reset"]) if data["last_reset"] else None
+        r.last_at = datetime.fromisoformat(data["last_at"]) if data["last_at"] else None
+        return r
+
     def state(self, plan: PlanRecord, last_activity: datetime | None) -> PlanState:
         stages = []
         for stage in self.checklist.stages:
@@ -223,4 +269,46 @@ def replay(checklist: Checklist, plan: PlanRecord, events: Iterable[ChecklistEve
     r = _Replay(checklist)
     for event in mine:
         r.apply(event)
-    return r.state(plan, mine[-1].at if mine else None)
+    return r.state(plan, r.last_at)
+
+
+def definition(checklist: Checklist) -> str:
+    """A fingerprint of what the replay depends on: stages, their gates and their items' ids, in order."""
+    shape = [[stage.id, stage.gate, [item.id for item in stage.items]] for stage in checklist.stages]
+    return hashlib.sha256(json.dumps([checklist.id, shape]).encode("utf-8")).hexdigest()[:16]
+
+
+def usable_snapshot(checklist: Checklist, snapshot: PlanSnapshot | None) -> PlanSnapshot | None:
+    """The snapshot if it was replayed against this very definition, else None (start from the first event)."""
+    return snapshot if snapshot is not None and snapshot.definition == definition(checklist) else None
+
+
+def resume(
+    checklist: Checklist,
+    plan: PlanRecord,
+    snapshot: PlanSnapshot | None,
+    events: Iterable[ChecklistEvent],
+    now: datetime,
+) -> tuple[PlanState, PlanSnapshot | None]:
+    """The plan's state from ``snapshot`` (a usable one, or None) plus the events after it.
+
+    ``events`` are this plan's events with a sequence number above the
+    snapshot's (every one of them without a snapshot).  Also returns a newer
+    snapshot when at least ``SNAPSHOT_AFTER`` events older than ``SETTLE``
+    followed the old one, else None.
+    """
+    mine = sorted((e for e in events if e.plan_id == plan.plan_id), key=lambda e: e.seq)
+    r = _Replay.load(checklist, snapshot.state) if snapshot is not None else _Replay(checklist)
+    settled = 0
+    for event in mine:
+        if event.at > now - SETTLE:
+            break
+        settled += 1
+    for event in mine[:settled]:
+        r.apply(event)
+    newer = None
+    if settled >= SNAPSHOT_AFTER:
+        newer = PlanSnapshot(plan.plan_id, mine[settled - 1].seq, definition(checklist), r.dump())
+    for event in mine[settled:]:
+        r.apply(event)
+    return r.state(plan, r.last_at), newer
