@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages.ui.common.text import money, plain
@@ -129,7 +130,7 @@ def test_group_cells_average_attainment_weakest_group_first() -> None:
     assert set(long["Group"]) == {"Dana"}
     seats = long[long["Signal"] == "Seat utilisation"].iloc[0]
     assert math.isclose(seats["Attainment"], 0.5)
-    assert (seats["Accounts"], seats["ARR"]) == (2, 128_000.0)
+    assert (seats["Accounts"], seats["ARR"]) == (2, "$128K")
 
 
 def test_problem_sentence_names_file_column_rows_and_fix_as_plain_text() -> None:
@@ -153,7 +154,7 @@ def test_plain_text_defuses_markdown_and_directives() -> None:
 
 
 def test_money_is_short() -> None:
-    assert (money(1_234_567), money(85_000), money(950), money(float("nan"))) == ("$1.2M", "$85K", "$950", "-")
+    assert (money(1_234_567), money(85_000), money(950), money(float("nan"))) == ("$1.2M", "$85K", "$950", "no data")
 
 
 # ---- the page ---------------------------------------------------------------
@@ -161,6 +162,9 @@ def test_money_is_short() -> None:
 
 @pytest.fixture
 def at(db_path: Path) -> AppTest:
+    # The store is a cached resource: without this, a mapping remembered by an earlier test's
+    # store (say "Usage %" ignored) would still be read here instead of this test's own database.
+    st.cache_resource.clear()
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
     app.switch_page("pages/portfolio.py").run()
@@ -196,7 +200,7 @@ def test_filters_narrow_the_triage_list_and_say_when_nothing_is_left(at: AppTest
     rows = triage(at)
     assert 0 < len(rows) < 300 and set(rows["owner"]) == {owner}
     at.button_group(key="pf_band").set_value(["red"]).run()
-    assert set(triage(at)["band"]) == {filters.BAND_LABELS["red"]}
+    assert set(triage(at)["band"]) == {filters.BAND_WORDS["red"]}
     at.selectbox(key="pf_window").set_value("Next 90 days").run()
     assert triage(at)["days_to_renewal"].between(0, 90).all()
     at.text_input(key="pf_search").set_value("no such account anywhere").run()
@@ -342,3 +346,57 @@ def test_excel_parquet_and_tsv_exports_are_accepted(at: AppTest, kind: str, tmp_
     upload(at, (path.name, path.read_bytes()))
     assert sorted(triage(at)["account_name"]) == sorted(UPLOADED)
     assert not at.error
+
+
+# ---- sparse exports: gaps shown as gaps, too little data never banded ---------------
+
+ONE_OF_FIVE_CSV = b"Account ID,Usage %\nS-1,95%\nS-2,40%\nS-3,72%\nS-4,10%\n"  # usage only: 30% of the weight
+TWO_OF_FIVE_CSV = (  # usage and seats: half the weight, no ARR, renewal, owner or period
+    b"Account ID,Usage %,Total_Seats,Active Users\nS-1,95%,100,90\nS-2,40%,50,10\nS-3,72%,400,300\n"
+)
+NEVER_SHOWN = ("None", "nan", "NaN", "$0")
+
+
+def _page_text(app: AppTest) -> list[str]:
+    texts = [m.label for m in app.metric] + [str(m.value) for m in app.metric]
+    texts += [c.value for c in app.caption] + [m.value for m in app.markdown]
+    return texts
+
+
+def test_one_signal_of_five_bands_no_account(at: AppTest) -> None:
+    upload(at, ("usage.csv", ONE_OF_FIVE_CSV))
+    labels = [m.label for m in at.metric]
+    assert "Insufficient data" in labels
+    assert [m.value for m in at.metric[:3]] == ["0", "0", "0"], "no account is red, yellow or green"
+    assert at.metric[labels.index("Insufficient data")].value == "4"
+    assert not [d for d in at.dataframe if d.key == "portfolio_triage"], "nothing is ranked among the colours"
+    assert any("Insufficient data" in h.value for h in at.subheader)
+    apart = at.dataframe[-1].value
+    assert sorted(apart["account_name"].astype(str)) == ["S-1", "S-2", "S-3", "S-4"]
+    assert any("Insufficient data: 4 accounts" in c.value for c in at.caption)
+
+
+def test_sparse_kpis_say_no_data_and_which_column(at: AppTest) -> None:
+    upload(at, ("usage.csv", TWO_OF_FIVE_CSV))
+    assert sum(int(m.value) for m in at.metric[:3]) == 3
+    shown = _page_text(at)
+    for text in shown:
+        for word in NEVER_SHOWN:
+            assert word not in text.split() and not text.startswith(word), (word, text)
+    renewals = next(m for m in at.metric if m.label == "Renewals at risk")
+    assert renewals.value == "no data"
+    assert any("Renewals at risk: needs a renewal date column" in c.value for c in at.caption)
+    assert any("needs an ARR column" in c.value for c in at.caption)
+    assert next(m for m in at.metric if m.label == "Newly red").value == "no data"
+    table = triage(at)
+    assert table["arr_at_risk"].isna().all(), "no ARR in the data: no ARR at risk, not $0"
+
+
+def test_the_csv_rounds_as_the_page_shows() -> None:
+    from scoring.portfolio.finish import export_table
+
+    result = load_portfolio([Export("crm.csv", CRM_CSV)], TECH)
+    table = export_table(TECH, result.accounts)
+    assert (table["score"] * 10).round(9).eq((table["score"] * 10).round()).all()
+    assert table["coverage"].eq(table["coverage"].round(2)).all()
+    assert table["seat_utilization"].eq(table["seat_utilization"].round(0)).all()

@@ -13,9 +13,17 @@ from datetime import date
 import pandas as pd
 
 from scoring.db import Connection
+from scoring.formatting import decimals
 from scoring.model import Model
 from scoring.portfolio.compute.triage import accounts_select
-from scoring.portfolio.contract import FileMapping, InputProblem, PortfolioResult, RunContext, account_columns
+from scoring.portfolio.contract import (
+    FileMapping,
+    InputProblem,
+    PortfolioResult,
+    RunContext,
+    account_columns,
+    export_columns,
+)
 from scoring.portfolio.ingest.load import error
 from scoring.portfolio.sqlkit import Params, att_column, bonus_column, quote, value_column
 from scoring.wording import counted
@@ -168,3 +176,30 @@ def finish(
         rows_scored=max(rows_used, 0),
         as_of=as_of,
     )
+
+
+# Decimals of each numeric export column, as the page shows it: scores with
+# one, money and day counts whole, coverage as the percentage it reads as.
+EXPORT_DECIMALS = {
+    "score": 1,
+    "score_change": 1,
+    "prev_score": 1,
+    "arr": 0,
+    "arr_at_risk": 0,
+    "days_to_renewal": 0,
+    "coverage": 2,
+}
+
+
+def export_table(model: Model, accounts: pd.DataFrame) -> pd.DataFrame:
+    """The triage list as the CSV carries it: the export columns, rounded as the page shows them.
+
+    Signal values keep the decimals their slider shows (``formatting.decimals``);
+    a missing value stays missing (an empty cell), never 0.
+    """
+    table = accounts[[c for c in export_columns(model) if c in accounts]].copy()
+    places = {**EXPORT_DECIMALS, **{s.id: decimals(s) for s in model.signals}}
+    for column, digits in places.items():
+        if column in table:
+            table[column] = pd.to_numeric(table[column], errors="coerce").round(digits)
+    return table

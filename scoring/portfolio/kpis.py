@@ -2,6 +2,12 @@
 
 Computed from ``PortfolioResult.accounts`` (vectorised pandas over one row
 per account), so they follow whatever filter the page applied.
+
+A figure the data cannot give is None, never 0: without an ARR column there
+is no ARR per band, without renewal dates no renewal at risk, with a single
+period no "newly red".  ``NEEDS`` says which column would fill each gap, so
+the page can say so.  Accounts with too little data for a band
+("insufficient") are counted apart and never added to a colour.
 """
 
 from __future__ import annotations
@@ -10,41 +16,79 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scoring.model import BAND_NAMES
+from scoring.model import BAND_NAMES, INSUFFICIENT
 
 RENEWAL_WINDOW_DAYS = 90
+
+# The column that would fill each figure the data may lack, as the page words it.
+NEEDS = {
+    "arr": "an ARR column",
+    "renewal": "a renewal date column",
+    "history": "a month or period column, so two periods can be compared",
+}
 
 
 @dataclass(frozen=True)
 class Kpis:
     accounts_by_band: dict[str, int]
-    arr_by_band: dict[str, float]
-    arr_renewing_at_risk: float  # ARR renewing within 90 days (not yet past) in yellow or red
-    accounts_renewing_at_risk: int
-    turned_red: int  # accounts red now that were not red last period
-    moved_down: int  # accounts green last period, yellow or red now
+    arr_by_band: dict[str, float | None]  # None: no account of the band has an ARR value
+    arr_renewing_at_risk: float | None  # ARR renewing within 90 days (not yet past) in yellow or red
+    accounts_renewing_at_risk: int | None  # None: no renewal date in the data
+    turned_red: int | None  # accounts red now that were not red last period; None: one period only
+    moved_down: int | None  # accounts green last period, yellow or red now; None: one period only
+    insufficient: int = 0  # accounts with too little data for a band, counted apart
 
     @property
     def accounts(self) -> int:
-        return sum(self.accounts_by_band.values())
+        """Every account in the view, banded or not."""
+        return sum(self.accounts_by_band.values()) + self.insufficient
 
     @property
-    def arr(self) -> float:
-        return sum(self.arr_by_band.values())
+    def arr(self) -> float | None:
+        known = [v for v in self.arr_by_band.values() if v is not None]
+        return sum(known) if known else None
+
+    def gaps(self) -> dict[str, str]:
+        """Figure -> the column that would fill it, for every figure the data could not give."""
+        missing: dict[str, str] = {}
+        if self.arr is None:
+            missing["arr"] = NEEDS["arr"]
+        if self.accounts_renewing_at_risk is None:
+            missing["renewal"] = NEEDS["renewal"]
+        if self.turned_red is None:
+            missing["history"] = NEEDS["history"]
+        return missing
+
+
+def _known(accounts: pd.DataFrame, column: str) -> pd.Series:
+    if column not in accounts:
+        return pd.Series(float("nan"), index=accounts.index, dtype="float64")
+    return pd.to_numeric(accounts[column], errors="coerce")
 
 
 def kpis(accounts: pd.DataFrame, window_days: int = RENEWAL_WINDOW_DAYS) -> Kpis:
     if accounts.empty:
-        return Kpis({b: 0 for b in BAND_NAMES}, {b: 0.0 for b in BAND_NAMES}, 0.0, 0, 0, 0)
+        return Kpis({b: 0 for b in BAND_NAMES}, {b: None for b in BAND_NAMES}, None, None, None, None)
     bands = accounts["band"]
-    arr = pd.to_numeric(accounts["arr"], errors="coerce").fillna(0.0)
-    days = pd.to_numeric(accounts["days_to_renewal"], errors="coerce")
+    arr = _known(accounts, "arr")
+    days = _known(accounts, "days_to_renewal")
     renewing = bands.isin(["yellow", "red"]) & days.between(0, window_days)
+    has_history = "prev_band" in accounts and bool(accounts["prev_band"].notna().any())
+    has_renewals = bool(days.notna().any())
+
+    def arr_of(mask: pd.Series) -> float | None:
+        values = arr[mask].dropna()
+        return float(values.sum()) if len(values) else None
+
+    at_risk: float | None = None
+    if has_renewals and arr.notna().any():
+        at_risk = float(arr[renewing].fillna(0.0).sum())  # a known ARR column: a band with none renewing is $0
     return Kpis(
         accounts_by_band={b: int((bands == b).sum()) for b in BAND_NAMES},
-        arr_by_band={b: float(arr[bands == b].sum()) for b in BAND_NAMES},
-        arr_renewing_at_risk=float(arr[renewing].sum()),
-        accounts_renewing_at_risk=int(renewing.sum()),
-        turned_red=int(accounts["turned_red"].fillna(False).astype(bool).sum()),
-        moved_down=int(accounts["moved_down"].fillna(False).astype(bool).sum()),
+        arr_by_band={b: arr_of(bands == b) for b in BAND_NAMES},
+        arr_renewing_at_risk=at_risk,
+        accounts_renewing_at_risk=int(renewing.sum()) if has_renewals else None,
+        turned_red=int(accounts["turned_red"].fillna(False).astype(bool).sum()) if has_history else None,
+        moved_down=int(accounts["moved_down"].fillna(False).astype(bool).sum()) if has_history else None,
+        insufficient=int((bands == INSUFFICIENT).sum()),
     )

@@ -17,10 +17,17 @@ import pandas as pd
 
 from pages.ui.portfolio.cells import NO_DATA, attainments, band_of, cell_colour
 from scoring import formatting
-from scoring.model import Model
+from scoring.model import INSUFFICIENT, Model
 
 SCORE_COLUMN = "Health score"
-BAND_COLOURS = {"green": "#22c55e", "yellow": "#facc15", "red": "#ef4444", NO_DATA: "#e5e7eb"}
+INSUFFICIENT_LABEL = "insufficient data"  # the score cell of an account with too little data for a band
+BAND_COLOURS = {
+    "green": "#22c55e",
+    "yellow": "#facc15",
+    "red": "#ef4444",
+    INSUFFICIENT_LABEL: "#cbd5e1",
+    NO_DATA: "#e5e7eb",
+}
 DEEP_GREEN = "#15803d"
 CELL_HEIGHT = 24
 # Fit the width to the page but let the height grow with the rows: Streamlit's
@@ -79,9 +86,8 @@ def account_cells(model: Model, rows: pd.DataFrame) -> pd.DataFrame:
             "Order": range(len(rows)),
         }
     )
-    parts = [
-        base.assign(Signal=SCORE_COLUMN, Value=rows["score"].map(formatting.score), Colour=rows["band"].astype(str))
-    ]
+    colour = rows["band"].astype(str).replace({INSUFFICIENT: INSUFFICIENT_LABEL})
+    parts = [base.assign(Signal=SCORE_COLUMN, Value=rows["score"].map(formatting.score), Colour=colour)]
     for signal in model.signals:
         values = (
             pd.to_numeric(rows[signal.id], errors="coerce")
@@ -130,10 +136,17 @@ def group_cells(model: Model, accounts: pd.DataFrame, by: str, limit: int) -> tu
     Returns the long-form cells and how many groups there were in all.
     """
     scores = attainments(model, accounts)
-    scores[SCORE_COLUMN] = accounts["score"] / 100.0
+    # A group's score averages the banded accounts only: a score on a sliver of the signals says little.
+    scores[SCORE_COLUMN] = accounts["score"].where(accounts["band"] != INSUFFICIENT) / 100.0
     scores["_group"] = accounts[by].fillna("(none)").astype(str)
     means = scores.groupby("_group", sort=False).mean()
-    sizes = accounts.groupby(scores["_group"], sort=False).agg(Accounts=("score", "size"), ARR=("arr", "sum"))
+    arr = pd.to_numeric(accounts["arr"], errors="coerce")
+    sizes = pd.DataFrame(
+        {
+            "Accounts": accounts.groupby(scores["_group"], sort=False).size(),
+            "ARR": arr.groupby(scores["_group"], sort=False).sum(min_count=1).map(formatting.money),
+        }
+    )
     means = means.sort_values(SCORE_COLUMN)
     total = len(means)
     means = means.head(limit)
@@ -145,7 +158,7 @@ def group_cells(model: Model, accounts: pd.DataFrame, by: str, limit: int) -> tu
     )
     long = long.join(sizes, on="Group")
     long["Band"] = band_of(model, 100.0 * long["Attainment"])
-    long["Label"] = long["Attainment"].map(lambda a: "" if pd.isna(a) else f"{100 * a:.0f}")
+    long["Label"] = long["Attainment"].map(lambda a: NO_DATA if pd.isna(a) else f"{100 * a:.0f}")
     long["Order"] = long["Group"].map({group: i for i, group in enumerate(means.index)})
     return long, total
 
@@ -169,8 +182,14 @@ def group_template(model: Model, title: str) -> dict[str, Any]:
             alt.Tooltip("Attainment:Q", format=".0%", title="Average attainment"),
             alt.Tooltip("Band:N", title="Band of the average"),
             alt.Tooltip("Accounts:Q", format=","),
-            alt.Tooltip("ARR:Q", format="$,.0f"),
+            alt.Tooltip("ARR:N"),
         ],
     )
+    # A cell with no data is drawn grey, as on the per-account heatmap, not left blank.
+    gaps = (
+        base.mark_rect(stroke="white", strokeWidth=1, color=BAND_COLOURS[NO_DATA])
+        .transform_filter("!isValid(datum.Attainment)")
+        .encode(tooltip=[alt.Tooltip("Group:N", title=title), alt.Tooltip("Signal:N"), alt.Tooltip("Label:N")])
+    )
     text = base.mark_text(fontSize=11).encode(text="Label:N")
-    return _template(alt.layer(rects, text, data=pd.DataFrame()))
+    return _template(alt.layer(rects, gaps, text, data=pd.DataFrame()))

@@ -16,12 +16,21 @@ import streamlit as st
 
 from pages.ui.common.text import plain
 from pages.ui.portfolio.keys import BAND_KEY, FILTER_KEYS, OWNER_KEY, SEARCH_KEY, SEGMENT_KEY, WINDOW_KEY
-from scoring.model import BAND_NAMES
+from scoring.model import BAND_NAMES, INSUFFICIENT
 
 ANY_TIME = "Any time"
 PAST_RENEWAL = "Renewal date has passed"
 WINDOWS: dict[str, int] = {"Next 30 days": 30, "Next 60 days": 60, "Next 90 days": 90, "Next 180 days": 180}
-BAND_LABELS = {"red": "🔴 Red", "yellow": "🟡 Yellow", "green": "🟢 Green"}
+# Material icons, not emoji: headless browsers and some desktops have no emoji font.
+BAND_LABELS = {
+    "red": ":material/error: Red",
+    "yellow": ":material/warning: Yellow",
+    "green": ":material/check_circle: Green",
+    INSUFFICIENT: ":material/help: Insufficient data",
+}
+# The same bands as plain words, for table cells and CSV (no markup there).
+BAND_WORDS = {"red": "Red", "yellow": "Yellow", "green": "Green", INSUFFICIENT: "Insufficient data"}
+BAND_OPTIONS = [*BAND_NAMES[::-1], INSUFFICIENT]
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,11 @@ def sidebar(accounts: pd.DataFrame) -> Filters:
         )
         chosen_bands = st.pills(
             "Health band",
-            list(BAND_NAMES[::-1]),
+            BAND_OPTIONS,
             selection_mode="multi",
             format_func=BAND_LABELS.__getitem__,
             key=BAND_KEY,
-            help="Leave all unselected to see every band.",
+            help="Leave all unselected to see every band. Insufficient data: too few signals to give a band.",
             persist_state="session",
         )
         window = st.selectbox(
@@ -135,7 +144,7 @@ def describe(filters: Filters) -> str:
     if filters.segments:
         parts.append(f"segment: {', '.join(filters.segments)}")
     if filters.bands:
-        parts.append(f"band: {', '.join(filters.bands)}")
+        parts.append(f"band: {', '.join(BAND_WORDS.get(b, b).lower() for b in filters.bands)}")
     if filters.window != ANY_TIME:
         parts.append(f"renewal: {filters.window.lower()}")
     if filters.search:

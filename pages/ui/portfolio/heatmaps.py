@@ -27,8 +27,9 @@ def _colour_note(model: Model) -> str:
     return (
         f"The score column shows each account's band. A signal cell is green when that signal earns at least "
         f"{model.bands.green:g}% of its points, yellow from {model.bands.yellow:g}%, red below; traffic-light "
-        "signals show their own light; grey means no data. Hover a cell for the raw value; click a row to "
-        "pick that account for the scorecard."
+        "signals show their own light; grey means no data. A score cell in slate grey marks an account with too "
+        "little data for a band (insufficient data), drawn after the banded ones. Hover a cell for the raw value; "
+        "click a row to pick that account for the scorecard."
     )
 
 

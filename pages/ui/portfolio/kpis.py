@@ -1,7 +1,9 @@
 """The headline tiles: accounts and ARR per band, renewals at risk, newly red accounts.
 
 Numbers come from ``scoring.portfolio.kpis`` over the filtered accounts, so
-they describe exactly what the heatmap and the list below show.
+they describe exactly what the heatmap and the list below show.  A figure the
+exports cannot give reads "no data" and names the column that would fill it;
+accounts with too little data for a band get a tile of their own.
 """
 
 from __future__ import annotations
@@ -9,48 +11,74 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.ui.common.text import count, money
 from pages.ui.portfolio.filters import Filters
-from scoring.portfolio.kpis import RENEWAL_WINDOW_DAYS, kpis
+from scoring import formatting
+from scoring.portfolio.kpis import NEEDS, RENEWAL_WINDOW_DAYS, kpis
 
 BAND_HELP = {
     "red": "Accounts scoring below the yellow line, and the ARR they carry.",
     "yellow": "Accounts between the yellow and green lines, and the ARR they carry.",
     "green": "Healthy accounts, and the ARR they carry.",
 }
+INSUFFICIENT_HELP = (
+    "Accounts with data for less than the model's minimum share of its weight: their score rests on too few "
+    "signals to call them green, yellow or red. They are listed apart below the triage list."
+)
 
 
 def tiles(view: pd.DataFrame, filters: Filters) -> None:
     """One row of metrics; the caption says when filters are narrowing them."""
     numbers = kpis(view)
-    columns = st.columns(5)
+    columns = st.columns(6 if numbers.insufficient else 5)
     for column, band in zip(columns[:3], ("red", "yellow", "green"), strict=True):
         column.metric(
             f"{band.title()} accounts",
-            f"{numbers.accounts_by_band[band]:,}",
+            formatting.number(numbers.accounts_by_band[band]),
             help=BAND_HELP[band],
             border=True,
         )
-        column.caption(f"{money(numbers.arr_by_band[band])} ARR")
+        arr = numbers.arr_by_band[band]
+        if arr is not None:
+            column.caption(f"{formatting.money(arr)} ARR")
+        elif numbers.arr is None:
+            column.caption(f"ARR: {formatting.NO_DATA}, needs {NEEDS['arr']}")
+        else:
+            column.caption(f"ARR: {formatting.NO_DATA} for these accounts")
+    at_risk = numbers.arr_renewing_at_risk
     columns[3].metric(
         "Renewals at risk",
-        money(numbers.arr_renewing_at_risk),
+        formatting.money(at_risk) if at_risk is not None else formatting.NO_DATA,
         help=f"ARR of yellow and red accounts whose renewal date falls in the next {RENEWAL_WINDOW_DAYS} days: "
         "the money to save first.",
         border=True,
     )
-    columns[3].caption(
-        f"{count(numbers.accounts_renewing_at_risk, 'account')} renewing within {RENEWAL_WINDOW_DAYS} days"
-    )
+    if numbers.accounts_renewing_at_risk is None:
+        columns[3].caption(formatting.needs("Renewals at risk", NEEDS["renewal"]))
+    else:
+        renewing = formatting.count(numbers.accounts_renewing_at_risk, "account")
+        columns[3].caption(
+            f"{renewing} renewing within {RENEWAL_WINDOW_DAYS} days"
+            + ("" if at_risk is not None else f"; ARR needs {NEEDS['arr']}")
+        )
     columns[4].metric(
         "Newly red",
-        f"{numbers.turned_red:,}",
+        formatting.number(numbers.turned_red) if numbers.turned_red is not None else formatting.NO_DATA,
         help="Accounts that are red now and were not in the previous period of the export.",
         border=True,
     )
-    if view["prev_band"].notna().any():
-        columns[4].caption(f"since the previous period; {count(numbers.moved_down, 'account')} slipped from green")
+    if numbers.moved_down is not None:
+        columns[4].caption(
+            f"since the previous period; {formatting.count(numbers.moved_down, 'account')} slipped from green"
+        )
     else:
-        columns[4].caption("needs a month or period column, so two periods can be compared")
+        columns[4].caption(formatting.needs("Newly red", NEEDS["history"]))
+    if numbers.insufficient:
+        columns[5].metric(
+            "Insufficient data",
+            formatting.number(numbers.insufficient),
+            help=INSUFFICIENT_HELP,
+            border=True,
+        )
+        columns[5].caption(f"Insufficient data: {formatting.count(numbers.insufficient, 'account')}, no band given")
     if filters.active:
-        st.caption(f"Figures cover the {count(numbers.accounts, 'account')} that match your filters.")
+        st.caption(f"Figures cover the {formatting.count(numbers.accounts, 'account')} that match your filters.")

@@ -6,7 +6,7 @@ Triage order (``triage_rank`` 1 = look first):
    to judge; the page lists those apart);
 2. score, lowest first;
 3. ARR at risk, highest first (``arr_at_risk`` is the ARR of red and yellow
-   accounts, 0 for green ones);
+   accounts, 0 for green ones, unknown where the account has no ARR);
 4. days to renewal, soonest first (unknown last);
 5. account id, so equal rows always come out in the same order.
 
@@ -73,7 +73,8 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
     signals = ", ".join(f"{quote(value_column(s))} AS {quote(s)}" for s in model.signal_ids)
     per_account = [*(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses)]
     atts = ", ".join(quote(c) for c in per_account)
-    at_risk = "CASE WHEN band IN ('red', 'yellow') THEN COALESCE(arr, 0.0) ELSE 0.0 END"
+    # No ARR value: no ARR at risk either (NULL, shown as "no data"), never 0.
+    at_risk = "CASE WHEN arr IS NULL THEN NULL WHEN band IN ('red', 'yellow') THEN arr ELSE 0.0 END"
     with_gaps = f"""
         SELECT *,
                list_sort(list_filter([{gaps}], lambda x: x.k < {threshold}))[1:2] AS gaps,
@@ -95,5 +96,5 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
                {atts}, _dups
         FROM ({with_gaps})
         ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END,
-                 score, arr_at_risk DESC, days_to_renewal ASC NULLS LAST, account_id
+                 score, arr_at_risk DESC NULLS LAST, days_to_renewal ASC NULLS LAST, account_id
     """
