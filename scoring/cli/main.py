@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     pf.add_argument("--model", required=True, help=MODEL_HELP)
     pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
     pf.add_argument("--mapping", type=Path, metavar="FILE", help="column mapping downloaded from the portfolio page")
+    pf.add_argument("--as-of", metavar="YYYY-MM-DD", help="count days to this date (default: end of the latest month)")
 
     bt = sub.add_parser("backtest", help="check whether the score predicted churn, and fit better weights")
     bt.add_argument("files", nargs="+", type=Path, help="exports with a month column (CSV, Excel, Parquet)")

@@ -1,4 +1,8 @@
-"""`python -m scoring portfolio FILE... --model ID [--map SOURCE=FIELD ...] [--mapping FILE]`.
+"""`python -m scoring portfolio FILE... --model ID [--map SOURCE=FIELD ...] [--mapping FILE] [--as-of DATE]`.
+
+Day counts and "newly red" are measured to one as-of date, printed on stderr
+("as of 2026-06-30 (...)"): the date given with ``--as-of``, else the end of
+the latest month in the files.
 
 Prints the same per-account table as the portfolio page, in triage order, as
 formula-safe CSV on stdout.  ``--mapping`` reads the column mapping the page
@@ -13,12 +17,14 @@ so there is no traceback to print.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TextIO
 
 from scoring.cli.common import UsageError, resolve_model
 from scoring.csv_export import to_csv
 from scoring.model import Model
-from scoring.portfolio.contract import Export, InputProblem, export_columns
+from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.finish import export_table
 from scoring.portfolio.ingest.fields import model_fields
 from scoring.portfolio.ingest.gaps import signal_coverage
 from scoring.portfolio.ingest.mapping import IGNORE
@@ -46,6 +52,16 @@ def _line(problem: InputProblem) -> str:
     return " ".join(text.split())
 
 
+def as_of_date(text: str | None) -> date | None:
+    """--as-of as a date; a wrong one is a usage error showing the expected shape."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--as-of {text!r}: write the date as YYYY-MM-DD, e.g. 2026-06-30") from None
+
+
 def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = resolve_model(args.model)
     overrides: dict[str, str | None] = {}
@@ -56,14 +72,18 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError(str(exc)) from None
     overrides.update(parse_overrides(args.map, model))
     exports = [Export.from_path(path) for path in args.files]
-    result = score_exports(exports, model, overrides)
+    requested = as_of_date(getattr(args, "as_of", None))
+    result = score_exports(exports, model, overrides, as_of=requested)
     if result.accounts.empty:
         reason = result.errors[0] if result.errors else None
         raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))
+    if result.as_of is not None:
+        why = "given with --as-of" if requested else "the end of the latest month in the files; set it with --as-of"
+        err.write(f"as of {result.as_of:%Y-%m-%d} ({why})\n")
     for problem in result.problems:
         err.write(f"{'error' if problem.severity == 'error' else 'warning'}: {_line(problem)}\n")
     gap = signal_coverage(model, result).sentence()
     if gap:
         err.write(f"warning: {gap}\n")
-    out.write(to_csv(result.accounts[export_columns(model)]))
+    out.write(to_csv(export_table(model, result.accounts)))
     return 0

@@ -148,6 +148,15 @@ class FileMapping:
     confidence: dict[str, Confidence] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FilePeriod:
+    """The months one dated file covers (first and last month with an account row)."""
+
+    file: str
+    first: date
+    last: date
+
+
 @dataclass
 class PortfolioResult:
     """Per-account scores for the latest period, with each account's trend.
@@ -168,7 +177,7 @@ class PortfolioResult:
     signal, ``att_column(signal id)`` (its 0..1 attainment, for colouring a
     heatmap) and, per bonus, ``bonus_column(bonus id)`` (earned or not, NA
     when no column says).  ``as_of`` is the date the day counts are measured
-    from.  ``rows_read`` counts data rows in all files (unreadable ones
+    from; ``periods`` the months each dated file covers.  ``rows_read`` counts data rows in all files (unreadable ones
     included); ``rows_scored`` those that fed a scored account.
     """
 
@@ -179,6 +188,8 @@ class PortfolioResult:
     rows_read: int = 0
     rows_scored: int = 0
     as_of: date | None = None
+    # Each dated file's months (``scoring.portfolio.periods``): shown when files cover different periods.
+    periods: list[FilePeriod] = field(default_factory=list)
 
     @property
     def errors(self) -> list[InputProblem]:
@@ -196,6 +207,7 @@ __all__ = [
     "Confidence",
     "Export",
     "FileMapping",
+    "FilePeriod",
     "InputProblem",
     "MappingReason",
     "PortfolioResult",

@@ -39,6 +39,7 @@ from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
 from scoring.portfolio.ingest.parse import MACROS
 from scoring.portfolio.ingest.read import Opened, open_export, out_of_memory, too_big
 from scoring.portfolio.one_pass import try_one_pass
+from scoring.portfolio.periods import file_periods, periods_problem
 from scoring.portfolio.sqlkit import Params, month_end, quote
 from scoring.private_files import process_dir
 from scoring.wording import counted
@@ -287,6 +288,10 @@ def _score(
             )
         )
     problems.extend(_future_checkins(con, loaded, as_of))
+    dated = [(item.src.name, item.table) for item, rel in zip(loaded, relations, strict=True) if rel.dated]
+    periods = file_periods(con, dated)
+    differ = periods_problem(periods, as_of, requested_as_of is not None)
+    problems.extend([differ] if differ else [])
 
     def rollup(p: Params, merge: bool) -> str:
         """Every month scored, then rolled up; ``merge`` reduces each file to one row per key first.
@@ -309,4 +314,6 @@ def _score(
 
     rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later
     rows_of = rows_counter(con, [item.table for item in loaded])
-    return finish(model, accounts, problems, mappings, as_of, rows_read, rows_used, rows_of)
+    result = finish(model, accounts, problems, mappings, as_of, rows_read, rows_used, rows_of)
+    result.periods = periods
+    return result
