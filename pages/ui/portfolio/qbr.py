@@ -237,7 +237,12 @@ def pack_section(
         )
     a, b, c = st.columns(3)
     a.download_button(
-        "Download as Markdown", markdown, file_name=f"{stem}.md", mime="text/markdown", icon=":material/description:"
+        "Download as Markdown",
+        markdown,
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        icon=":material/description:",
+        on_click="ignore",
     )
     b.download_button(
         "Download as PowerPoint",
@@ -245,10 +250,16 @@ def pack_section(
         file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
+        on_click="ignore",
     )
     if png and chart_name:
         c.download_button(
-            "Download the chart (PNG)", png, file_name=chart_name, mime="image/png", icon=":material/bar_chart:"
+            "Download the chart (PNG)",
+            png,
+            file_name=chart_name,
+            mime="image/png",
+            icon=":material/bar_chart:",
+            on_click="ignore",
         )
         st.image(png, caption=CHART_TITLE, width=520)
     with st.expander("Preview the Markdown"):
