@@ -1,0 +1,84 @@
+"""`python -m scoring renewals` and `python -m scoring qbr` on the demo and on bad input."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scoring.cli.main import main
+from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
+from scoring.qbr.notes import save_notes
+from scoring.qbr.records import QbrNotes
+from scoring.storage import Store
+
+FILES = [str(DEMO_DIR / name) for name in DEMO_FILES]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_renewals_stops_at_the_horizon_asked_for() -> None:
+    code, out, _ = run("renewals", *FILES, "--horizon", "45")
+    assert code == 0
+    windows = [line.split("  ")[0] for line in out.splitlines() if line.startswith("within")]
+    assert windows == ["within 30 days", "within 45 days"]
+    assert "Forecast due to Sales Ops" in out and "2026Q4" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--horizon", "0"], "--horizon"),
+        (["--red-rate", "1.5"], "red renewal rate is 1.5"),
+    ],
+)
+def test_renewals_refuses_bad_options_in_one_line(argv: list[str], message: str) -> None:
+    code, _, err = run("renewals", *FILES, *argv)
+    assert code == 2
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_qbr_writes_markdown_with_its_chart_and_the_saved_notes(db_path: Path, tmp_path: Path) -> None:
+    store = Store(db_path)
+    save_notes(store, "ACC-1001", "2026Q4", QbrNotes(achievements="Cut onboarding to 9 days"))
+    store.close()
+    target = tmp_path / "pack.md"
+    code, out, err = run("qbr", *FILES, "--account", "ACC-1001", "--quarter", "2026Q4", "-o", str(target))
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Quarterly business review: Tidewater Health")
+    assert "- Cut onboarding to 9 days" in text
+    assert "![Points each signal earned](pack-health.png)" in text
+    assert (tmp_path / "pack-health.png").read_bytes()[:4] == b"\x89PNG"
+    assert "pack.md" in out
+
+
+def test_qbr_writes_a_powerpoint(db_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "pack.pptx"
+    code, _, err = run(
+        "qbr", *FILES, "--account", "ACC-1001", "--quarter", "Q4 2026", "--format", "pptx", "-o", str(target)
+    )
+    assert code == 0, err
+    with zipfile.ZipFile(target) as z:
+        slides = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide"))
+    assert "Tidewater Health" in slides
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--account", "ACC-1001", "--quarter", "2026Q9"], "write it as 2026Q4"),
+        (["--account", "NOPE", "--quarter", "2026Q4"], "no account 'NOPE'"),
+    ],
+)
+def test_qbr_refuses_bad_input_in_one_line(db_path: Path, tmp_path: Path, argv: list[str], message: str) -> None:
+    code, _, err = run("qbr", *FILES, *argv, "-o", str(tmp_path / "x.md"))
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.md").exists()
