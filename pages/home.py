@@ -1,4 +1,9 @@
-"""Home: what each page is for, in a sentence each, and where the checklists stand today."""
+"""Home: what each page is for, in a sentence each, and where the checklists stand today.
+
+The checklist lines are read after the first cards are drawn, so a database
+that cannot be read still leaves the scorecard and portfolio links on screen
+above its message.
+"""
 
 from datetime import date
 
@@ -8,7 +13,6 @@ from pages.ui.checklists.summary import plans_lines
 from pages.ui.common.shell import require_app_shell
 
 require_app_shell()
-plans = plans_lines(("ramp", "account"), date.today())
 st.title("Account Health Studio")
 st.write("Score customer health, triage a book of accounts and keep onboarding plans on track.")
 
@@ -27,6 +31,8 @@ with right, st.container(border=True):
         "shown on a heatmap and ranked by risk, ARR and renewal date, ready to export."
     )
     st.page_link("pages/portfolio.py", label="Open portfolio triage", icon=":material/arrow_forward:")
+# Read after the cards above are drawn: if saved plans cannot be read, the message stops the page here.
+plans = plans_lines(("ramp", "account"), date.today())
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader(":material/school: 30-60-90 ramp plan")

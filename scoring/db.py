@@ -167,6 +167,8 @@ class Store:
             return cur.execute(sql, list(params)).fetchall()
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if not self.path.exists():  # deleted while open: DuckDB would write on into the unlinked file, then lose it
+            raise duckdb.IOException(f"No such file: {self.path} was removed while the database was open")
         with self.cursor() as cur:
             cur.execute(sql, list(params))
         keep_private(self._wal)  # DuckDB makes the log anew after a checkpoint, with the process umask

@@ -96,7 +96,10 @@ def test_a_change_that_is_not_saved_says_so_and_snaps_back(fresh_store: Path, mo
     monkeypatch.setattr(Store, "record", full_disk)
     at.checkbox(key=API_DOCS).check().run()
     assert not at.exception, at.exception
-    assert texts(at.error) == ["That change was not saved. Please try again."], "no engine text, no server path"
+    assert texts(at.error) == [
+        "That change was not saved, because the disk that holds the database is full. "
+        "Ask whoever runs the server to free some space, then try again."
+    ], "no engine text, no server path"
     assert at.checkbox(key=API_DOCS).value is False, "the box shows what is saved"
     assert progress_texts(at)[0] == "0 of 6 done"
     at.run()

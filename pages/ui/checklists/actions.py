@@ -4,7 +4,8 @@ Widget values vanish on a page switch, so nothing is kept in session state:
 each callback runs one command of ``scoring.checklists.commands``, and the
 next run redraws every widget from the database.  A change that is refused or
 not saved leaves the command's message for the page to show, and the widget
-snaps back to what is really saved.
+snaps back to what is really saved (``_snap_back``: the page itself only
+moves a widget when the saved value changed, see ``plan.show_saved``).
 """
 
 from __future__ import annotations
@@ -36,15 +37,34 @@ def _saved(command: Callable[[], None]) -> bool:
     return True
 
 
+def _snap_back(widget_key: str) -> None:
+    """Put a widget back to the saved value it was drawn from, after its change was not saved (or is parked)."""
+    drawn = keys.drawn_key(widget_key)
+    if drawn in st.session_state:
+        st.session_state[widget_key] = st.session_state[drawn]
+
+
+def _as_author_or_snap_back(what: str, widget_key: str, command: Callable[[str], None]) -> None:
+    """Save now under the author's name; a change refused, failed or parked until a name is given snaps back."""
+    saved: list[bool] = []
+    as_author(what, lambda who: saved.append(_saved(lambda: command(who))))
+    if saved != [True]:
+        _snap_back(widget_key)
+
+
 def on_tick(plan_id: str, item_id: str) -> None:
-    ticked = bool(st.session_state.get(keys.tick_key(plan_id, item_id)))
+    key = keys.tick_key(plan_id, item_id)
+    ticked = bool(st.session_state.get(key))
     command = cmd.tick if ticked else cmd.untick
-    as_author("a tick" if ticked else "an untick", lambda who: _saved(lambda: command(store(), plan_id, item_id, who)))
+    _as_author_or_snap_back(
+        "a tick" if ticked else "an untick", key, lambda who: command(store(), plan_id, item_id, who)
+    )
 
 
 def on_note(plan_id: str, item_id: str) -> None:
-    text = str(st.session_state.get(keys.note_key(plan_id, item_id)) or "")
-    as_author("a note", lambda who: _saved(lambda: cmd.note(store(), plan_id, item_id, text, who)))
+    key = keys.note_key(plan_id, item_id)
+    text = str(st.session_state.get(key) or "")
+    _as_author_or_snap_back("a note", key, lambda who: cmd.note(store(), plan_id, item_id, text, who))
 
 
 def _sign_off(checklist: Checklist, plan: PlanRecord, stage_id: str, who: str) -> None:

@@ -45,6 +45,11 @@ def note_key(plan_id: str, item_id: str) -> str:
     return f"checklists:note:{plan_id}:{item_id}"
 
 
+def drawn_key(widget_key: str) -> str:
+    """The saved value a tick or note widget was last drawn from (see ``plan.show_saved``)."""
+    return f"checklists:drawn:{widget_key}"
+
+
 def signoff_key(plan_id: str, stage_id: str) -> str:
     return f"checklists:signoff:{plan_id}:{stage_id}"
 

@@ -6,15 +6,18 @@ or a shared link opens the same plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 
 import streamlit as st
 
 from pages.ui.common.state import store
 from scoring.catalog import CatalogError
 from scoring.checklists import Checklist, PlanProgress, PlanRecord, checklists_of_kind
-from scoring.checklists.commands import plans_for, progress_by_plan
+from scoring.checklists.commands import ChecklistError, plans_for, progress_by_plan
+
+Found = TypeVar("Found")
 
 
 def checklists_or_stop(kind: str) -> list[Checklist]:
@@ -37,14 +40,23 @@ def checklists_or_stop(kind: str) -> list[Checklist]:
     return found
 
 
+def _read_or_stop(read: Callable[[], Found]) -> Found:
+    """The read's result; when the saved plans cannot be read (a damaged or missing file), say why and stop."""
+    try:
+        return read()
+    except ChecklistError as exc:
+        st.error(f"{exc} Ticks saved before this are not lost.", icon=":material/database:")
+        st.stop()
+
+
 def plans_of(checklists: Sequence[Checklist]) -> list[tuple[Checklist, PlanRecord]]:
     """Saved plans whose checklist this page offers, by subject then checklist order."""
-    return plans_for(store(), checklists)
+    return _read_or_stop(lambda: plans_for(store(), checklists))
 
 
 def progress_of(plans: Sequence[tuple[Checklist, PlanRecord]], today: date) -> dict[str, PlanProgress]:
-    """Every plan's progress from one read of the event log, keyed by plan id."""
-    return progress_by_plan(store(), plans, today)
+    """Every plan's progress (its snapshot plus the events after it), keyed by plan id."""
+    return _read_or_stop(lambda: progress_by_plan(store(), plans, today))
 
 
 def pick_plan(

@@ -1,8 +1,11 @@
 """Draw one plan: headline numbers, then each stage with its items, notes and gate.
 
-Every widget's value is set from the saved state on every run, just before the
-widget is drawn, so what the page shows is always what the database holds
-(including ticks made from another browser since the last run).
+Every widget shows the saved state: a tick or note widget is moved whenever
+the saved value differs from the one it was last drawn from (a tick made in
+another browser, a reset), and is otherwise left alone.  Moving it on every
+run would send the browser a value for every box each time, and a box
+clicked while an earlier click's run was still on its way would be turned
+back, losing that click (``show_saved``).
 """
 
 from __future__ import annotations
@@ -89,11 +92,20 @@ def _due_text(sp: StageProgress) -> str:
     return f"{span} · due in {days(sp.days_left)}"
 
 
+def show_saved(widget_key: str, saved: bool | str) -> None:
+    """Give the widget the saved value when it is new or the saved value changed since it was last drawn."""
+    drawn = keys.drawn_key(widget_key)
+    changed = widget_key not in st.session_state or st.session_state.get(drawn) != saved
+    if changed and st.session_state.get(widget_key) != saved:
+        st.session_state[widget_key] = saved
+    st.session_state[drawn] = saved
+
+
 def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
     for item in sp.state.items:
         tkey, nkey = keys.tick_key(plan_id, item.item.id), keys.note_key(plan_id, item.item.id)
-        st.session_state[tkey] = item.done
-        st.session_state[nkey] = item.note
+        show_saved(tkey, item.done)
+        show_saved(nkey, item.note)
         left, right = st.columns([3, 2], vertical_alignment="top")
         with left:
             st.checkbox(

@@ -16,9 +16,10 @@ import streamlit as st
 from pages.ui.common.state import forget_custom_models, saved_custom_models, store
 from pages.ui.scorecard.state import MODEL_KEY, forget
 from scoring.catalog import preset_models
-from scoring.custom_models import NAME_MAX_CHARS, SavedModel, model_id, name_problem, usable
+from scoring.custom_models import NAME_MAX_CHARS, SavedModel, name_problem, save_target, tidy_name, usable
 from scoring.model import Model
 from scoring.model_toml import to_toml
+from scoring.storage import StoreError, guarded
 
 NAME_KEY = "custom:name"
 PREVIEW_KEY = "custom:preview"
@@ -61,21 +62,28 @@ def _preview(model: Model) -> None:
 
 def _save(model: Model, base_id: str) -> None:
     """Submit callback: validate, save to the database, switch to the new model."""
-    name = " ".join(str(st.session_state.get(NAME_KEY, "")).split())
+    name = tidy_name(str(st.session_state.get(NAME_KEY, "")))
     weights = _entered(model)
     problem = name_problem(name)
     if problem is None and sum(weights.values()) <= 0:
         problem = "At least one weight must be above zero."
+    if problem is None:
+        problem = _clash(name)
     st.session_state[ERROR_KEY] = problem
     if problem:
         return
     total = sum(weights.values())
     normalised = {gid: round(100 * w / total, 4) for gid, w in weights.items()}
-    new_id = model_id(name)
-    previous = saved_models().get(new_id)
+    target = save_target(name, saved_custom_models())
+    new_id, previous = target.id, target.replaces
     if previous and previous.base_model != base_id:
         forget(new_id)  # same name, other base model: its old sliders mean nothing now
-    store().save_custom_model(new_id, name, base_id, normalised)
+    try:
+        with guarded(f"The custom model “{name}” was not saved"):
+            store().save_custom_model(new_id, name, base_id, normalised)
+    except StoreError as exc:
+        st.session_state[ERROR_KEY] = str(exc)
+        return
     forget_custom_models()
     st.session_state[PREVIEW_KEY] = (new_id, _shares(model, weights))
     st.session_state[MODEL_KEY] = new_id
@@ -83,8 +91,24 @@ def _save(model: Model, base_id: str) -> None:
     st.session_state[TOAST_KEY] = f"{'Updated' if previous else 'Saved'} custom model “{name}”."
 
 
+def _clash(name: str) -> str | None:
+    """The question to ask when the name's id is held by another saved model (one saved by an older version)."""
+    other = save_target(name, saved_custom_models()).clashes_with
+    if other is None:
+        return None
+    return (
+        f"“{name}” would take the place of the saved custom model “{other.name}”. Choose another name, "
+        f"or delete “{other.name}” first if it should go."
+    )
+
+
 def _delete(model: Model, base_id: str) -> None:
-    store().delete_custom_model(model.id)
+    try:
+        with guarded(f"The custom model “{model.name}” was not deleted"):
+            store().delete_custom_model(model.id)
+    except StoreError as exc:
+        st.session_state[ERROR_KEY] = str(exc)
+        return
     forget_custom_models()
     forget(model.id)
     st.session_state[MODEL_KEY] = base_id
