@@ -18,8 +18,8 @@ issues = data.issues_or_stop()
 facts = data.account_facts()
 data.feedback()
 
-with st.expander("Log an issue", icon=":material/add_task:", expanded=not issues):
-    intake.intake_form(facts, tags_in_use(issues))
+st.subheader("Log an issue", anchor=False)
+intake.intake_form(facts, tags_in_use(issues))
 
 st.subheader("Issues", anchor=False)
 listing.overdue_notice(issues)

@@ -68,7 +68,7 @@ def test_intake_route_answer_close(fresh_store: Path) -> None:
     issue_id = saved.split()[1].rstrip(".")
     assert at.selectbox(key=keys.OPEN_ISSUE_KEY).value == issue_id
     assert any("goes to **Engineering**" in m.value for m in at.markdown)
-    assert at.text_area(key=keys.intake_key("symptom")).value == ""  # the form was cleared
+    assert at.text_area(key=keys.intake_key("symptom", 1)).value == ""  # a fresh form for the next issue
 
     at.text_input(key=keys.issue_field_key("route", "note", issue_id)).input("Case filed")
     submit(at, keys.issue_form_key("route", issue_id), "Mark routed")

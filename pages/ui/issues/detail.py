@@ -16,9 +16,9 @@ import streamlit as st
 
 from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
-from pages.ui.common.text import plain
 from pages.ui.issues import keys
 from pages.ui.issues.data import say
+from pages.ui.issues.words import shown
 from scoring.diagnosis import commands as cmd
 from scoring.diagnosis.briefs import engineering_case, money
 from scoring.diagnosis.categories import categories
@@ -121,7 +121,7 @@ def routing(state: IssueState, facts: dict[str, AccountFacts]) -> None:
         st.markdown(f"Suggested next step: {category.resource}")
     if category.health:
         band = account.band or "no data (the account is not in the loaded portfolio)"
-        st.markdown(f"Account health band: **{plain(band)}**; ARR {plain(money(account.arr))}.")
+        st.markdown(f"Account health band: **{shown(band)}**; ARR {shown(money(account.arr))}.")
         st.page_link("pages/scorecard.py", label="Recommended actions on the what-if scorecard", icon=":material/tune:")
 
 
@@ -131,7 +131,7 @@ def summary(state: IssueState, facts: dict[str, AccountFacts]) -> None:
     account = facts_of(facts, state)
     today = date.today()
     head = (
-        f"**{state.issue_id}** · {plain(account.name or state.account_id)} ({plain(state.account_id)}) · {state.status}"
+        f"**{state.issue_id}** · {shown(account.name or state.account_id)} ({shown(state.account_id)}) · {state.status}"
     )
     if state.record.demo:
         head += " · demo issue"
@@ -152,12 +152,12 @@ def summary(state: IssueState, facts: dict[str, AccountFacts]) -> None:
         ("Restated and confirmed", intake.restated),
         ("Product area", intake.tag),
     ):
-        st.markdown(f"{label}: {plain(text) if text else '_not captured_'}")
+        st.markdown(f"{label}: {shown(text) if text else '_not captured_'}")
     st.markdown("**Trail**")
     for step in state.trail:
-        line = f"- {step.what} by {plain(step.mark.actor)}, {step.mark.at:%d %b %Y %H:%M}"
+        line = f"- {step.what} by {shown(step.mark.actor)}, {step.mark.at:%d %b %Y %H:%M}"
         if step.detail:
-            line += f": {plain(step.detail)}"
+            line += f": {shown(step.detail)}"
         st.markdown(line)
 
 
@@ -184,7 +184,7 @@ def next_step(state: IssueState) -> None:
             st.form_submit_button("Record the answer", on_click=_answer, args=(iid,), icon=":material/mark_chat_read:")
     elif state.status == ANSWERED:
         with st.form(keys.issue_form_key("close", iid), border=False):
-            st.markdown(f"Answer: {plain(state.answer)}")
+            st.markdown(f"Answer: {shown(state.answer)}")
             st.date_input("Customer told on", value=None, key=keys.issue_field_key("close", "told_on", iid))
             st.text_input(
                 "What the customer heard, in their terms",
@@ -198,7 +198,7 @@ def next_step(state: IssueState) -> None:
             )
     elif state.closure is not None:
         st.success(
-            f"Closed: the customer was told on {state.closure.told_on:%d %b %Y}: {plain(state.closure.heard)}",
+            f"Closed: the customer was told on {state.closure.told_on:%d %b %Y}: {shown(state.closure.heard)}",
             icon=":material/task_alt:",
         )
     if state.status != CLOSED:

@@ -13,7 +13,6 @@ import streamlit as st
 
 from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
-from pages.ui.common.text import plain
 from pages.ui.issues import keys
 from pages.ui.issues.data import say
 from scoring.diagnosis import commands as cmd
@@ -38,14 +37,24 @@ def _account_label(facts: dict[str, AccountFacts], account_id: str) -> str:
     return f"{account_id} · {known.name}" if known and known.name else account_id
 
 
+def current_round() -> int:
+    """Which intake form this is; see ``keys.INTAKE_ROUND_KEY``."""
+    return int(st.session_state.get(keys.INTAKE_ROUND_KEY, 0))
+
+
+def _key(field: keys.IntakeField) -> str:
+    return keys.intake_key(field, current_round())
+
+
 def _value(field: keys.IntakeField) -> object:
-    return st.session_state.get(keys.intake_key(field))
+    return st.session_state.get(_key(field))
 
 
 def _clear() -> None:
-    """Drop the fields' values, so the form draws empty (the promise date and severity back to their defaults)."""
+    """Forget the saved form's values and start a fresh form (new widget keys, so the browser draws it empty)."""
     for field in (*_TEXT_FIELDS, "account", "confirmed", "category", "tag", "severity", "update_by"):
-        st.session_state.pop(keys.intake_key(field), None)
+        st.session_state.pop(_key(field), None)
+    st.session_state[keys.INTAKE_ROUND_KEY] = current_round() + 1
 
 
 def _submit(facts: dict[str, AccountFacts]) -> None:
@@ -89,7 +98,7 @@ def intake_form(facts: dict[str, AccountFacts], tags: list[str]) -> None:
             "Account",
             sorted(facts),
             index=None,
-            key=keys.intake_key("account"),
+            key=_key("account"),
             format_func=lambda a: _account_label(facts, a),
             accept_new_options=True,
             placeholder="Pick an account or type its id",
@@ -98,50 +107,50 @@ def intake_form(facts: dict[str, AccountFacts], tags: list[str]) -> None:
         )
         st.text_area(
             "What the customer said, in their words",
-            key=keys.intake_key("symptom"),
+            key=_key("symptom"),
             max_chars=TEXT_MAX_CHARS,
             height=80,
             help="The symptom as they described it. Their wording is the quote Product will read.",
         )
         st.text_input(
             "What they were trying to get done",
-            key=keys.intake_key("goal"),
+            key=_key("goal"),
             max_chars=TEXT_MAX_CHARS,
             help="The goal behind the complaint is often what needs solving.",
         )
         left, right = st.columns(2)
         left.text_input(
             "Technical fact",
-            key=keys.intake_key("technical_fact"),
+            key=_key("technical_fact"),
             max_chars=TEXT_MAX_CHARS,
             help="What measurably happens, e.g. 'the export takes 8 seconds'.",
         )
         right.text_input(
             "Business impact",
-            key=keys.intake_key("business_impact"),
+            key=_key("business_impact"),
             max_chars=TEXT_MAX_CHARS,
             help="What it costs them, e.g. 'the team skips the step'. Often a different problem from the fact.",
         )
         st.text_input(
             "What they already tried",
-            key=keys.intake_key("tried"),
+            key=_key("tried"),
             max_chars=TEXT_MAX_CHARS,
             help="So you do not suggest what has already failed.",
         )
         st.text_area(
             "The issue in your words",
-            key=keys.intake_key("restated"),
+            key=_key("restated"),
             max_chars=TEXT_MAX_CHARS,
             height=80,
             help="Restate it before proposing anything.",
         )
-        st.checkbox("I read this back and the customer confirmed it", key=keys.intake_key("confirmed"))
+        st.checkbox("I read this back and the customer confirmed it", key=_key("confirmed"))
         a, b, c, d = st.columns(4)
         a.selectbox(
             "Category",
             list(cats),
             index=None,
-            key=keys.intake_key("category"),
+            key=_key("category"),
             format_func=lambda cid: cats[cid].name.capitalize(),
             placeholder="Pick one",
             help="Each category goes to a different next step: "
@@ -151,25 +160,20 @@ def intake_form(facts: dict[str, AccountFacts], tags: list[str]) -> None:
             "Product area / tag",
             tags,
             index=None,
-            key=keys.intake_key("tag"),
+            key=_key("tag"),
             accept_new_options=True,
             placeholder="Pick or type",
             help=f"Free text up to {TAG_MAX_CHARS} characters; tags already in use are offered so a pattern is "
             "not split by spelling.",
         )
-        c.selectbox("Severity", SEVERITIES, index=1, key=keys.intake_key("severity"))
+        c.selectbox("Severity", SEVERITIES, index=1, key=_key("severity"))
         d.date_input(
             "Update the customer by",
             value=date.today() + timedelta(days=DEFAULT_PROMISE_DAYS),
             min_value=date.today(),
-            key=keys.intake_key("update_by"),
+            key=_key("update_by"),
             help="A date you can keep, not a hopeful one. Missed dates are flagged on the list and the account.",
         )
         st.form_submit_button(
             "Log the issue", type="primary", icon=":material/add_task:", on_click=_submit, args=(facts,)
         )
-
-
-def account_caption(facts: dict[str, AccountFacts], account_id: str) -> str:
-    """'ACC-1010 · Redwood Finance', escaped for Markdown."""
-    return plain(_account_label(facts, account_id))

@@ -10,8 +10,10 @@ from typing import Literal
 
 FEEDBACK_KEY = "issues:feedback"  # (kind, message) left by a callback, shown once on the next run
 
-# The intake form (pages.ui.issues.intake); each field's key is intake_key(field).
+# The intake form (pages.ui.issues.intake); each field's key is intake_key(field, round).  The round
+# goes up after each saved issue, so the next form's widgets are new ones and draw empty in the browser.
 INTAKE_FORM_KEY = "issues:intake"
+INTAKE_ROUND_KEY = "issues:intake-round"
 IntakeField = Literal[
     "account",
     "symptom",
@@ -44,8 +46,8 @@ IssueForm = Literal["route", "answer", "recommit", "close"]
 IssueField = Literal["note", "answer", "update_by", "reason", "told_on", "heard", "documented"]
 
 
-def intake_key(field: IntakeField) -> str:
-    return f"{INTAKE_FORM_KEY}:{field}"
+def intake_key(field: IntakeField, round_: int = 0) -> str:
+    return f"{INTAKE_FORM_KEY}:{round_}:{field}"
 
 
 def issue_form_key(form: IssueForm, issue_id: str) -> str:

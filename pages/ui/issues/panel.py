@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from pages.ui.common.state import store
-from pages.ui.common.text import plain
+from pages.ui.issues.words import shown
 from scoring.diagnosis import commands as cmd
 from scoring.diagnosis.categories import categories
 
@@ -33,7 +33,7 @@ def account_issues(account_id: str) -> None:
         category = cats.get(s.record.intake.category_id)
         line = (
             f"**{s.issue_id}** · {s.status} · {category.name if category else 'unknown category'} · "
-            f"{plain(s.record.intake.tag)}: {plain(s.record.intake.restated)}"
+            f"{shown(s.record.intake.tag)}: {shown(s.record.intake.restated)}"
         )
         if s.overdue(today):
             line += f" :red[update {s.days_overdue(today)} days late]"
@@ -51,6 +51,6 @@ def overdue_caption(account_ids: Iterable[str]) -> None:
     if late:
         accounts = sorted({s.account_id for s in late})
         st.caption(
-            f":material/schedule: Overdue customer updates on {plain(', '.join(accounts))}: give the update "
+            f":material/schedule: Overdue customer updates on {shown(', '.join(accounts))}: give the update "
             "before anything else on these accounts (Customer issues page)."
         )

@@ -8,8 +8,8 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from pages.ui.common.text import plain
 from pages.ui.issues import keys
+from pages.ui.issues.words import shown
 from scoring.diagnosis.briefs import NO_DATA, money, product_brief
 from scoring.diagnosis.patterns import GROUP_LABELS, MIN_ACCOUNTS, AccountFacts, GroupBy, Pattern, find_patterns
 from scoring.diagnosis.replay import IssueState
@@ -44,11 +44,11 @@ def controls() -> tuple[int, GroupBy | None]:
 
 
 def _title(pattern: Pattern) -> str:
-    where = f" · {plain(pattern.group or NO_DATA)}" if pattern.by else ""
+    where = f" · {shown(pattern.group or NO_DATA)}" if pattern.by else ""
     arr = money(pattern.arr)
     return (
-        f"{pattern.category.name.capitalize()} · {plain(pattern.tag)}{where} · {len(pattern.accounts)} accounts · "
-        f"{plain(arr)} ARR"
+        f"{pattern.category.name.capitalize()} · {shown(pattern.tag)}{where} · {len(pattern.accounts)} accounts · "
+        f"{shown(arr)} ARR"
     )
 
 
@@ -84,7 +84,7 @@ def show(issues: list[IssueState], facts: dict[str, AccountFacts]) -> None:
                 width="stretch",
             )
             for quote in pattern.quotes:
-                st.markdown(f"> {plain(quote.words)}  \n> {plain(quote.account)}, {quote.on:%d %b %Y}")
+                st.markdown(f"> {shown(quote.words)}  \n> {shown(quote.account)}, {quote.on:%d %b %Y}")
             st.download_button(
                 "Brief for Product (Markdown)",
                 product_brief(pattern, today),
