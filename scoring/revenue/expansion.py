@@ -103,30 +103,25 @@ def expansion_rules() -> ExpansionRules:
     )
 
 
-def _seat_share(row: pd.Series) -> float | None:
+def _seat_share(accounts: pd.DataFrame) -> pd.Series:
+    """Active over licensed seats (0..1) from whichever seat signal the model has; NaN where none says."""
+    share = pd.Series(float("nan"), index=accounts.index)
     for sid in SEAT_SIGNALS:
         col = att_column(sid)
-        if col in row.index and not pd.isna(row[col]):
-            return float(row[col])
-    return None
+        if col in accounts.columns:
+            share = share.fillna(accounts[col].astype(float))
+    return share
 
 
-def signals_for(
-    row: pd.Series, flags: frozenset[str], rules: ExpansionRules, days_to_renewal: int | None
-) -> list[ExpansionSignal]:
-    """The signals one account shows."""
-    shown: list[ExpansionSignal] = []
-    for signal in rules.signals:
-        if signal.source == "seats":
-            share = _seat_share(row)
-            hit = share is not None and share > signal.above
-        elif signal.source == "renewal":
-            hit = days_to_renewal is not None and 0 <= days_to_renewal <= signal.within_days
-        else:
-            hit = signal.id in flags
-        if hit:
-            shown.append(signal)
-    return shown
+def _hits(accounts: pd.DataFrame, signal: ExpansionSignal, flags: Mapping[str, frozenset[str]]) -> pd.Series:
+    """Which accounts show one signal (a boolean per row)."""
+    if signal.source == "seats":
+        return (_seat_share(accounts) > signal.above).fillna(False).astype(bool)
+    if signal.source == "renewal":
+        days = pd.to_numeric(accounts.get("days_to_renewal"), errors="coerce")
+        return days.between(0, signal.within_days).fillna(False).astype(bool)
+    flagged = {account for account, ids in flags.items() if signal.id in ids}
+    return accounts["account_id"].astype(str).isin(flagged)
 
 
 def score_expansion(
@@ -138,48 +133,33 @@ def score_expansion(
     """One row per account: points, the signals behind them, green streak and whether it is ready.
 
     Columns: account_id, account_name, band, score, arr, points, signals
-    (labels), next_step (the action of the strongest signal), green_days_ok,
-    ready.  Sorted ready first, then by points and ARR.
+    (labels), next_step (the action of the strongest signal; the first
+    listed wins a tie), green_days_ok, ready.  Sorted ready first, then by
+    points and ARR.
     """
     rules = rules or expansion_rules()
     limit = rules.threshold if threshold is None else threshold
     flags = flags or {}
-    rows = []
-    for _, row in accounts.iterrows():
-        days = None if pd.isna(row.get("days_to_renewal")) else int(row["days_to_renewal"])
-        shown = signals_for(row, flags.get(str(row["account_id"]), frozenset()), rules, days)
-        points = sum(s.points for s in shown)
-        green_ok = row["band"] == "green" and int(row.get("periods_in_band") or 0) >= rules.green_periods
-        strongest = max(shown, key=lambda s: s.points, default=None)
-        rows.append(
-            {
-                "account_id": row["account_id"],
-                "account_name": row["account_name"],
-                "band": row["band"],
-                "score": row["score"],
-                "arr": row["arr"],
-                "points": points,
-                "signals": ", ".join(s.label for s in shown),
-                "next_step": strongest.action if strongest else "",
-                "green_days_ok": green_ok,
-                "ready": points >= limit and green_ok,
-            }
-        )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "account_id",
-            "account_name",
-            "band",
-            "score",
-            "arr",
-            "points",
-            "signals",
-            "next_step",
-            "green_days_ok",
-            "ready",
-        ],
-    )
+    out = accounts[["account_id", "account_name", "band", "score", "arr"]].copy()
+    points = pd.Series(0, index=accounts.index)
+    labels = pd.Series("", index=accounts.index)
+    step = pd.Series("", index=accounts.index)
+    hits = {s.id: _hits(accounts, s, flags) for s in rules.signals}
+    for signal in rules.signals:
+        hit = hits[signal.id]
+        points = points + hit.astype(int) * signal.points
+        labels = labels.where(~hit, labels + ", " + signal.label)
+    # Weakest first, so the strongest signal's step is written last; among equals the first listed.
+    order = sorted(enumerate(rules.signals), key=lambda pair: (pair[1].points, -pair[0]))
+    for _, signal in order:
+        step = step.where(~hits[signal.id], signal.action)
+    periods = pd.to_numeric(accounts.get("periods_in_band"), errors="coerce").fillna(0)
+    green_ok = (accounts["band"] == "green") & (periods >= rules.green_periods)
+    out["points"] = points.astype(int)
+    out["signals"] = labels.str.removeprefix(", ")
+    out["next_step"] = step
+    out["green_days_ok"] = green_ok.astype(bool)
+    out["ready"] = (out["points"] >= limit) & out["green_days_ok"]
     return out.sort_values(["ready", "points", "arr"], ascending=False, na_position="last").reset_index(drop=True)
 
 

@@ -185,9 +185,11 @@ def forecast(
     lapsed = frame.loc[frame["days_to_renewal"] < 0, ["account_id", "account_name", "band", "arr", "renewal_date"]]
     frame = frame[frame["days_to_renewal"] >= 0].copy()
     frame["arr"] = frame["arr"].astype(float)
-    frame["rate"] = [rates.of(str(b)) for b in frame["band"]]
+    by_band = {band: rates.of(band) for band in ("green", "yellow", "red", "insufficient")}
+    frame["rate"] = frame["band"].map(by_band).fillna(rates.insufficient).astype(float)
     frame["expected_arr"] = frame["arr"] * frame["rate"]
-    frame["quarter"] = [quarter_of(d) for d in frame["renewal_date"]]
+    days = frame["renewal_date"].dt
+    frame["quarter"] = days.year.astype(str) + "Q" + ((days.month - 1) // 3 + 1).astype(str)
     frame["sales_ops_due"] = frame["renewal_date"] - pd.Timedelta(days=SALES_OPS_LEAD_DAYS)
     frame["weekly"] = frame["days_to_renewal"] <= WEEKLY_WITHIN_DAYS
     if "weakest" not in frame.columns:

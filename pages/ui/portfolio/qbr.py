@@ -23,9 +23,8 @@ from pages.ui.portfolio.keys import (
     QBR_RHYTHM_KEY,
     qbr_field_key,
 )
-from scoring.engine import Driver
 from scoring.model import Model
-from scoring.qbr.chart import drivers_png
+from scoring.qbr.chart import drivers_chart, drivers_png
 from scoring.qbr.markdown import to_markdown
 from scoring.qbr.notes import QbrNotesError, held_in, load_notes, load_profiles, save_notes, save_profile
 from scoring.qbr.pack import as_of_quarter, build_pack
@@ -203,11 +202,6 @@ def _notes_form(account: str, quarter: Quarter, store: Store, notes: QbrNotes) -
         )
 
 
-@st.cache_data(show_spinner="Drawing the health chart…", max_entries=32)
-def _png(drivers: tuple[Driver, ...]) -> bytes:
-    return drivers_png(drivers, CHART_TITLE)
-
-
 def pack_section(
     model: Model, row: pd.Series, history: pd.DataFrame, found: Extras, quarter: Quarter, store: Store
 ) -> None:
@@ -226,15 +220,16 @@ def pack_section(
     active, licensed = found.seats(account)
     own = history[history["account_id"].astype(str) == account] if len(history) else history
     pack = build_pack(model, row.to_dict(), own, quarter, notes, profile, active, licensed)
-    png = _png(pack.drivers) if pack.drivers else None
     stem = f"qbr-{account}-{quarter}"
-    chart_name = f"{stem}-health.png" if png else None
+    chart_name = f"{stem}-health.png" if pack.drivers else None
     markdown = to_markdown(pack, chart_name)
     if pack.gaps:
         st.caption(
             f"{count(len(pack.gaps), 'part')} of the pack need your input: "
             + "; ".join(plain(g.section) for g in pack.gaps)
         )
+    # The PNG (and the deck that holds it) is drawn only when asked for: vl-convert
+    # takes seconds, and the page should not pay for it on every rerun.
     a, b, c = st.columns(3)
     a.download_button(
         "Download as Markdown",
@@ -246,21 +241,21 @@ def pack_section(
     )
     b.download_button(
         "Download as PowerPoint",
-        to_pptx(pack, png),
+        lambda: to_pptx(pack, drivers_png(pack.drivers, CHART_TITLE) if pack.drivers else None),
         file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
         on_click="ignore",
     )
-    if png and chart_name:
+    if pack.drivers and chart_name:
         c.download_button(
             "Download the chart (PNG)",
-            png,
+            lambda: drivers_png(pack.drivers, CHART_TITLE),
             file_name=chart_name,
             mime="image/png",
             icon=":material/bar_chart:",
             on_click="ignore",
         )
-        st.image(png, caption=CHART_TITLE, width=520)
+        st.altair_chart(drivers_chart(pack.drivers, CHART_TITLE), width="content")
     with st.expander("Preview the Markdown"):
         st.code(markdown, language="markdown", wrap_lines=True)
