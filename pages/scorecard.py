@@ -17,7 +17,13 @@ from pages.ui.scorecard.inputs import (
     signal_sliders,
 )
 from pages.ui.scorecard.levers import what_it_takes
-from pages.ui.scorecard.links import ignored_parameters, keep_address_in_step, linked_account, share_link
+from pages.ui.scorecard.links import (
+    dropped_link_warning,
+    ignored_parameters,
+    keep_address_in_step,
+    linked_account,
+    share_link,
+)
 from pages.ui.scorecard.state import follow_link, prepare
 from pages.ui.scorecard.summary import headline
 from scoring.actions import playbooks, recommend
@@ -33,6 +39,7 @@ models = all_models()
 events = playbooks().events
 event_ids = [e.id for e in events]
 ignored_parameters(follow_link(models, DEFAULT_MODEL, event_ids))
+dropped_link_warning()
 
 pick, buttons = st.columns([3, 4], vertical_alignment="bottom")
 with pick:

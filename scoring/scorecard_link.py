@@ -123,31 +123,25 @@ def address_params(
     return grouped
 
 
-def dropped_query(search: str) -> str | None:
-    """Why Streamlit would have dropped a query string, or None when it is within its limits.
+def dropped_link(fields: int, chars: int) -> str | None:
+    """Why Streamlit ignored the page's query string, or None when it is within Streamlit's limits.
 
-    Streamlit (1.67, ``sanitize_query_string``) silently ignores a whole query
+    Streamlit (1.67, ``sanitize_query_string``) silently drops a whole query
     string of more than ``MAX_QUERY_FIELDS`` parameters or ``MAX_QUERY_CHARS``
-    characters, so a page opened with one sees no parameters at all.  ``search``
-    is the browser's ``location.search``, with or without its leading ``?``.
+    characters, so a page opened with one sees no parameters at all.  The
+    browser still holds it: ``fields`` and ``chars`` are what its address
+    bar's query has (parameters counted as Streamlit counts them, by ``&``).
     """
-    query = search.removeprefix("?")
-    if not query:
-        return None
-    fields = query.count("&") + 1
     if fields > MAX_QUERY_FIELDS:
-        return (
-            f"This link has {fields:,} parameters; links over {MAX_QUERY_FIELDS:,} are not read, so none of its "
-            "values were applied and the page shows the model's defaults. Ask for a shorter link (use the "
-            "Share box) or set the values by hand."
-        )
-    if len(query) > MAX_QUERY_CHARS:
-        return (
-            f"This link is {len(query):,} characters long; links over {MAX_QUERY_CHARS:,} are not read, so none "
-            "of its values were applied and the page shows the model's defaults. Ask for a shorter link (use the "
-            "Share box) or set the values by hand."
-        )
-    return None
+        size = f"has {fields:,} parameters; Streamlit reads none of a link with more than {MAX_QUERY_FIELDS:,}"
+    elif chars > MAX_QUERY_CHARS:
+        size = f"is {chars:,} characters long; Streamlit reads none of a link longer than {MAX_QUERY_CHARS:,}"
+    else:
+        return None
+    return (
+        f"This link {size}, so none of its values were applied and the page shows the model's defaults. "
+        "Ask whoever sent it for the link from the scorecard's Share box, or set the values by hand."
+    )
 
 
 @dataclass

@@ -18,7 +18,7 @@ from scoring.scorecard_link import (
     MAX_QUERY_FIELDS,
     Link,
     address_params,
-    dropped_query,
+    dropped_link,
     parse_link,
     scorecard_link,
 )
@@ -192,14 +192,13 @@ def test_any_change_from_the_defaults_is_written_in_full() -> None:
     assert address_params(other, defaults(other), [], [], None, FALLBACK)["model"] == [other.id]
 
 
-def test_a_query_streamlit_would_drop_is_named_with_what_to_do() -> None:
-    assert dropped_query("") is None
-    assert dropped_query("?model=technical-csm&usage_rate=40") is None
-    assert dropped_query("&".join(f"x{i}=1" for i in range(MAX_QUERY_FIELDS))) is None
-    too_many = dropped_query("?" + "&".join(f"x{i}=1" for i in range(MAX_QUERY_FIELDS + 1)))
+def test_a_link_streamlit_drops_is_named_with_what_to_do() -> None:
+    assert dropped_link(0, 0) is None
+    assert dropped_link(MAX_QUERY_FIELDS, MAX_QUERY_CHARS) is None, "exactly at the limits is still read"
+    too_many = dropped_link(MAX_QUERY_FIELDS + 1, 9_000)
     assert too_many is not None and "1,001 parameters" in too_many and "defaults" in too_many
-    too_long = dropped_query("account=" + "a" * MAX_QUERY_CHARS)
-    assert too_long is not None and "characters long" in too_long
+    too_long = dropped_link(2, MAX_QUERY_CHARS + 1)
+    assert too_long is not None and "characters long" in too_long and "Share box" in too_long
 
 
 def test_our_own_links_stay_within_what_streamlit_reads() -> None:
@@ -208,4 +207,5 @@ def test_our_own_links_stay_within_what_streamlit_reads() -> None:
         link = scorecard_link(
             model.id, values, [b.id for b in model.bonuses], "A" * ACCOUNT_MAX_CHARS, events=EVENT_IDS
         )
-        assert dropped_query(urlsplit(link).query) is None
+        query = urlsplit(link).query
+        assert dropped_link(query.count("&") + 1, len(query)) is None

@@ -14,6 +14,8 @@ ACCOUNT_KEY = "scorecard:account"
 # does not draw it, so its absence means "the user has just arrived here".
 HERE_KEY = "scorecard:reset"
 BACK_KEY = "scorecard:back"
+# The browser-side check of the address bar (``links.dropped_link_warning``).
+ADDRESS_PROBE_KEY = "scorecard:address-probe"
 
 
 def signal_key(model_id: str, signal_id: str) -> str:

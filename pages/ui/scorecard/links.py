@@ -12,9 +12,19 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
-from pages.ui.scorecard.keys import ACCOUNT_KEY
+from pages.ui.scorecard.keys import ACCOUNT_KEY, ADDRESS_PROBE_KEY
 from scoring.model import Model
-from scoring.scorecard_link import Link, address_params, parse_link, scorecard_link
+from scoring.scorecard_link import Link, address_params, dropped_link, parse_link, scorecard_link
+
+# Fixed code, no data from the page or the URL goes into it: it reports only
+# how many parameters and characters the browser's address bar holds.
+_ADDRESS_JS = """
+export default function (component) {
+  const query = window.location.search.replace(/^\\?/, "");
+  component.setStateValue("address", { fields: query ? query.split("&").length : 0, chars: query.length });
+}
+"""
+_address_probe = st.components.v2.component("scorecard_address_probe", js=_ADDRESS_JS)
 
 
 def link_in_url(models: Mapping[str, Model], fallback_model: str, event_ids: Sequence[str]) -> Link | None:
@@ -41,6 +51,25 @@ def keep_address_in_step(
     current = {name: st.query_params.get_all(name) for name in st.query_params}
     if wanted != current:
         st.query_params.from_dict(wanted)
+
+
+def dropped_link_warning() -> None:
+    """Warn when the browser holds a link Streamlit refused to read, instead of silently showing defaults.
+
+    Streamlit drops an over-long query string whole, so the page sees no
+    parameters; only the browser knows what the address bar says.  A tiny
+    component reports its size, and the warning shows while the page still
+    has no parameters of its own (a change on the page rewrites the address).
+    """
+    if len(st.query_params):
+        return  # Streamlit read this link; the probe (and the run it costs) is only for an empty one
+    result = _address_probe(key=ADDRESS_PROBE_KEY, on_address_change=lambda: None, height=0)
+    reported = result.get("address") if isinstance(result, Mapping) else getattr(result, "address", None)
+    if not isinstance(reported, Mapping):
+        return
+    problem = dropped_link(int(reported.get("fields") or 0), int(reported.get("chars") or 0))
+    if problem:
+        st.warning(problem, icon=":material/link_off:")
 
 
 def ignored_parameters(problems: list[str]) -> None:
