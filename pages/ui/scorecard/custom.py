@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from pages.ui.common.identity import as_author
 from pages.ui.common.state import forget_custom_models, saved_custom_models, store
 from pages.ui.scorecard.state import MODEL_KEY, forget
 from scoring.catalog import preset_models
@@ -72,6 +73,11 @@ def _save(model: Model, base_id: str) -> None:
     st.session_state[ERROR_KEY] = problem
     if problem:
         return
+    as_author(f"the custom model “{name}”", lambda who: _store_model(model, base_id, name, weights, who))
+
+
+def _store_model(model: Model, base_id: str, name: str, weights: dict[str, float], saved_by: str) -> None:
+    """Save under the author's name, then switch to the new model (run once the author is known)."""
     total = sum(weights.values())
     normalised = {gid: round(100 * w / total, 4) for gid, w in weights.items()}
     target = save_target(name, saved_custom_models())
@@ -80,7 +86,7 @@ def _save(model: Model, base_id: str) -> None:
         forget(new_id)  # same name, other base model: its old sliders mean nothing now
     try:
         with guarded(f"The custom model “{name}” was not saved"):
-            store().save_custom_model(new_id, name, base_id, normalised)
+            store().save_custom_model(new_id, name, base_id, normalised, saved_by=saved_by)
     except StoreError as exc:
         st.session_state[ERROR_KEY] = str(exc)
         return
