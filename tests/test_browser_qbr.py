@@ -29,10 +29,10 @@ FORMULA_TEXT = re.compile(r"<a:t>[=+\-@]")
 def open_qbr_tab(page: Any, server: AppServer) -> None:
     # Through the navigation, not a new URL: the session (and any upload) must come along.
     page.get_by_test_id("stSidebarNav").get_by_text("Renewals & QBR").click()
-    page.get_by_role("heading", name="Renewals, expansion and QBRs").wait_for(timeout=90_000)
-    page.get_by_text("Expected to renew within 90 days").wait_for(timeout=90_000)
+    page.get_by_role("heading", name="Renewals, expansion and QBRs").wait_for(timeout=180_000)
+    page.get_by_text("Expected to renew within 90 days").wait_for(timeout=180_000)
     page.get_by_role("tab", name="QBR pack").click(no_wait_after=True)
-    page.get_by_role("button", name="Download as PowerPoint").wait_for(timeout=90_000)
+    page.get_by_role("button", name="Download as PowerPoint").wait_for(timeout=180_000)
 
 
 def download(page: Any, label: str, target: Path) -> Path:
@@ -77,7 +77,7 @@ def test_a_hostile_account_name_comes_out_as_plain_text(
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "crm.csv", "mimeType": "text/csv", "buffer": HOSTILE_CSV}]
     )
-    page.get_by_role("button", name="Download 2 accounts as CSV").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Download 2 accounts as CSV").wait_for(timeout=180_000)
     open_qbr_tab(page, app_server)
     expect(page.locator("b", has_text="Bold")).to_have_count(0)
     expect(page.locator('a[href^="http://evil"]')).to_have_count(0)
