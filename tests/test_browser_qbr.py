@@ -36,7 +36,7 @@ def open_qbr_tab(page: Any, server: AppServer) -> None:
 
 
 def download(page: Any, label: str, target: Path) -> Path:
-    with page.expect_download(timeout=60_000) as got:
+    with page.expect_download(timeout=180_000) as got:  # the deck is drawn on the click
         page.get_by_role("button", name=label).click()
     got.value.save_as(target)
     return target
