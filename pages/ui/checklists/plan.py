@@ -92,20 +92,29 @@ def _due_text(sp: StageProgress) -> str:
     return f"{span} · due in {days(sp.days_left)}"
 
 
-def show_saved(widget_key: str, saved: bool | str) -> None:
-    """Give the widget the saved value when it is new or the saved value changed since it was last drawn."""
+def show_saved(widget_key: str, saved: bool | str) -> bool:
+    """Give the widget the saved value when it is new or the saved value changed since it was last drawn.
+
+    Returns whether the widget holds a value that never reached its callback:
+    it differs from the saved value although nothing was saved since it was
+    drawn (every change that reaches a callback is saved, or snapped back).
+    Such a widget is put back to the saved value, and the page says so.
+    """
     drawn = keys.drawn_key(widget_key)
-    changed = widget_key not in st.session_state or st.session_state.get(drawn) != saved
-    if changed and st.session_state.get(widget_key) != saved:
+    known = widget_key in st.session_state and drawn in st.session_state
+    changed = not known or st.session_state.get(drawn) != saved
+    lost = known and not changed and st.session_state.get(widget_key) != saved
+    if (changed or lost) and st.session_state.get(widget_key) != saved:
         st.session_state[widget_key] = saved
     st.session_state[drawn] = saved
+    return lost
 
 
 def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
     for item in sp.state.items:
         tkey, nkey = keys.tick_key(plan_id, item.item.id), keys.note_key(plan_id, item.item.id)
-        show_saved(tkey, item.done)
-        show_saved(nkey, item.note)
+        lost = show_saved(tkey, item.done)
+        show_saved(nkey, item.note)  # a note's text is tidied when saved, so it may differ from the box
         left, right = st.columns([3, 2], vertical_alignment="top")
         with left:
             st.checkbox(
@@ -116,6 +125,11 @@ def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
                 args=(plan_id, item.item.id),
                 disabled=locked,
             )
+            if lost:
+                st.warning(
+                    "This click did not reach the server, so it was not saved. Click the box again.",
+                    icon=":material/sync_problem:",
+                )
             if item.ticked:
                 st.caption(f":material/done: Ticked by {plain(item.ticked.actor)} · {when(item.ticked.at)}")
         with right:
