@@ -47,7 +47,13 @@ def test_every_section_renders_on_the_demo(at: AppTest) -> None:
     assert len(frame_with(at, "next_step")) >= 1
     assert len(frame_with(at, "suggested_tier")) >= 1
     downloads = [b.proto.label for b in at.get("download_button")]
-    assert downloads == ["Download as Markdown", "Download as PowerPoint", "Download the chart (PNG)"]
+    due = horizons.set_index("window").loc["within 120 days", "accounts"]
+    assert downloads == [
+        f"Download the {due} renewals for Sales Ops (CSV)",
+        "Download as Markdown",
+        "Download as PowerPoint",
+        "Download the chart (PNG)",
+    ]
     assert len(at.get("vega_lite_chart")) == 2  # the renewals by horizon and the QBR drivers
     assert not at.error
 
@@ -133,3 +139,13 @@ def test_arr_by_month_gives_retention_against_the_targets_and_a_waterfall(at: Ap
     assert len(at.get("vega_lite_chart")) == 3  # renewals by horizon, the waterfall, the QBR drivers
     legend = frame_with(at, "fed by").set_index("signal")
     assert legend.loc["New department interested", "fed by"] == "column 'New Department Interest'"
+
+
+def test_a_damaged_database_is_a_message_not_a_traceback(fresh_store: Path) -> None:
+    fresh_store.write_bytes(b"this is not a database\n" * 4096)
+    app = AppTest.from_file("../app.py", default_timeout=300)
+    app.run()
+    app.switch_page("pages/revenue.py").run()
+    assert not app.exception
+    assert any(str(fresh_store) in str(e.value) and "damaged" in str(e.value) for e in app.error)
+    assert not app.get("download_button")

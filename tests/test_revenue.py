@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scoring.portfolio.contract import Export, att_column
 from scoring.revenue.expansion import expansion_rules, promoters, reference_candidates, score_expansion
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import RenewalRates, forecast, horizon_table, quarter_of, quarter_table
+from scoring.revenue.forecast import RenewalRates, forecast, horizon_table, quarter_of, quarter_table, sales_ops_csv
 from scoring.revenue.retention import retention
 
 AS_OF = date(2026, 10, 31)
@@ -193,3 +193,13 @@ def test_extras_read_arr_by_month_latest_nps_seats_and_flags() -> None:
 def test_extras_skip_a_workbook_with_a_note() -> None:
     found = read_extras([Export("book.xlsx", b"PK\x03\x04rest")], {})
     assert found.arr_by_month == {} and "book.xlsx" in found.notes[0]
+
+
+def test_the_sales_ops_csv_lists_the_120_day_renewals_with_formula_names_neutralised() -> None:
+    accounts = book(("A", "green", 100.0, "2026-11-20"), ("B", "red", 200.0, "2027-06-01"))
+    accounts.loc[0, "account_name"] = "=HYPERLINK(1)"
+    text = sales_ops_csv(forecast(accounts, AS_OF))
+    lines = text.splitlines()
+    assert lines[0].startswith("account_id,account_name,band,score,arr,rate,expected_arr,renewal_date")
+    assert len(lines) == 2 and lines[1].startswith("A,'=HYPERLINK(1),green")
+    assert "2026-11-20" in lines[1]

@@ -16,6 +16,8 @@ from datetime import date
 
 import pandas as pd
 
+from scoring.csv_export import to_csv
+
 HORIZONS: tuple[int, ...] = (30, 60, 90, 120, 180)
 SALES_OPS_LEAD_DAYS = 120  # seed 004: the forecast goes to Sales Ops this long before renewal
 WEEKLY_WITHIN_DAYS = 90  # seed 004: renewals this close are watched weekly
@@ -271,3 +273,25 @@ def quarter_table(fc: Forecast) -> pd.DataFrame:
     ]
     columns = ["quarter", "accounts", "expiring_arr", "expected_arr", "grr", "grr_low", "grr_high", "logo"]
     return pd.DataFrame(rows, columns=[*columns, "logo_low", "logo_high"])
+
+
+SALES_OPS_COLUMNS = (
+    "account_id",
+    "account_name",
+    "band",
+    "score",
+    "arr",
+    "rate",
+    "expected_arr",
+    "renewal_date",
+    "days_to_renewal",
+    "quarter",
+    "weekly",
+    "weakest",
+)
+
+
+def sales_ops_csv(fc: Forecast) -> str:
+    """The 120-day list as the forecast handed to Sales Ops, through the one formula-safe CSV writer."""
+    due = fc.sales_ops_due
+    return to_csv(due[[c for c in SALES_OPS_COLUMNS if c in due.columns]], keep_numbers=True)

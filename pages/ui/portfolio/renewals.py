@@ -25,6 +25,7 @@ from scoring.revenue.forecast import (
     forecast,
     horizon_table,
     quarter_table,
+    sales_ops_csv,
 )
 from scoring.revenue.retention import Retention, retention
 
@@ -195,6 +196,14 @@ def sales_ops_list(fc: Forecast) -> None:
             "weakest",
         ]
     ].copy()
+    st.download_button(
+        f"Download the {count(len(due), 'renewal')} for Sales Ops (CSV)",
+        lambda: sales_ops_csv(fc),
+        file_name=f"renewal-forecast-{fc.as_of.isoformat()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     shown["weekly"] = shown["weekly"].map({True: "weekly (renews within 90 days)", False: "by band"})
     st.dataframe(
         shown,
