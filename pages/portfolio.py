@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models, store
+from pages.ui.issues.panel import overdue_caption
 from pages.ui.portfolio import filters, gaps, heatmaps, kpis, links, mapping, problems, triage, upload
 
 require_app_shell()
@@ -35,6 +36,7 @@ st.subheader("Signals by segment or CSM")
 heatmaps.by_group(model, view)
 
 st.subheader("Triage list")
+overdue_caption(view)
 links.open_in_scorecard(model, view)
 triage.triage_table(model, view)
 triage.insufficient_list(model, view)

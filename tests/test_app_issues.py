@@ -103,3 +103,29 @@ def test_hostile_intake_text_shows_as_plain_text(fresh_store: Path) -> None:
     for value in shown:
         assert "<b>" not in value and "\\<b\\>" in value
         assert "**stars**" not in value and "[link]" not in value
+
+
+def _panels() -> None:
+    """A page showing the account panel for ACC-1020 and the overdue caption for two accounts."""
+    import pandas as pd
+
+    from pages.ui.issues.panel import account_issues, overdue_caption
+
+    account_issues("ACC-1020")
+    overdue_caption(pd.DataFrame({"account_id": ["ACC-1020", "ACC-1001"]}))
+
+
+def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_store: Path) -> None:
+    store = Store(fresh_store)
+    try:
+        from scoring.diagnosis.commands import seed_demo
+
+        seed_demo(store)
+    finally:
+        store.close()
+    at = AppTest.from_function(_panels, default_timeout=30).run()
+    assert not at.exception, at.exception
+    [line] = [m.value for m in at.markdown if "DEMO-3" in m.value]
+    assert "update 5 days late" in line and "sso" in line
+    [caption] = [c.value for c in at.caption if "overdue" in c.value]
+    assert "ACC\\-1020" in caption and "ACC\\-1001" not in caption

@@ -122,7 +122,7 @@ def routing(state: IssueState, facts: dict[str, AccountFacts]) -> None:
     if category.health:
         band = account.band or "no data (the account is not in the loaded portfolio)"
         st.markdown(f"Account health band: **{shown(band)}**; ARR {shown(money(account.arr))}.")
-        st.page_link("pages/scorecard.py", label="Recommended actions on the what-if scorecard", icon=":material/tune:")
+        st.caption("Its recommended actions are on the Account page and the What-if scorecard.")
 
 
 def summary(state: IssueState, facts: dict[str, AccountFacts]) -> None:

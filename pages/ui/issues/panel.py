@@ -7,9 +7,9 @@ passed.  Both read the store through ``scoring.diagnosis.commands``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from pages.ui.common.state import store
@@ -19,7 +19,7 @@ from scoring.diagnosis.categories import categories
 
 
 def account_issues(account_id: str) -> None:
-    """The account's issues, newest first, with any passed update-by date flagged and a link to the issues page."""
+    """The account's issues, newest first, with any passed update-by date flagged."""
     try:
         mine = [s for s in cmd.all_issues(store()) if s.account_id == account_id]
     except cmd.IssueError as exc:
@@ -38,19 +38,19 @@ def account_issues(account_id: str) -> None:
         if s.overdue(today):
             line += f" :red[update {s.days_overdue(today)} days late]"
         st.markdown(line)
-    st.page_link("pages/issues.py", label="Customer issues", icon=":material/forum:")
+    st.caption("Log, route and close them on the Customer issues page.")
 
 
-def overdue_caption(account_ids: Iterable[str]) -> None:
-    """One caption naming the accounts in view with an update promised to the customer and not given."""
-    wanted = set(account_ids)
+def overdue_caption(accounts: pd.DataFrame) -> None:
+    """One caption naming the accounts in view (the portfolio's account table) with a customer update overdue."""
+    wanted = set(accounts["account_id"].astype(str)) if "account_id" in accounts else set()
     try:
         late = [s for s in cmd.all_issues(store()) if s.account_id in wanted and s.overdue(date.today())]
     except cmd.IssueError:
         return  # the triage list stands without it; the issues page shows the read failure
     if late:
-        accounts = sorted({s.account_id for s in late})
+        names = sorted({s.account_id for s in late})
         st.caption(
-            f":material/schedule: Overdue customer updates on {shown(', '.join(accounts))}: give the update "
-            "before anything else on these accounts (Customer issues page)."
+            f":material/schedule: Customer updates overdue on {shown(', '.join(names))}: give those customers the "
+            "update you promised before anything else on these accounts (see Customer issues)."
         )
