@@ -9,6 +9,7 @@ model's own signal ids and labels count as headers too, so a column named
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -495,8 +496,9 @@ class SynonymIndex:
     loose: dict[str, tuple[str, int]]  # forms without the share marker: "Teams live %" finds teams_live
 
 
+@functools.lru_cache(maxsize=32)
 def synonym_index(model: Model) -> SynonymIndex:
-    """Every name a field is known by, for this model.
+    """Every name a field is known by, for this model (built once per model: reducing every synonym takes a while).
 
     Precedence: a model's own signal and bonus ids, then canonical synonyms,
     then the model's labels.  So ``nps_score`` is three-pillar's 0-10 signal,
