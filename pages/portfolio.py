@@ -5,7 +5,7 @@ import streamlit as st
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models, store
 from pages.ui.issues.panel import overdue_caption
-from pages.ui.portfolio import filters, gaps, heatmaps, kpis, links, mapping, problems, triage, upload
+from pages.ui.portfolio import as_of, filters, gaps, heatmaps, kpis, links, mapping, problems, triage, upload
 
 require_app_shell()
 st.title("Portfolio triage")
@@ -13,7 +13,7 @@ st.caption("Every account in your exports, scored with one health model: who is 
 
 model = upload.model_picker(all_models())
 source = upload.choose_source()
-result = upload.score(source, model, mapping.overrides(source.digest), store())
+result = upload.score(source, model, mapping.overrides(source.digest), store(), as_of.chosen())
 upload.publish_accounts(result)
 
 gaps.banner(model, result, source.digest)
@@ -23,6 +23,7 @@ if result.accounts.empty:
     problems.nothing_scored(source.names)
     st.stop()
 
+as_of.picker(result)
 chosen = filters.sidebar(result.accounts)
 view = filters.apply(result.accounts, chosen)
 kpis.tiles(view, chosen)

@@ -6,6 +6,7 @@ import io
 import json
 import math
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -400,3 +401,22 @@ def test_the_csv_rounds_as_the_page_shows() -> None:
     assert (table["score"] * 10).round(9).eq((table["score"] * 10).round()).all()
     assert table["coverage"].eq(table["coverage"].round(2)).all()
     assert table["seat_utilization"].eq(table["seat_utilization"].round(0)).all()
+
+
+def test_the_as_of_date_is_stated_and_can_be_set(at: AppTest) -> None:
+    upload(at, ("crm.csv", CRM_CSV))
+    stated = next(c.value for c in at.caption if "Day counts are measured to" in c.value)
+    default = at.date_input(key="portfolio:as_of_input").value
+    assert f"{default:%Y-%m-%d}" in stated and "latest month" in stated
+    before = dict(zip(triage(at)["account_name"], triage(at)["days_to_renewal"], strict=True))
+    at.date_input(key="portfolio:as_of_input").set_value(date(2026, 11, 20)).run()
+    assert not at.exception
+    assert any("measured to 2026-11-20, the date you set" in c.value for c in at.caption)
+    after = dict(zip(triage(at)["account_name"], triage(at)["days_to_renewal"], strict=True))
+    assert after["Zephyr Freight"] == 30  # renewal 2026-12-20
+    assert after != before or default == date(2026, 11, 20)
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/portfolio.py").run()
+    assert at.date_input(key="portfolio:as_of_input").value == date(2026, 11, 20), "kept across pages"
+    at.button[[b.label for b in at.button].index("Use the data's date")].click().run()
+    assert at.date_input(key="portfolio:as_of_input").value == default

@@ -34,6 +34,9 @@ TRIAGE_KEY = "portfolio_triage"
 TRIAGE_IDS_KEY = "portfolio_triage_ids"  # account ids in the rows the triage table shows
 
 GROUP_BY_KEY = "portfolio_group_by"
+# The as-of date (pages.ui.portfolio.as_of): the date the user set, kept across pages; and the date widget.
+AS_OF_KEY = "portfolio:as_of"
+AS_OF_INPUT_KEY = "portfolio:as_of_input"
 
 
 def mapping_editor_key(fingerprint: str) -> str:

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
@@ -131,7 +132,7 @@ def fingerprint(model: Model) -> str:
 class Scored:
     """A finished run as this session keeps it: what it was for, and how it went."""
 
-    key: tuple[str, str, tuple[tuple[str, str], ...]]
+    key: tuple[str, str, tuple[tuple[str, str], ...], str]
     result: PortfolioResult
     summary: str
 
@@ -141,6 +142,7 @@ def _scored(
     digest: str,
     model_key: str,
     overrides: tuple[tuple[str, str], ...],
+    as_of: str,
     _source: Source,
     _model: Model,
     _store: Store,
@@ -160,6 +162,7 @@ def _scored(
             _model,
             overrides=dict(overrides),
             store=_store,
+            as_of=date.fromisoformat(as_of) if as_of else None,
             progress=lambda stage, done: bar.progress(min(max(done, 0.0), 1.0), text=plain(stage)),
         )
     holder.empty()
@@ -173,15 +176,18 @@ def _scored(
     return result, summary
 
 
-def score(source: Source, model: Model, overrides: dict[str, str], store: Store) -> PortfolioResult:
+def score(
+    source: Source, model: Model, overrides: dict[str, str], store: Store, as_of: date | None = None
+) -> PortfolioResult:
     """Score the source with the model, reusing any earlier run on the same inputs.
 
-    The session keeps its last result, so a rerun for a filter change neither
+    ``as_of`` is the date the user set for day counts (None: the data's own,
+    the end of its latest month).  The session keeps its last result, so a rerun for a filter change neither
     hashes nor copies anything out of the shared cache.  The store's remembered
     mappings are not part of the cache key, so a run with corrections (which
     saves them) empties the cache first.
     """
-    key = (source.digest, fingerprint(model), tuple(sorted(overrides.items())))
+    key = (source.digest, fingerprint(model), tuple(sorted(overrides.items())), as_of.isoformat() if as_of else "")
     kept: Scored | None = st.session_state.get(SCORED_KEY)
     if kept is None or kept.key != key:
         if overrides:
