@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.identity_browser import give_name
 from tests.servers import AppServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("very_patient")]
+
+
+@pytest.fixture
+def very_patient(patient_assertions: None, page: Any) -> Iterator[None]:
+    """Wait up to 60 s: a new session's first run (after a goto or a reload) has taken 30 s and more
+    here while other test runs shared the two CPUs.  A ceiling on waiting, not a timing assertion."""
+    expect.set_options(timeout=60_000)
+    page.set_default_timeout(60_000)
+    yield
+    expect.set_options(timeout=20_000)
 
 
 API_DOCS = "Read the API documentation cover to cover"
@@ -34,9 +46,10 @@ def caption(page: Any, text: str) -> Any:
     return page.get_by_test_id("stCaptionContainer").filter(has_text=text)
 
 
-def start_ramp_plan(page: Any, server: AppServer, name: str) -> None:
+def start_ramp_plan(page: Any, server: AppServer, name: str, who: str = "Tess Ng") -> None:
     page.goto(f"{server.url}/ramp")
     expect(page.get_by_text("No ramp plans yet")).to_be_visible()
+    give_name(page, who)
     page.get_by_role("textbox", name="CSM name").fill(name)
     page.get_by_role("button", name="Start the plan").click()
     expect(page.get_by_text("0 of 6 done").first).to_be_visible()
@@ -45,7 +58,7 @@ def start_ramp_plan(page: Any, server: AppServer, name: str) -> None:
 def test_a_tick_survives_reload_restart_and_kill9(app_server: AppServer, page: Any) -> None:
     start_ramp_plan(page, app_server, "Priya Shah")
     tick(page, API_DOCS)
-    expect(caption(page, "Ticked by CSM")).to_be_visible()
+    expect(caption(page, "Ticked by Tess Ng")).to_be_visible()
     expect(page.get_by_text("1 of 6 done")).to_be_visible()
 
     page.reload()
@@ -57,17 +70,18 @@ def test_a_tick_survives_reload_restart_and_kill9(app_server: AppServer, page: A
     page.reload()
     expect(checkbox(page, API_DOCS)).to_be_checked()
     expect(page.get_by_text("1 of 6 done")).to_be_visible()
-    expect(caption(page, "Ticked by CSM")).to_be_visible()
+    expect(caption(page, "Ticked by Tess Ng")).to_be_visible()
 
 
 def test_two_sessions_ticking_different_items_both_persist(app_server: AppServer, page: Any, chromium: Any) -> None:
     start_ramp_plan(page, app_server, "Priya Shah")
     other_context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    other_context.set_default_timeout(20_000)
+    other_context.set_default_timeout(60_000)
     try:
         other = other_context.new_page()
         other.goto(f"{app_server.url}/ramp")
         expect(other.get_by_text("0 of 6 done").first).to_be_visible()
+        give_name(other, "Rosa Delgado")
         tick(page, API_DOCS)
         tick(other, SHADOW)
         for session in (page, other):
@@ -82,6 +96,7 @@ def test_two_sessions_ticking_different_items_both_persist(app_server: AppServer
 def test_onboarding_gate_and_signoff_in_the_browser(app_server: AppServer, page: Any) -> None:
     page.goto(f"{app_server.url}/onboarding")
     expect(page.get_by_text("No onboarding plans yet")).to_be_visible()
+    give_name(page, "Priya Shah")
     page.get_by_role("textbox", name="Account").fill("Acme Corp")
     page.get_by_role("button", name="Start the plan").click()
     expect(page.get_by_text("Kickoff blocked: 4 items open")).to_be_visible()
@@ -96,8 +111,26 @@ def test_onboarding_gate_and_signoff_in_the_browser(app_server: AppServer, page:
         tick(page, label)
     expect(sign).to_be_enabled()
     sign.click()
-    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="Kickoff signed off by CSM")).to_be_visible()
+    expect(
+        page.get_by_test_id("stAlertContentSuccess").filter(has_text="Kickoff signed off by Priya Shah")
+    ).to_be_visible()
 
     page.reload()
-    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="Kickoff signed off by CSM")).to_be_visible()
+    expect(
+        page.get_by_test_id("stAlertContentSuccess").filter(has_text="Kickoff signed off by Priya Shah")
+    ).to_be_visible()
     expect(checkbox(page, "Hold the kickoff meeting")).to_be_disabled()
+
+
+def test_a_tick_before_the_name_is_saved_once_the_name_is_typed(app_server: AppServer, page: Any) -> None:
+    start_ramp_plan(page, app_server, "Priya Shah")
+    page.reload()  # a new browser session: the name is asked again, with no stand-in
+    expect(page.get_by_role("textbox", name="Your name")).to_have_value("")
+    page.get_by_test_id("stCheckbox").filter(has_text=API_DOCS).click()
+    expect(page.get_by_test_id("stAlertContentWarning").filter(has_text="Not saved yet: a tick")).to_be_visible()
+    expect(checkbox(page, API_DOCS)).not_to_be_checked()
+    give_name(page, "Rosa Delgado")
+    expect(checkbox(page, API_DOCS)).to_be_checked()
+    expect(caption(page, "Ticked by Rosa Delgado")).to_be_visible()
+    expect(page.get_by_text("1 of 6 done")).to_be_visible()
+    expect(caption(page, "Ticked by CSM")).to_have_count(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +12,17 @@ from playwright.sync_api import expect
 
 from tests.servers import AppServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("very_patient")]
+
+
+@pytest.fixture
+def very_patient(patient_assertions: None, page: Any) -> Iterator[None]:
+    """Wait up to 60 s: a new session's first run (after a goto or a reload) has taken 30 s and more
+    here while other test runs shared the two CPUs.  A ceiling on waiting, not a timing assertion."""
+    expect.set_options(timeout=60_000)
+    page.set_default_timeout(60_000)
+    yield
+    expect.set_options(timeout=20_000)
 
 
 def score(page: Any) -> Any:
@@ -22,14 +33,11 @@ def thumb(page: Any, label: str) -> Any:
     return page.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
 
 
-FIRST_RENDER_MS = 60_000  # a fresh server's first /scorecard run, on CPUs shared with other test runs
-
-
 def opened(page: Any, url: str) -> Any:
     """Open a scorecard address and wait for its first full render; the Usage rate slider."""
     page.goto(url)
     usage = thumb(page, "Usage rate")
-    expect(usage).to_be_visible(timeout=FIRST_RENDER_MS)
+    expect(usage).to_be_visible()
     return usage
 
 
@@ -51,7 +59,7 @@ def test_a_reload_after_moving_a_slider_shows_what_was_on_screen(app_server: App
     page.reload()
     # The reloaded session's first run redraws the page once more while it settles: wait for the
     # score, then for a single Usage rate slider, before reading its value.
-    expect(score(page)).to_have_text(on_screen, timeout=FIRST_RENDER_MS)
+    expect(score(page)).to_have_text(on_screen)
     expect(page.get_by_test_id("stSlider").filter(has_text="Usage rate")).to_have_count(1)
     expect(thumb(page, "Usage rate")).to_have_value("82")
     expect(score(page)).to_have_text(on_screen)

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from scoring.db import Store
+from tests.identity_browser import give_name
 from tests.servers import ROOT, AppServer
 
 TIMEOUT = 60
@@ -173,6 +174,7 @@ def tick(page: Any, label: str, ticked_so_far: int) -> None:
 def test_kill9_mid_session_loses_no_tick_and_no_saved_model(app_server: AppServer, page: Any) -> None:
     page.goto(f"{app_server.url}/ramp")
     expect(page.get_by_text("No ramp plans yet")).to_be_visible()
+    give_name(page, "Kai Moreno")
     page.get_by_role("textbox", name="CSM name").fill("Kai Moreno")
     page.get_by_role("button", name="Start the plan").click()
     expect(first_caption(page)).to_be_visible()
@@ -181,6 +183,7 @@ def test_kill9_mid_session_loses_no_tick_and_no_saved_model(app_server: AppServe
     expect(page.get_by_text("2 of 6 done")).to_be_visible()
 
     page.goto(f"{app_server.url}/scorecard")
+    give_name(page, "Kai Moreno")  # a new page load is a new session: the name is asked again
     page.get_by_text("Custom models: change the weights").click()
     page.get_by_role("textbox", name="Name").fill("Renewal focus")
     page.get_by_role("button", name="Save custom model").click()
