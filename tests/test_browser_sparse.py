@@ -23,10 +23,11 @@ NEVER = re.compile(r"(?<![\w$])(None|nan|NaN)(?!\w)|\$0(?![\d.,])")
 
 
 def open_portfolio(page: Any, server: AppServer) -> None:
+    """The demo first: on a fresh server its first run also seeds the demo snapshots, minutes on a busy machine."""
     page.goto(server.url)
     page.get_by_role("heading", name="Account Health Studio").wait_for()
     page.goto(f"{server.url}/portfolio")
-    page.get_by_text("Showing the demo portfolio").wait_for(timeout=60_000)
+    page.get_by_text("Showing the demo portfolio").wait_for(timeout=240_000)
 
 
 def shown_text(page: Any) -> str:
@@ -44,7 +45,7 @@ def test_a_sparse_export_shows_no_none_nan_or_zero_dollars(
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "sparse.csv", "mimeType": "text/csv", "buffer": SPARSE_CSV}]
     )
-    page.get_by_role("button", name="Download 4 accounts as CSV").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Download 4 accounts as CSV").wait_for(timeout=240_000)
     expect(page.get_by_text("Renewals at risk: needs a renewal date column")).to_be_visible()
     expect(page.get_by_role("heading", name="Insufficient data")).to_be_visible()
     metrics = page.locator('[data-testid="stMetric"]')
