@@ -47,10 +47,10 @@ def test_a_reload_after_moving_a_slider_shows_what_was_on_screen(app_server: App
     expect(page).to_have_url(re.compile(r"/scorecard$"))
     before = score(page).inner_text()
 
-    usage.focus()
-    for _ in range(3):
+    for value in ("84", "83", "82"):  # one key at a time: a key pressed mid-rerun can miss the redrawn slider
+        usage.focus()
         usage.press("ArrowLeft")
-    expect(usage).to_have_value("82")
+        expect(usage).to_have_value(value)
     expect(page).to_have_url(re.compile(r"usage_rate=82(&|$)"))
     expect(score(page)).not_to_have_text(before)
     on_screen = score(page).inner_text()
