@@ -15,10 +15,12 @@ onboarding = st.Page(
     "pages/onboarding.py", title="Customer onboarding", icon=":material/checklist:", url_path="onboarding"
 )
 
+account = st.Page("pages/account.py", title="Account", icon=":material/account_box:", url_path="account")
+
 st.navigation(
     {
         "": [home],
-        "Accounts": [scorecard, portfolio, revenue, backtest, issues],
+        "Accounts": [scorecard, portfolio, account, revenue, backtest, issues],
         "Checklists": [ramp, onboarding],
     }
 ).run()

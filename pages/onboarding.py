@@ -62,6 +62,12 @@ if chosen is None:
     st.stop()
 
 current = progresses[chosen.plan_id]
+st.page_link(
+    "pages/account.py",
+    label="Open the account page",
+    icon=":material/account_box:",
+    query_params={"id": chosen.subject},
+)
 st.caption(f"Day 1 ({chosen.start_date:%d %b %Y}) is {current.state.checklist.start_label}.")
 red_flags(current.state.checklist)
 checklist_plan.plan(current)

@@ -6,6 +6,7 @@ from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models, store
 from pages.ui.issues.panel import overdue_caption
 from pages.ui.portfolio import as_of, filters, gaps, heatmaps, kpis, links, mapping, problems, triage, upload
+from pages.ui.portfolio.changes import memory
 
 require_app_shell()
 st.title("Portfolio triage")
@@ -27,6 +28,7 @@ as_of.picker(result)
 chosen = filters.sidebar(result.accounts)
 view = filters.apply(result.accounts, chosen)
 kpis.tiles(view, chosen)
+memory(result, source.exports, model, mapping.overrides(source.digest))
 if view.empty:
     filters.nothing_matches(chosen)
     st.stop()

@@ -39,6 +39,7 @@ from scoring.custom_models import SavedModel
 from scoring.diagnosis.model import EventKind as IssueEventKind
 from scoring.diagnosis.model import Intake, IssueEvent, IssueRecord
 from scoring.private_files import keep_private, private_umask, scratch
+from scoring.snapshots.records import SnapshotInfo, SourceFile
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "health_studio.duckdb"
@@ -117,6 +118,7 @@ class Store:
             with private_umask():  # a new database file (and its log) is the owner's alone: 0600
                 self._con = duckdb.connect(str(self.path), config=_config(scratch("store-spill")))
                 self._con.execute(SCHEMA)
+            migrate(self._con)
             keep_private(self.path)
             keep_private(self._wal)
         except OSError as exc:
@@ -513,3 +515,244 @@ class QbrStore:
 def qbr_store(store: Store) -> QbrStore:
     """The QBR tables of ``store``."""
     return QbrStore(store)
+
+
+# ---- snapshots: schema version, migration, tables -------------------------
+#
+# A database written before snapshots existed has no ``schema_version`` table;
+# ``migrate`` brings any older file up to ``SCHEMA_VERSION`` in steps, each
+# step one transaction, so a file opened by this version never needs a manual
+# upgrade.  Step 2 adds the snapshot tables.
+
+SCHEMA_VERSION = 2
+SNAPSHOT_SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS snapshot_seq;
+CREATE TABLE IF NOT EXISTS snapshots (
+    id BIGINT PRIMARY KEY DEFAULT nextval('snapshot_seq'),
+    as_of DATE NOT NULL,
+    model_id VARCHAR NOT NULL,
+    model_name VARCHAR NOT NULL,
+    model_hash VARCHAR NOT NULL,
+    model_toml VARCHAR NOT NULL,
+    files_key VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    saved_at TIMESTAMP NOT NULL,
+    UNIQUE (model_hash, files_key, as_of)
+);
+CREATE TABLE IF NOT EXISTS snapshot_files (
+    snapshot_id BIGINT NOT NULL,
+    position INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    digest VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshot_accounts (
+    snapshot_id BIGINT NOT NULL,
+    account_id VARCHAR NOT NULL,
+    account_name VARCHAR,
+    owner VARCHAR,
+    segment VARCHAR,
+    arr DOUBLE,
+    score DOUBLE,
+    band VARCHAR,
+    coverage DOUBLE,
+    signals VARCHAR NOT NULL,
+    attainments VARCHAR NOT NULL,
+    groups VARCHAR NOT NULL,
+    bonuses VARCHAR NOT NULL
+);
+"""
+SNAPSHOT_ACCOUNT_COLUMNS = (
+    "account_id",
+    "account_name",
+    "owner",
+    "segment",
+    "arr",
+    "score",
+    "band",
+    "coverage",
+    "signals",
+    "attainments",
+    "groups",
+    "bonuses",
+)
+
+
+def schema_version(con: Connection) -> int:
+    """The version an open database file is at; 1 for a file from before versions were recorded."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 1
+
+
+def migrate(con: Connection) -> int:
+    """Upgrade an open database file to ``SCHEMA_VERSION``; returns the version it was at."""
+    found = schema_version(con)
+    if found < 2:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(SNAPSHOT_SCHEMA)
+        con.execute("INSERT INTO schema_version VALUES (2)")
+        con.execute("COMMIT")
+    return found
+
+
+def _snapshot_info(row: Sequence[Any], files: list[SourceFile]) -> SnapshotInfo:
+    sid, as_of, model_id, model_name, model_hash, model_toml, label, saved_at, accounts = row
+    return SnapshotInfo(
+        int(sid), as_of, model_id, model_name, model_hash, model_toml, tuple(files), int(accounts), saved_at, label
+    )
+
+
+class SnapshotStore:
+    """The snapshot tables of a ``Store``: saving is one transaction, reads are single statements.
+
+    Reached as ``store.snapshots``; ``scoring.snapshots`` is the only caller.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def find(self, model_hash: str, files_key: str, as_of: date) -> int | None:
+        rows = self._store._rows(
+            "SELECT id FROM snapshots WHERE model_hash = ? AND files_key = ? AND as_of = ?",
+            (model_hash, files_key, as_of),
+        )
+        return int(rows[0][0]) if rows else None
+
+    def save(
+        self,
+        header: Mapping[str, Any],
+        files: Sequence[SourceFile],
+        accounts: Any,
+    ) -> tuple[int, bool]:
+        """Insert one snapshot (``accounts`` a DataFrame of ``SNAPSHOT_ACCOUNT_COLUMNS``); (id, created).
+
+        Idempotent on (model hash, files key, as-of): the same save twice returns the first id.
+        """
+        found = self.find(header["model_hash"], header["files_key"], header["as_of"])
+        if found is not None:
+            return found, False
+        columns = ", ".join(SNAPSHOT_ACCOUNT_COLUMNS)
+        with self._store.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                sid = cur.execute(
+                    "INSERT INTO snapshots (as_of, model_id, model_name, model_hash, model_toml, files_key, label, "
+                    "saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    [
+                        header["as_of"],
+                        header["model_id"],
+                        header["model_name"],
+                        header["model_hash"],
+                        header["model_toml"],
+                        header["files_key"],
+                        header.get("label", ""),
+                        datetime.now(),
+                    ],
+                ).fetchall()[0][0]
+                cur.executemany(
+                    "INSERT INTO snapshot_files VALUES (?, ?, ?, ?)",
+                    [[sid, i, f.name, f.digest] for i, f in enumerate(files)],
+                )
+                cur.register("incoming_snapshot", accounts)
+                cur.execute(
+                    f"INSERT INTO snapshot_accounts (snapshot_id, {columns}) "
+                    f"SELECT ?, {columns} FROM incoming_snapshot",
+                    [sid],
+                )
+                cur.unregister("incoming_snapshot")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return int(sid), True
+
+    def list(self) -> list[SnapshotInfo]:
+        """Every snapshot, oldest as-of first (ties: saved first)."""
+        rows = self._store._rows(
+            "SELECT s.id, s.as_of, s.model_id, s.model_name, s.model_hash, s.model_toml, s.label, s.saved_at, "
+            "(SELECT count(*) FROM snapshot_accounts a WHERE a.snapshot_id = s.id) "
+            "FROM snapshots s ORDER BY s.as_of, s.saved_at, s.id"
+        )
+        files: dict[int, list[SourceFile]] = {}
+        for sid, name, digest in self._store._rows(
+            "SELECT snapshot_id, name, digest FROM snapshot_files ORDER BY snapshot_id, position"
+        ):
+            files.setdefault(int(sid), []).append(SourceFile(name, digest))
+        return [_snapshot_info(r, files.get(int(r[0]), [])) for r in rows]
+
+    def delete(self, snapshot_id: int) -> bool:
+        """Remove one snapshot and its rows in one transaction; False when there was none."""
+        with self._store.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                gone = cur.execute("DELETE FROM snapshots WHERE id = ? RETURNING id", [snapshot_id]).fetchall()
+                cur.execute("DELETE FROM snapshot_files WHERE snapshot_id = ?", [snapshot_id])
+                cur.execute("DELETE FROM snapshot_accounts WHERE snapshot_id = ?", [snapshot_id])
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return bool(gone)
+
+    def accounts(self, snapshot_id: int, account_id: str | None = None) -> Any:
+        """A snapshot's account rows (a DataFrame), or one account's."""
+        sql = f"SELECT {', '.join(SNAPSHOT_ACCOUNT_COLUMNS)} FROM snapshot_accounts WHERE snapshot_id = ?"
+        params: list[Any] = [snapshot_id]
+        if account_id is not None:
+            sql += " AND account_id = ?"
+            params.append(account_id)
+        with self._store.cursor() as cur:
+            return cur.execute(sql, params).df()
+
+    def compare(self, older: int, newer: int) -> Any:
+        """Accounts of the newer snapshot beside their row in the older one (NULLs when new), as a DataFrame."""
+        with self._store.cursor() as cur:
+            return cur.execute(
+                "SELECT n.account_id, n.account_name, n.owner, n.segment, n.arr, "
+                "o.score AS old_score, n.score AS new_score, o.band AS old_band, n.band AS new_band "
+                "FROM (SELECT * FROM snapshot_accounts WHERE snapshot_id = ?) n "
+                "LEFT JOIN (SELECT account_id, score, band FROM snapshot_accounts WHERE snapshot_id = ?) o "
+                "USING (account_id)",
+                [newer, older],
+            ).df()
+
+    def flows(self) -> Any:
+        """Per snapshot after the first (by as-of) and band: accounts that entered it and that left it
+        since the snapshot before (a DataFrame: snapshot_id, band, entered, left).  Accounts new to
+        the book enter their band; accounts gone from it leave theirs."""
+        with self._store.cursor() as cur:
+            return cur.execute(
+                "WITH ordered AS (SELECT id, row_number() OVER (ORDER BY as_of, saved_at, id) AS n FROM snapshots), "
+                "r AS (SELECT a.account_id, o.n, a.band FROM snapshot_accounts a "
+                "JOIN ordered o ON a.snapshot_id = o.id), "
+                "moves AS (SELECT coalesce(cur.n, prev.n + 1) AS n, prev.band AS old_band, cur.band AS new_band "
+                "FROM r cur FULL JOIN r prev ON cur.account_id = prev.account_id AND cur.n = prev.n + 1 "
+                "WHERE prev.band IS DISTINCT FROM cur.band), "
+                "counted AS (SELECT n, new_band AS band, 1 AS entered, 0 AS left_ FROM moves "
+                "WHERE new_band IS NOT NULL "
+                "UNION ALL SELECT n, old_band, 0, 1 FROM moves WHERE old_band IS NOT NULL) "
+                "SELECT o.id AS snapshot_id, c.band, sum(c.entered)::BIGINT AS entered, sum(c.left_)::BIGINT AS left "
+                "FROM counted c JOIN ordered o ON o.n = c.n WHERE c.n > 1 GROUP BY o.id, c.band ORDER BY o.id, c.band"
+            ).df()
+
+    def book(self) -> Any:
+        """Accounts and ARR per snapshot and band (a DataFrame: snapshot_id, band, accounts, arr)."""
+        with self._store.cursor() as cur:
+            return cur.execute(
+                "SELECT snapshot_id, band, count(*) AS accounts, sum(arr) AS arr "
+                "FROM snapshot_accounts GROUP BY snapshot_id, band ORDER BY snapshot_id, band"
+            ).df()
+
+    def account_history(self, account_id: str) -> Any:
+        """One account's rows across every snapshot, with the snapshot's id (a DataFrame)."""
+        with self._store.cursor() as cur:
+            return cur.execute(
+                f"SELECT snapshot_id, {', '.join(SNAPSHOT_ACCOUNT_COLUMNS)} FROM snapshot_accounts "
+                "WHERE account_id = ? ORDER BY snapshot_id",
+                [account_id],
+            ).df()
+
+
+def snapshot_store(store: Store) -> SnapshotStore:
+    """The snapshot tables of ``store``."""
+    return SnapshotStore(store)

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
     pf.add_argument("--model", required=True, help=MODEL_HELP)
     pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+    pf.add_argument("--save", action="store_true", help="also keep the result as a snapshot in the app's database")
     pf.add_argument("--mapping", type=Path, metavar="FILE", help="column mapping downloaded from the portfolio page")
     pf.add_argument("--as-of", metavar="YYYY-MM-DD", help="count days to this date (default: end of the latest month)")
 
@@ -87,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         iss_p.add_argument("--by", choices=("segment", "csm", "none"), default="segment", help="group within")
         iss_p.add_argument("--exports", nargs="+", type=Path, default=[], help="exports for segment, ARR, band")
         iss_p.add_argument("--model", default="technical-csm", help="model to score --exports with; " + MODEL_HELP)
+
+    # snapshots (scoring/cli/snapshots.py)
+    sn = sub.add_parser("snapshots", help="list saved score snapshots (one line each), or delete one")
+    sn.add_argument("action", nargs="?", choices=("list", "delete"), default="list")
+    sn.add_argument("id", nargs="?", type=int, help="the snapshot to delete, as listed")
     return parser
 
 
@@ -113,6 +119,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
             from scoring.cli.issues import run_issues
 
             return run_issues(args, out, err)
+        if args.command == "snapshots":
+            from scoring.cli.snapshots import run_snapshots
+
+            return run_snapshots(args, out)
         from scoring.cli.portfolio import run_portfolio
 
         return run_portfolio(args, out, err)

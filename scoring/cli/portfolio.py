@@ -21,6 +21,7 @@ from datetime import date
 from typing import TextIO
 
 from scoring.cli.common import UsageError, resolve_model
+from scoring.cli.snapshots import save_portfolio
 from scoring.csv_export import to_csv
 from scoring.model import Model
 from scoring.portfolio.contract import Export, InputProblem
@@ -85,5 +86,7 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     gap = signal_coverage(model, result).sentence()
     if gap:
         err.write(f"warning: {gap}\n")
+    if args.save:
+        result = save_portfolio(requested, model, exports, overrides, result, err)
     out.write(to_csv(export_table(model, result.accounts)))
     return 0

@@ -34,6 +34,12 @@ TRIAGE_KEY = "portfolio_triage"
 TRIAGE_IDS_KEY = "portfolio_triage_ids"  # account ids in the rows the triage table shows
 
 GROUP_BY_KEY = "portfolio_group_by"
+
+# What changed between two snapshots (pages.ui.portfolio.changes).
+CHANGES_OLDER_KEY = "changes:older"
+CHANGES_NEWER_KEY = "changes:newer"
+CHANGES_RESCORE_KEY = "changes:rescore"
+CHANGES_WHY_KEY = "changes:why"
 # The as-of date (pages.ui.portfolio.as_of): the date the user set, kept across pages; and the date widget.
 AS_OF_KEY = "portfolio:as_of"
 AS_OF_INPUT_KEY = "portfolio:as_of_input"

@@ -24,6 +24,7 @@ from scoring.scorecard_link import scorecard_link
 
 TABLE_ROWS = 1000  # accounts offered in the picker and shown in the triage list
 SCORECARD_PAGE = "pages/scorecard.py"
+ACCOUNT_PAGE = "pages/account.py"
 
 
 def _value(raw: Any) -> float | None:
@@ -59,6 +60,11 @@ def _query(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
 
 
+def scorecard_params(model: Model, row: Mapping[str, Any]) -> dict[str, str]:
+    """The scorecard link's query parameters for one account (what ``st.page_link`` takes)."""
+    return _query(link_for(model, row))
+
+
 def open_in_scorecard(model: Model, view: pd.DataFrame) -> None:
     """Pick one account (or click it on the heatmap) and jump to its what-if scorecard."""
     top = view.head(TABLE_ROWS)
@@ -84,4 +90,11 @@ def open_in_scorecard(model: Model, view: pd.DataFrame) -> None:
             help=f"Opens the scorecard with the signal values of {plain(row['account_name'])}.",
             icon=":material/tune:",
             query_params=_query(link_for(model, row.to_dict())),
+        )
+        st.page_link(
+            ACCOUNT_PAGE,
+            label="Open account page",
+            help=f"Score over time, why it moved, checklists and actions for {plain(row['account_name'])}.",
+            icon=":material/account_box:",
+            query_params={"id": str(row["account_id"])},
         )

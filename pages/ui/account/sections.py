@@ -1,0 +1,213 @@
+"""The account page's sections: the score now, its line over time, why it last moved, checklists, links.
+
+Every figure comes from the domain (``scoring.engine``, ``scoring.actions``,
+``scoring.snapshots``, ``scoring.checklists.commands``); this module lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pages.ui.account.source import Book, number
+from pages.ui.common.state import store
+from pages.ui.common.text import count, money, plain
+from pages.ui.portfolio.changes import why_table
+from pages.ui.portfolio.links import SCORECARD_PAGE, scorecard_params
+from scoring.actions import recommend
+from scoring.checklists.commands import ChecklistError, plans_for, progress_by_plan
+from scoring.checklists.loader import checklists_of_kind
+from scoring.engine import NoSignals, Scorecard, score
+from scoring.model import Model
+from scoring.portfolio.contract import bonus_column
+from scoring.snapshots import changes, history
+from scoring.snapshots.records import SnapshotInfo
+
+BAND_ZONES = {"red": "#fee2e2", "yellow": "#fef9c3", "green": "#dcfce7"}
+
+
+def card(book: Book, row: Mapping[str, Any]) -> Scorecard | None:
+    """The account scored by the engine on the values the portfolio (or snapshot) holds."""
+    values = {sid: number(row.get(sid)) for sid in book.model.signal_ids}
+    bonuses = [b.id for b in book.model.bonuses if row.get(bonus_column(b.id)) is True]
+    try:
+        return score(book.model, values, bonuses)
+    except NoSignals:
+        return None
+
+
+def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> None:
+    st.caption(f"From {plain(book.origin)}, scored with {plain(book.model.name)}.")
+    if scored is None:
+        st.warning(
+            "This account has no value for any signal of the model, so it has no score. Add a usage or CRM "
+            "export that carries its signals.",
+            icon=":material/help:",
+        )
+        return
+    cols = st.columns(4)
+    cols[0].metric("Health score", f"{scored.score:g}")
+    cols[1].metric("Band", str(scored.band).capitalize())
+    cols[2].metric("Coverage", f"{scored.coverage:.0%}", help="Share of the model's weight the data had values for.")
+    arr = number(row.get("arr"))
+    cols[3].metric("ARR", money(arr) if arr is not None else "no data", help="From the CRM export's ARR column.")
+
+
+def drivers(scored: Scorecard) -> None:
+    """Each signal's points out of its maximum, and what is missing."""
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Signal": [d.label for d in scored.drivers],
+                "Value": [f"{d.value:g}" if d.value is not None else "no data" for d in scored.drivers],
+                "Points": [round(d.points, 1) if d.value is not None else None for d in scored.drivers],
+                "Out of": [round(d.max_points, 1) if d.value is not None else None for d in scored.drivers],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Points": st.column_config.NumberColumn(format="%.1f")},
+    )
+
+
+def actions(model: Model, scored: Scorecard) -> None:
+    for action in recommend(model, scored):
+        with st.expander(plain(action.title), icon=":material/task_alt:"):
+            st.caption(plain(action.why))
+            for step in action.steps:
+                st.markdown(f"- {plain(step)}")
+
+
+def _monthly(row: Mapping[str, Any]) -> pd.DataFrame:
+    """The portfolio's last twelve monthly scores (``score_trend``), dated month by month up to ``period``."""
+    trend = row.get("score_trend")
+    period = row.get("period")
+    if trend is None or period is None or pd.isna(period):
+        return pd.DataFrame(columns=["when", "score", "source"])
+    scores = [float(s) for s in list(trend) if s is not None and not pd.isna(s)]
+    months = pd.date_range(end=pd.Timestamp(period), periods=len(scores), freq="MS")
+    return pd.DataFrame({"when": months + pd.offsets.MonthEnd(0), "score": scores, "source": "monthly history"})
+
+
+def timeline(book: Book, row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
+    """Score over time as one line: monthly history from the exports, then each snapshot, on band zones."""
+    account_id = str(row["account_id"])
+    snaps = history.account_history(store(), found, account_id)
+    points = pd.concat(
+        [
+            _monthly(row),
+            pd.DataFrame({"when": snaps["as_of"], "score": snaps["score"], "source": "snapshot"}),
+        ],
+        ignore_index=True,
+    ).dropna(subset=["score"])
+    if points.empty:
+        st.caption(
+            "No history yet for this account: save a snapshot on the portfolio page after each upload, or "
+            "upload a usage export with a month column."
+        )
+        return
+    points = points.sort_values("when")
+    bands = book.model.bands
+    zones = pd.DataFrame(
+        [
+            {"band": "red", "low": 0.0, "high": bands.yellow},
+            {"band": "yellow", "low": bands.yellow, "high": bands.green},
+            {"band": "green", "low": bands.green, "high": 100.0},
+        ]
+    )
+    zone = (
+        alt.Chart(zones)
+        .mark_rect(opacity=0.6)
+        .encode(
+            y=alt.Y("low:Q", scale=alt.Scale(domain=[0, 100]), title="Health score"),
+            y2="high:Q",
+            color=alt.Color(
+                "band:N",
+                scale=alt.Scale(domain=list(BAND_ZONES), range=list(BAND_ZONES.values())),
+                legend=None,
+            ),
+        )
+    )
+    line = (
+        alt.Chart(points)
+        .mark_line(point=True, color="#1e3a8a")
+        .encode(
+            x=alt.X("when:T", title=None, axis=alt.Axis(format="%d %b %Y")),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100])),
+            shape=alt.Shape("source:N", title="From"),
+            tooltip=[alt.Tooltip("when:T", title="As of", format="%d %b %Y"), "score:Q", "source:N"],
+        )
+    )
+    st.altair_chart(alt.layer(zone, line).properties(height=280), width="stretch")
+    st.caption(
+        f"{count(len(snaps), 'snapshot')} and {count(int((points['source'] == 'monthly history').sum()), 'month')} "
+        "of history. Band zones: red below "
+        f"{bands.yellow:g}, yellow from {bands.yellow:g}, green from {bands.green:g}."
+    )
+
+
+def why_it_moved(row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
+    """Between the last two snapshots that hold the account: the one-line reason and the points per signal."""
+    account_id = str(row["account_id"])
+    held = history.account_history(store(), found, account_id)
+    if len(held) < 2:
+        st.caption("Two snapshots that include this account are needed to say why its score moved.")
+        return
+    by_id = {s.id: s for s in found}
+    older, newer = by_id[int(held.iloc[-2]["snapshot_id"])], by_id[int(held.iloc[-1]["snapshot_id"])]
+    why = changes.explain_account(store(), older, newer, account_id)
+    if why is None:
+        st.caption("One of the two snapshots has no signal values for this account.")
+        return
+    st.markdown(f"**{older.as_of:%d %b} → {newer.as_of:%d %b %Y}.** {plain(why.reason)}")
+    if not changes.same_model(older, newer):
+        st.caption(
+            "The two snapshots were scored with different versions of the model; each is explained with its own."
+        )
+    why_table(why)
+
+
+def checklists(row: Mapping[str, Any], today: date) -> None:
+    """The account's onboarding and review plans (subject = its name or id) and where each stands."""
+    subjects = {str(row["account_id"]).casefold(), str(row.get("account_name", "")).casefold()}
+    try:
+        plans = [
+            (c, p) for c, p in plans_for(store(), checklists_of_kind("account")) if p.subject.casefold() in subjects
+        ]
+        progress = progress_by_plan(store(), plans, today)
+    except ChecklistError as exc:
+        st.warning(plain(exc), icon=":material/checklist:")
+        return
+    if not plans:
+        st.caption("No checklist for this account yet; start one on the Customer onboarding page.")
+        return
+    rows = []
+    for checklist, plan in plans:
+        now = progress[plan.plan_id]
+        rows.append(
+            {
+                "Checklist": checklist.name,
+                "Started": plan.start_date,
+                "Done": f"{now.percent_done}%",
+                "Stage": now.current.stage.title if now.current is not None else "all complete",
+                "Status": str(now.status),
+            }
+        )
+    table: pd.DataFrame = pd.DataFrame(rows)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.page_link("pages/onboarding.py", label="Open the checklists", icon=":material/checklist:")
+
+
+def scorecard_link(book: Book, row: Mapping[str, Any]) -> None:
+    st.page_link(
+        SCORECARD_PAGE,
+        label="Open in the what-if scorecard",
+        help=f"Opens the scorecard with the signal values of {plain(row['account_name'])}.",
+        icon=":material/tune:",
+        query_params=scorecard_params(book.model, row),
+    )
