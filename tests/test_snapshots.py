@@ -153,7 +153,7 @@ def test_the_reason_names_the_signal_its_values_and_the_points() -> None:
     why = changes.explain(MODEL, old_row, MODEL, new_row)
     assert why is not None
     assert why.reason.startswith("Yellow → Red: Usage rate 72% → 41% cost 9.3 points; ")
-    assert "Seat utilisation" in why.reason and why.reason.endswith("unchanged.")
+    assert why.reason.endswith("and 2 more unchanged.")  # the four steady signals, two named
 
 
 def _json(values: dict[str, float]) -> str:
