@@ -43,14 +43,22 @@ def snapshot_label(s: SnapshotInfo, today: date) -> str:
     )
 
 
-def known_snapshots() -> list[SnapshotInfo]:
-    """Every snapshot, oldest first; an empty store gets the demo pair first, so there is history to show."""
+def known_snapshots(seed: bool = True) -> list[SnapshotInfo]:
+    """Every snapshot, oldest first; with ``seed`` an empty store gets the demo pair first.
+
+    The portfolio page passes ``seed=False`` and offers a button instead, so its first render
+    on a fresh database does not score the two demo weeks as well.
+    """
     found = history.snapshots(store())
-    if not found:
+    if not found and seed:
         with st.spinner("Loading the demo snapshots…"):
             seed_demo(store())
         found = history.snapshots(store())
     return found
+
+
+def _seed() -> None:
+    seed_demo(store())
 
 
 def freshness_note(found: Sequence[SnapshotInfo], today: date) -> None:
@@ -227,7 +235,14 @@ def _one_account(frame: pd.DataFrame, older: SnapshotInfo, newer: SnapshotInfo, 
 
 def what_changed(model: Model, today: date) -> None:
     """Two snapshots side by side: band moves, who got worse (by ARR), score deltas, and one account's why."""
-    found = known_snapshots()
+    found = known_snapshots(seed=False)
+    if not found:
+        st.button(
+            "Load the demo snapshots",
+            icon=":material/history:",
+            on_click=_seed,
+            help="Two demo weeks, so you can see what this section shows before saving your own.",
+        )
     if len(found) < 2:
         st.info(
             "Save at least two snapshots (say, this week's exports and next week's) to see what changed.",
@@ -321,12 +336,12 @@ def manage(found: Sequence[SnapshotInfo], today: date) -> None:
 def memory(result: PortfolioResult, exports: Sequence[Export], model: Model, overrides: dict[str, str]) -> None:
     """The portfolio page's snapshot section: freshness, save, what changed, the book over time, the list."""
     today = date.today()
-    found = known_snapshots()
+    found = known_snapshots(seed=False)
     freshness_note(found, today)
     with st.expander("What changed since the last snapshot", icon=":material/history:"):
         save_button(result, exports, model, overrides)
         what_changed(model, today)
     with st.expander("Book over time", icon=":material/stacked_bar_chart:"):
-        book_over_time(known_snapshots())
+        book_over_time(known_snapshots(seed=False))
     with st.expander("Saved snapshots", icon=":material/inventory_2:"):
-        manage(known_snapshots(), today)
+        manage(known_snapshots(seed=False), today)
