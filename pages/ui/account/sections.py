@@ -34,7 +34,8 @@ BAND_ZONES = {"red": "#fee2e2", "yellow": "#fef9c3", "green": "#dcfce7"}
 def card(book: Book, row: Mapping[str, Any]) -> Scorecard | None:
     """The account scored by the engine on the values the portfolio (or snapshot) holds."""
     values = {sid: number(row.get(sid)) for sid in book.model.signal_ids}
-    bonuses = [b.id for b in book.model.bonuses if row.get(bonus_column(b.id)) is True]
+    flags = {b.id: row.get(bonus_column(b.id)) for b in book.model.bonuses}
+    bonuses = [b for b, flag in flags.items() if flag is not None and not pd.isna(flag) and bool(flag)]
     try:
         return score(book.model, values, bonuses)
     except NoSignals:
