@@ -339,6 +339,7 @@ _ISSUE_COLUMNS = (
     "account_id, account_name, symptom, goal, technical_fact, business_impact, tried, restated, confirmed, "
     "category_id, tag, severity, update_by, opened_by, opened_at, demo"
 )
+_ISSUE_MARKS = ", ".join("?" * len(_ISSUE_COLUMNS.split(",")))  # one bound value per column above
 
 
 def _issue_params(record: IssueRecord) -> tuple[Any, ...]:
@@ -373,7 +374,10 @@ def _issue_record(row: Sequence[Any]) -> IssueRecord:
 
 
 class IssueStore:
-    """The issue tables of a ``Store``: one autocommitted statement per call, so ``kill -9`` loses nothing acknowledged."""
+    """The issue tables of a ``Store``: one autocommitted statement per call.
+
+    So a ``kill -9`` loses nothing that was acknowledged.
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -382,7 +386,7 @@ class IssueStore:
         """Insert a new intake under the next ``ISS-n`` id (``record.issue_id`` is ignored) and return the id."""
         rows = self._store._rows(
             f"INSERT INTO issues (issue_id, {_ISSUE_COLUMNS}) "
-            "VALUES ('ISS-' || nextval('issue_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING issue_id",
+            f"VALUES ('ISS-' || nextval('issue_seq'), {_ISSUE_MARKS}) RETURNING issue_id",
             _issue_params(record),
         )
         return str(rows[0][0])
@@ -390,7 +394,7 @@ class IssueStore:
     def insert_fixed(self, record: IssueRecord) -> bool:
         """Insert an intake under its own id (the demo's); False when that id is already saved."""
         rows = self._store._rows(
-            f"INSERT INTO issues (issue_id, {_ISSUE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO issues (issue_id, {_ISSUE_COLUMNS}) VALUES (?, {_ISSUE_MARKS}) "
             "ON CONFLICT DO NOTHING RETURNING issue_id",
             (record.issue_id, *_issue_params(record)),
         )
