@@ -32,6 +32,7 @@ from scoring.diagnosis.patterns import AccountFacts, GroupBy, find_patterns, pat
 from scoring.diagnosis.replay import IssueState
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export
+from scoring.private_files import process_dir
 
 COPY_ATTEMPTS = 5
 BUG = "technical-bug"
@@ -51,7 +52,7 @@ def saved_copy(path: Path) -> Iterator[Path | None]:
     if not path.exists():
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="health_studio_issues_") as folder:
+    with tempfile.TemporaryDirectory(prefix="issues-copy-", dir=process_dir()) as folder:
         copy = Path(folder) / "copy.duckdb"
         for _ in range(COPY_ATTEMPTS):
             before = _stamp(path)

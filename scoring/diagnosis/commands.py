@@ -73,7 +73,10 @@ def open_issue(store: Store, form: IntakeForm, account_name: str, actor: str, to
         account_id, intake = check_intake(form, today)
     except ValueError as exc:
         raise IssueError(str(exc)) from None
-    record = IssueRecord("", account_id, tidy(account_name, 80), intake, tidy(actor, 60) or "CSM", datetime.now())
+    author = tidy(actor, 60)
+    if not author:
+        raise IssueError("Give your name before logging an issue: every issue records who opened it.")
+    record = IssueRecord("", account_id, tidy(account_name, 80), intake, author, datetime.now())
     with _storing("The issue was not saved. Please try again."):
         return issue_store(store).create(record)
 

@@ -31,6 +31,7 @@ from scoring.portfolio.ingest.parse import MACROS
 from scoring.portfolio.ingest.read import out_of_memory, too_big
 from scoring.portfolio.run import _as_of, _load_failure, _open, _relation, _scored_sql
 from scoring.portfolio.sqlkit import Params, bonus_column, quote, value_column
+from scoring.private_files import process_dir
 from scoring.wording import counted
 
 LOG = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def signal_history(
             )
         )
         return _empty(model), problems
-    with tempfile.TemporaryDirectory(prefix="health_studio_") as tmp:
+    with tempfile.TemporaryDirectory(prefix="history-", dir=process_dir()) as tmp:
         ctx = RunContext(con, model, overrides, store, None, Path(tmp))
         try:
             con.execute(MACROS).fetchall()
