@@ -22,13 +22,15 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from duckdb import DuckDBPyConnection
-from duckdb.sqltypes import VARCHAR
 
 from scoring.hidden_chars import HIDDEN_RE2, has_hidden, strip_hidden
 from scoring.private_files import process_dir
+
+if TYPE_CHECKING:
+    from scoring.db import Connection
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The same tests for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
@@ -59,7 +61,7 @@ def safe_cell(text: str, keep_numbers: bool = False) -> str:
 
 
 @cache
-def _database() -> DuckDBPyConnection:
+def _database() -> Connection:
     """One in-memory database for every export, opened once: a connection costs more than a small export.
 
     Each export works in its own cursor, so concurrent sessions do not share
@@ -67,12 +69,9 @@ def _database() -> DuckDBPyConnection:
     call ``safe_cell`` itself, so SQL and Python cannot drift apart.
     """
     # Imported here: scoring.db imports the checklist records, whose package exports CSV through this module.
-    from scoring.db import engine
+    from scoring.db import engine_with_text_functions
 
-    con = engine()
-    con.create_function(_SAFE_TEXT, _safe_text, [VARCHAR], VARCHAR)
-    con.create_function(_SAFE_NUMBER, _safe_number, [VARCHAR], VARCHAR)
-    return con
+    return engine_with_text_functions({_SAFE_TEXT: _safe_text, _SAFE_NUMBER: _safe_number})
 
 
 def _safe_text(text: str) -> str:
@@ -107,7 +106,7 @@ def _cell(series: pd.Series, name: str, keep_numbers: bool) -> str:
     return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {safe}({text}) ELSE {text} END"
 
 
-def _copy(con: DuckDBPyConnection, frame: pd.DataFrame, keep_numbers: bool, path: Path) -> str:
+def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) -> str:
     """``frame``'s rows as CSV lines (no header), written by DuckDB."""
     cells = [_cell(frame[c], c, keep_numbers) for c in frame.columns]
     con.register("export_frame", frame)

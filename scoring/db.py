@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -106,6 +106,14 @@ def _config(spill_dir: Path) -> dict[str, Any]:
 def engine() -> Connection:
     """A private in-memory database for scoring one upload; it spills only into this process's own directory."""
     return duckdb.connect(":memory:", config=_config(scratch("spill")))
+
+
+def engine_with_text_functions(functions: Mapping[str, Callable[[str], str]]) -> Connection:
+    """An ``engine()`` where each Python function is also a SQL function of one VARCHAR (the CSV writer's rules)."""
+    con = engine()
+    for name, function in functions.items():
+        con.create_function(name, function, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR)
+    return con
 
 
 class Store:
