@@ -12,9 +12,16 @@ TIMEOUT = 30
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def app_on(page: str) -> AppTest:
+    """The app (app.py's navigation declares every page, so page links resolve) set to open on ``page``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.switch_page(page)
+    return at
+
+
 def run_page(page: str) -> AppTest:
-    """Run a page file (path relative to the repo root) once and insist it raised nothing."""
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    """Run a page file (path relative to the repo root) inside the app once and insist it raised nothing."""
+    at = app_on(page)
     at.run()
     assert not at.exception, at.exception
     return at

@@ -13,7 +13,7 @@ from pages.ui.common.keys import AUTHOR_INPUT_KEY, LOADED_ACCOUNTS_KEY
 from pages.ui.common.state import _open_store
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
-from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
+from tests.checklist_app import app_on, metric, progress_texts, run_page, texts
 from tests.identity_app import give_name
 from tests.page_store import close_cached_store
 
@@ -104,7 +104,7 @@ def test_who_ticked_what_is_shown_and_kept_after_a_restart(fresh_store: Path) ->
 
 
 def test_accounts_come_from_the_loaded_portfolio(fresh_store: Path) -> None:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at = app_on(PAGE)
     at.session_state[LOADED_ACCOUNTS_KEY] = ["Globex", "Initech"]
     at.run()
     assert at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "subject")).options == ["Globex", "Initech"]
