@@ -14,6 +14,7 @@ test holds it to the engine within 1e-9.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from scoring.engine import ROUND_EPSILON
-from scoring.model import LIGHT_POINTS, Model, Signal
+from scoring.model import COVERAGE_EPSILON, INSUFFICIENT, LIGHT_POINTS, Model, Signal
 
 from .outcomes import Outcome
 
@@ -107,18 +108,20 @@ def score_values(model: Model, values: pd.DataFrame, bonuses: pd.DataFrame | Non
                 bonus_total += np.where(earned, bonus.points, 0.0)
     raw = np.minimum(100.0, base + bonus_total)
     rounded = np.floor(raw * 10 + 0.5 + ROUND_EPSILON) / 10
-    band = np.where(
-        np.isnan(rounded),
-        "",
-        np.where(rounded >= model.bands.green, "green", np.where(rounded >= model.bands.yellow, "yellow", "red")),
-    )
     seen = np.zeros(n)
     for group in model.groups:
         for sid in group.signals:
             if sid in values.columns:
                 has = ~np.isnan(values[sid].to_numpy(dtype=np.float64))
                 seen += np.where(has, group.weight / len(group.signals), 0.0)
-    return VectorScores(raw=raw, score=rounded, band=band, coverage=seen / model.total_weight)
+    coverage = seen / model.total_weight
+    # model.band_for, vectorised: the colour from Bands.cutoffs, unless too little of the model had data.
+    colour = np.full(n, model.bands.of(-math.inf), dtype=object)
+    for bound, name in reversed(model.bands.cutoffs):
+        colour = np.where(rounded >= bound, name, colour)
+    colour = np.where(coverage + COVERAGE_EPSILON < model.bands.min_coverage, INSUFFICIENT, colour)
+    band = np.where(np.isnan(rounded), "", colour).astype(np.str_)
+    return VectorScores(raw=raw, score=rounded, band=band, coverage=coverage)
 
 
 @dataclass(frozen=True)
