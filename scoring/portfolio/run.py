@@ -132,6 +132,16 @@ def _duplicate_problems(
     return problems
 
 
+def engine_down(exc: Exception) -> InputProblem:
+    """The message when DuckDB will not start: the engine's own text goes to the log, not the user."""
+    LOG.warning("the DuckDB engine did not start: %s", exc)
+    return error(
+        "(all files)",
+        "The scoring engine could not start on this server, so nothing was read.",
+        "Try again in a minute; if it keeps failing, ask whoever runs the app to check its log.",
+    )
+
+
 def score_exports(
     exports: Sequence[Export],
     model: Model,
@@ -150,14 +160,7 @@ def score_exports(
     try:
         con = engine()
     except DuckDBError as exc:
-        LOG.warning("the DuckDB engine did not start: %s", exc)
-        problems.append(
-            error(
-                "(all files)",
-                "The scoring engine could not start on this server, so nothing was read.",
-                "Try again in a minute; if it keeps failing, ask whoever runs the app to check its log.",
-            )
-        )
+        problems.append(engine_down(exc))
         return empty(model, problems, mappings, 0)
     loaded: list[Loaded] = []
     # Under the process's private 0700 directory: the upload's copies hold account data, and a kill -9

@@ -29,7 +29,7 @@ from scoring.portfolio.contract import Export, InputProblem, RunContext
 from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
 from scoring.portfolio.ingest.parse import MACROS
 from scoring.portfolio.ingest.read import out_of_memory, too_big
-from scoring.portfolio.run import _as_of, _load_failure, _open, _relation, _scored_sql
+from scoring.portfolio.run import _as_of, _load_failure, _open, _relation, _scored_sql, engine_down
 from scoring.portfolio.sqlkit import Params, bonus_column, quote, value_column
 from scoring.private_files import process_dir
 from scoring.wording import counted
@@ -65,14 +65,7 @@ def signal_history(
     try:
         con = engine()
     except DuckDBError as exc:
-        LOG.warning("the DuckDB engine did not start: %s", exc)
-        problems.append(
-            error(
-                "(all files)",
-                "The scoring engine could not start on this server, so nothing was read.",
-                "Try again in a minute; if it keeps failing, ask whoever runs the app to check its log.",
-            )
-        )
+        problems.append(engine_down(exc))
         return _empty(model), problems
     with tempfile.TemporaryDirectory(prefix="history-", dir=process_dir()) as tmp:
         ctx = RunContext(con, model, overrides, store, None, Path(tmp))
