@@ -139,7 +139,7 @@ def _metrics(
                 target=("at least " if signal.direction == "higher" else "at most ")
                 + _number(green_level(signal, model), signal),
                 actual=_number(float(value), signal),  # type: ignore[arg-type]  # _present checked it
-                trend=_trend(float(value), float(prior) if _present(prior) else None, signal),  # type: ignore[arg-type]
+                trend=_trend(float(value), float(prior) if _present(prior) else None, signal),  # type: ignore[arg-type]  # _present checked it is a number
             )
         )
     return tuple(metrics), month, now
@@ -178,7 +178,7 @@ def build_pack(
     summary.append(("Customer since", since.isoformat() if since else "no data"))
     if since is None:
         gaps.append(Gap("Customer since", "Set the customer-since date on the account (QBR section, account details)."))
-    summary.append(("Current ARR", f"${float(arr):,.0f}" if _present(arr) else "no data"))  # type: ignore[arg-type]
+    summary.append(("Current ARR", f"${float(arr):,.0f}" if _present(arr) else "no data"))  # type: ignore[arg-type]  # _present checked it is a number
     if not _present(arr):
         gaps.append(Gap("Current ARR", "Add an ARR column to the account export."))
     if active_users is not None and licensed_seats is not None:
@@ -200,7 +200,7 @@ def build_pack(
         )
 
     drivers: tuple[Driver, ...] = ()
-    values = {s.id: float(now[s.id]) for s in model.signals if _present(now.get(s.id))}  # type: ignore[arg-type]
+    values = {s.id: float(now[s.id]) for s in model.signals if _present(now.get(s.id))}  # type: ignore[arg-type]  # _present checked it is a number
     if values:
         try:
             drivers = score(model, values).drivers
@@ -230,7 +230,7 @@ def build_pack(
     if not goals:
         gaps.append(Gap("Next quarter goals", "Agree next quarter's goals, each with its measure, in the QBR notes."))
 
-    score_value = float(raw_score) if _present(raw_score) else None  # type: ignore[arg-type]
+    score_value = float(raw_score) if _present(raw_score) else None  # type: ignore[arg-type]  # _present checked it is a number
     return QbrPack(
         account_id=clean(row.get("account_id", "")),
         account_name=clean(row.get("account_name", "")),
