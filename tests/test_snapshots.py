@@ -55,12 +55,10 @@ def test_saving_the_same_files_and_model_twice_keeps_one_snapshot(store: Store) 
 
 
 def test_a_reweighted_model_is_a_new_version_and_a_new_snapshot(store: Store) -> None:
-    heavier = Model(**{**MODEL.__dict__, "groups": tuple(reversed(MODEL.groups))})
     reweighted = Model(
         **{**MODEL.__dict__, "groups": tuple(g.__class__(g.id, g.label, g.weight + 5, g.signals) for g in MODEL.groups)}
     )
     assert model_hash(reweighted) != model_hash(MODEL)
-    assert model_hash(heavier) != model_hash(MODEL) or heavier.groups == MODEL.groups
     save_exports(store, [_week(0)], MODEL)
     other, _ = save_exports(store, [_week(0)], reweighted)
     assert other.created
