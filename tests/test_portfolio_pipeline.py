@@ -313,7 +313,10 @@ def test_cli_warnings_go_to_stderr_and_map_overrides_apply(tmp_path: Path) -> No
     assert code == 0
     assert [r["account_id"] for r in csv.DictReader(io.StringIO(out))] == ["A-1"]
     lines = err.strip().splitlines()
-    assert lines and all(line.startswith(("warning: ", "error: ")) for line in lines)
+    # The as-of date first, then one line per problem, the gap line ("Scored on 1 of 5 signals") last.
+    assert lines[0] == f"as of {date.today():%Y-%m-%d} (today: no file has a month column; set it with --as-of)"
+    assert all(line.startswith(("warning: ", "error: ")) for line in lines[1:])
+    assert lines[-1].startswith("warning: Scored on 1 of 5 signals: no column for Usage rate")
     assert any("row 3" in line for line in lines)
 
 

@@ -79,7 +79,12 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reason = result.errors[0] if result.errors else None
         raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))
     if result.as_of is not None:
-        why = "given with --as-of" if requested else "the end of the latest month in the files; set it with --as-of"
+        if requested:
+            why = "given with --as-of"
+        elif result.periods:
+            why = "the end of the latest month in the files; set it with --as-of"
+        else:
+            why = "today: no file has a month column; set it with --as-of"
         err.write(f"as of {result.as_of:%Y-%m-%d} ({why})\n")
     for problem in result.problems:
         err.write(f"{'error' if problem.severity == 'error' else 'warning'}: {_line(problem)}\n")
