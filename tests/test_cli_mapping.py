@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages.ui.portfolio.keys import SCORED_KEY
@@ -39,7 +40,10 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def portfolio_page(db_path: Path) -> AppTest:
+def portfolio_page(fresh_store: Path) -> AppTest:
+    # fresh_store forgets the page's cached Store, and the cached runs go too, so a mapping
+    # remembered by an earlier test's database is never read here.
+    st.cache_data.clear()
     app = AppTest.from_file("../app.py", default_timeout=120)
     app.run()
     app.switch_page("pages/portfolio.py").run()
