@@ -33,7 +33,7 @@ def open_portfolio(page: Any, server: AppServer) -> None:
 def shown_text(page: Any) -> str:
     """Everything a reader sees: the page's text, the charts' SVG labels and the tables' cells."""
     main = page.locator('[data-testid="stMain"]').inner_text()
-    svg = " ".join(page.locator('[data-testid="stVegaLiteChart"] svg text').all_inner_texts())
+    svg = " ".join(page.locator('[data-testid="stVegaLiteChart"] svg text').all_text_contents())  # SVG has no innerText
     cells = " ".join(page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
     return "\n".join([main, svg, cells])
 
