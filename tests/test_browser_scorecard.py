@@ -24,7 +24,7 @@ def thumb(page: Any, label: str) -> Any:
 
 def test_keyboard_on_a_slider_updates_score_band_drivers_and_actions(app_server: AppServer, page: Any) -> None:
     page.goto(f"{app_server.url}/scorecard")
-    expect(score(page)).to_have_text("76")
+    expect(score(page)).to_have_text("76.0")
     expect(page.get_by_text("Yellow · needs attention")).to_be_visible()
     expect(page.get_by_text("Needs attention: yellow band")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
@@ -59,7 +59,7 @@ def test_a_deep_link_as_the_first_request_opens_inside_the_app(app_server: AppSe
 
 def test_the_share_link_reopens_the_same_what_if(app_server: AppServer, page: Any) -> None:
     page.goto(f"{app_server.url}/scorecard")
-    expect(score(page)).to_have_text("76")
+    expect(score(page)).to_have_text("76.0")
     usage = thumb(page, "Usage rate")
     usage.focus()
     usage.press("End")

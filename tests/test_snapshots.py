@@ -250,7 +250,7 @@ def test_cli_says_plainly_when_the_server_holds_the_database(db_path: Path) -> N
         [
             sys.executable,
             "-c",
-            "import time; from scoring.storage import Store; Store(); print('open', flush=True); time.sleep(60)",
+            "import time; from scoring.storage import Store; held = Store(); print('open', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,
