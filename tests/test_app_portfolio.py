@@ -163,9 +163,11 @@ def test_money_is_short() -> None:
 
 @pytest.fixture
 def at(db_path: Path) -> AppTest:
-    # The store is a cached resource: without this, a mapping remembered by an earlier test's
-    # store (say "Usage %" ignored) would still be read here instead of this test's own database.
+    # The store is a cached resource and scoring runs are cached data: without this, a mapping
+    # remembered by an earlier test's store (say "Usage %" ignored), or a run made with it, would
+    # still be read here instead of this test's own database.
     st.cache_resource.clear()
+    st.cache_data.clear()
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
     app.switch_page("pages/portfolio.py").run()
