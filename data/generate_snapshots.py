@@ -6,14 +6,19 @@ week's usage, check-in and rollout figures.  Week one starts from the demo
 portfolio's latest month (data/demo/usage_monthly.csv, October 2026); in
 week two about one account in eight slips (usage, seats and contact fall),
 one in sixteen recovers and the rest wobble, so "what changed" has moves to
-show and explain.  Run: python data/generate_snapshots.py
+show and explain.  Week two also moves ARR the way a real week does, so
+revenue retention has a waterfall to draw (``_revenue_moves``): the renewals
+that fall due during the week close (renewed, cut back or lost, by how many
+of their seats are in use), and accounts with more active users than
+licensed seats buy the seats they use.  Run: python data/generate_snapshots.py
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 DEMO = Path(__file__).resolve().parent / "demo"
@@ -71,6 +76,46 @@ def _week(base: dict[str, float], week: date, shift: float, rng: random.Random) 
     }
 
 
+def _money(cell: str) -> float:
+    return float(cell.replace("$", "").replace(",", ""))
+
+
+def _money_cell(amount: float) -> str:
+    return f"${round(amount, -2):,.0f}"
+
+
+def _revenue_moves(first: dict[str, object], second: dict[str, object], start: date, end: date) -> None:
+    """Move one account's ARR (and seats, renewal date) in week two, in place, as a week of renewals would.
+
+    ``first`` is the account's week-one row (ARR, seats and renewal date as
+    contracted), ``second`` its week-two row (the users active by then).
+
+    A renewal falling due after ``start`` and by ``end`` closes: under half the
+    seats in use renews only the seats used plus a tenth of headroom (ARR pro
+    rata, a contraction); half to three quarters in use is lost (ARR $0, the row stays in
+    the CRM extract); three quarters or more renews with a 5% uplift.  Renewed accounts
+    move their renewal date a year on.  More active users than licensed seats
+    buys the seats in use, rounded up to the next ten (an expansion).
+    """
+    arr = _money(str(first["ARR"]))
+    seats = float(str(first["Licensed Seats"]))
+    active = float(str(second["Active Users"]))  # the seats in use when the week closes
+    use = active / seats if seats else 0.0
+    renewal = datetime.strptime(str(first["Renewal Date"]), "%m/%d/%Y").date()
+    next_year = renewal.replace(year=renewal.year + 1).strftime("%m/%d/%Y")
+    if start < renewal <= end:
+        if use < 0.5:
+            kept = math.ceil(active * 1.1)
+            second.update({"ARR": _money_cell(arr * kept / seats), "Licensed Seats": kept, "Renewal Date": next_year})
+        elif use < 0.75:
+            second["ARR"] = "$0"
+        else:
+            second.update({"ARR": _money_cell(arr * 1.05), "Renewal Date": next_year})
+    elif active > seats:
+        bought = math.ceil(active / 10) * 10
+        second.update({"ARR": _money_cell(arr * bought / seats), "Licensed Seats": bought})
+
+
 def write(out: Path = OUT) -> list[Path]:
     rng = random.Random(SEED)
     usage = _latest_usage()
@@ -80,26 +125,34 @@ def write(out: Path = OUT) -> list[Path]:
     for _ in accounts:
         kind = rng.random()
         shifts.append(-rng.uniform(0.4, 1.0) if kind < 0.125 else rng.uniform(0.3, 0.7) if kind < 0.19 else 0.0)
+    weeks: list[list[dict[str, object]]] = []
+    for n, week in enumerate(WEEKS):
+        rows = []
+        for account, shift in zip(accounts, shifts, strict=True):
+            u = usage[account["Account ID"]]
+            checkin = date.fromisoformat(u["Last Check-in"])
+            base = {
+                "usage": float(u["Usage %"].rstrip("%")),
+                "active": float(u["Active Users"]),
+                "seats": float(account["Licensed Seats"]),
+                "gap": float((date(2026, 10, 31) - checkin).days),
+                "teams": float(u["teams_live"]),
+                "override": float(u["override_rate"]),
+            }
+            figures = _week(base, week, shift * n, rng)
+            rows.append({h: account[h] if h in account else figures[h] for h in HEADER})
+        weeks.append(rows)
+    for first, second in zip(weeks[0], weeks[1], strict=True):
+        _revenue_moves(first, second, WEEKS[0], WEEKS[1])
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for n, week in enumerate(WEEKS):
+    for week, rows in zip(WEEKS, weeks, strict=True):
         path = out / file_name(week)
         with path.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(HEADER)
-            for account, shift in zip(accounts, shifts, strict=True):
-                u = usage[account["Account ID"]]
-                checkin = date.fromisoformat(u["Last Check-in"])
-                base = {
-                    "usage": float(u["Usage %"].rstrip("%")),
-                    "active": float(u["Active Users"]),
-                    "seats": float(account["Licensed Seats"]),
-                    "gap": float((date(2026, 10, 31) - checkin).days),
-                    "teams": float(u["teams_live"]),
-                    "override": float(u["override_rate"]),
-                }
-                figures = _week(base, week, shift * n, rng)
-                w.writerow([account[h] if h in account else figures[h] for h in HEADER])
+            for row in rows:
+                w.writerow([row[h] for h in HEADER])
         written.append(path)
     return written
 
