@@ -779,3 +779,61 @@ class SnapshotStore:
 def snapshot_store(store: Store) -> SnapshotStore:
     """The snapshot tables of ``store``."""
     return SnapshotStore(store)
+
+
+# ---- expansion flags set on the account page (issue 15) -----------------------
+#
+# Three of seed 004's expansion signals (a new department interested, premium
+# feature requests, executive engagement rising) rarely sit in an export; the
+# CSM sets them on the account page.  One row per account and signal, each
+# save one autocommitted upsert that records who set it and when.  The table
+# joins SCHEMA, so every Store creates it on open.  Reached as
+# ``flag_store(store)``; ``scoring.revenue.flags`` is the only caller.
+
+FLAG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS expansion_flags (
+    account_id VARCHAR NOT NULL,
+    signal_id VARCHAR NOT NULL,
+    flagged BOOLEAN NOT NULL,
+    saved_by VARCHAR,
+    saved_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (account_id, signal_id)
+);
+"""
+SCHEMA += FLAG_SCHEMA
+
+
+class FlagStore:
+    """The expansion-flag table of a ``Store``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def save(self, account_id: str, flags: Mapping[str, bool], actor: str | None) -> None:
+        """Every flag of one account in one transaction, so a half-saved form never shows."""
+        now = datetime.now()
+        with self._store.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.executemany(
+                    "INSERT OR REPLACE INTO expansion_flags (account_id, signal_id, flagged, saved_by, saved_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [[account_id, signal_id, bool(on), actor, now] for signal_id, on in flags.items()],
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def flagged(self) -> dict[str, frozenset[str]]:
+        """Account id -> the signal ids set on, for every account with at least one."""
+        rows = self._store._rows("SELECT account_id, signal_id FROM expansion_flags WHERE flagged")
+        found: dict[str, set[str]] = {}
+        for account_id, signal_id in rows:
+            found.setdefault(str(account_id), set()).add(str(signal_id))
+        return {k: frozenset(v) for k, v in found.items()}
+
+
+def flag_store(store: Store) -> FlagStore:
+    """The expansion-flag table of ``store``."""
+    return FlagStore(store)

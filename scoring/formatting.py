@@ -9,7 +9,7 @@ the CSV exports all format through these functions:
 * ``share``: a share of the model's weight or of a score as a percentage ("30%", "7.5%");
 * ``signal_value``: a signal's raw value as its slider shows it ("85%", "35 days", "6.5/10", "3");
 * ``number`` and ``count``: counts as counts ("1,204", "1 account");
-* ``money``: an amount with its currency ("$1.2M", "€85K").
+* ``money``: an amount with its currency ("$1.2M", "€85K"); ``money_full`` the whole amount ("$13,200").
 
 A value that is not in the data is never shown as 0: every function here
 returns ``NO_DATA`` for None or NaN, and ``needs`` says which column would
@@ -133,3 +133,19 @@ def money(amount: float | None, currency: str = DEFAULT_CURRENCY) -> str:
 def needs(what: str, column: str) -> str:
     """'Renewals at risk: needs a renewal date column': a gap, and the column that would fill it."""
     return f"{what}: needs {column}"
+
+
+def money_full(amount: float | None, currency: str = DEFAULT_CURRENCY) -> str:
+    """'$13,200', '-$950', '13,200 CAD': the whole amount to the unit, for a table cell read line by line.
+
+    ``money`` shortens for a tile ("$13K"); a list of accounts is compared
+    cell by cell, where "$13K" and "$13.4K" would hide the difference.
+    """
+    if missing(amount):
+        return NO_DATA
+    assert amount is not None
+    value = round(float(amount))
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):,}"
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency.upper()}"

@@ -113,12 +113,17 @@ def _seat_share(accounts: pd.DataFrame) -> pd.Series:
     return share
 
 
+def _column(accounts: pd.DataFrame, name: str) -> pd.Series:
+    """One column, or all-missing when the portfolio has none (no renewal date column, no history)."""
+    return accounts[name] if name in accounts.columns else pd.Series(float("nan"), index=accounts.index)
+
+
 def _hits(accounts: pd.DataFrame, signal: ExpansionSignal, flags: Mapping[str, frozenset[str]]) -> pd.Series:
     """Which accounts show one signal (a boolean per row)."""
     if signal.source == "seats":
         return (_seat_share(accounts) > signal.above).fillna(False).astype(bool)
     if signal.source == "renewal":
-        days = pd.to_numeric(accounts.get("days_to_renewal"), errors="coerce")
+        days = pd.to_numeric(_column(accounts, "days_to_renewal"), errors="coerce")
         return days.between(0, signal.within_days).fillna(False).astype(bool)
     flagged = {account for account, ids in flags.items() if signal.id in ids}
     return accounts["account_id"].astype(str).isin(flagged)
@@ -153,7 +158,7 @@ def score_expansion(
     order = sorted(enumerate(rules.signals), key=lambda pair: (pair[1].points, -pair[0]))
     for _, signal in order:
         step = step.where(~hits[signal.id], signal.action)
-    periods = pd.to_numeric(accounts.get("periods_in_band"), errors="coerce").fillna(0)
+    periods = pd.to_numeric(_column(accounts, "periods_in_band"), errors="coerce").fillna(0)
     green_ok = (accounts["band"] == "green") & (periods >= rules.green_periods)
     out["points"] = points.astype(int)
     out["signals"] = labels.str.removeprefix(", ")
