@@ -6,6 +6,10 @@ package checks the claim on the user's own history and outcomes:
 * ``outcomes``      reads an outcomes table (churn date or flag, or a renewal
                     date with renewed / churned / contracted) and reports every
                     value it could not read instead of failing;
+* ``export_outcomes`` the same, from outcome columns already in the exports
+                    (a CRM's "Stage" / "Close Date", a CS platform's "Status");
+* ``snapshot_history`` saved snapshots as history rows, each known from its
+                    as-of day;
 * ``point_in_time`` scores each account as of a cut-off ``lead_days`` before
                     its outcome, using only months that ended by then, with a
                     vectorised copy of ``scoring.engine.score``;
@@ -18,7 +22,8 @@ package checks the claim on the user's own history and outcomes:
 * ``markdown``      the report as Markdown and as a JSON-safe dict;
 * ``planted``       generated books with a known answer, for tests and bench.
 
-It imports only ``scoring.model``, ``scoring.engine`` and ``scoring.catalog``
-from the project, plus numpy, pandas and scikit-learn -- never streamlit, the
-pages or the database -- so the CLI, the page and the tests share one core.
+It never imports streamlit or the pages, and reaches saved state only through
+the domain (``scoring.snapshots``, ``scoring.storage``); headers are read with
+the portfolio's own rules (``scoring.portfolio.ingest.fields``).  So the CLI,
+the page and the tests share one core.
 """

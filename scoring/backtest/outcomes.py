@@ -11,44 +11,37 @@ so the user can fix the file, and the rest of the file is still used.
 
 from __future__ import annotations
 
+import functools
 import io
-import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+
+from scoring.portfolio.ingest.fields import CANONICAL_BY_ID, header_form, normalise
 
 OutcomeKind = Literal["churned", "renewed", "contracted"]
 OUTCOME_KINDS: tuple[OutcomeKind, ...] = ("churned", "renewed", "contracted")
 Role = Literal["account_id", "churn_date", "churn_flag", "renewal_date", "outcome", "arr_lost"]
-ProblemKind = Literal["unreadable_file", "missing_column", "unreadable_value", "missing_id", "duplicate_account"]
+ProblemKind = Literal[
+    "unreadable_file", "missing_column", "unreadable_value", "still_open", "missing_id", "duplicate_account"
+]
 
-# Header synonyms per role, already normalised.  The first role whose synonym
-# matches a header wins; within a role the earlier synonym wins when two
-# headers compete ("Account ID" beats "ID").
+# Header synonyms per role, as exports spell them (each is normalised like a header before matching).
+# Salesforce opportunity reports say "Stage" and "Close Date", HubSpot deal exports "Deal Stage",
+# "Close Date" and "Associated Company IDs", Gainsight's company object "Status" (Active / Churned)
+# and "Renewal Date".  The account id also takes every synonym the portfolio knows (``fields``),
+# so a file the portfolio joins on its id is read on the same column here.  The first role whose
+# synonym matches a header wins; within a role the earlier synonym wins when two headers compete
+# ("Account ID" beats "ID"), and a header that is a synonym as it stands beats one that only
+# matches once its qualifiers are set aside ("Lost ARR (USD)").
+_ID_FIRST = ("Associated Company IDs", "Associated Company ID", "company_record_id")
 _SYNONYMS: dict[Role, tuple[str, ...]] = {
-    "account_id": (
-        "account_id",
-        "accountid",
-        "acct_id",
-        "customer_id",
-        "client_id",
-        "company_id",
-        "org_id",
-        "tenant_id",
-        "crm_id",
-        "sfdc_id",
-        "salesforce_id",
-        "account_number",
-        "customer_number",
-        "account",
-        "customer",
-        "id",
-    ),
+    "account_id": (*_ID_FIRST, *(s for s in CANONICAL_BY_ID["account_id"].synonyms if s != "id"), "customer", "id"),
     "churn_date": (
         "churn_date",
         "churned_date",
@@ -74,6 +67,7 @@ _SYNONYMS: dict[Role, tuple[str, ...]] = {
         "contract_end_date",
         "end_date",
         "close_date",
+        "closed_date",
         "outcome_date",
     ),
     "outcome": (
@@ -83,7 +77,9 @@ _SYNONYMS: dict[Role, tuple[str, ...]] = {
         "renewal_stage",
         "status",
         "stage",
+        "deal_stage",
         "opportunity_stage",
+        "stage_name",
         "result",
     ),
     "arr_lost": (
@@ -97,7 +93,8 @@ _SYNONYMS: dict[Role, tuple[str, ...]] = {
         "contraction_arr",
     ),
 }
-_HEADER_NOISE = {"usd", "eur", "gbp", "in", "the", "total", "of", "yes_no", "y_n"}
+# Roles that say what happened: a table needs one of them to hold outcomes at all.
+OUTCOME_ROLES: frozenset[Role] = frozenset({"churn_date", "churn_flag", "outcome"})
 
 _OUTCOME_WORDS: dict[str, OutcomeKind] = {
     **dict.fromkeys(
@@ -125,6 +122,18 @@ _OUTCOME_WORDS: dict[str, OutcomeKind] = {
         "contracted",
     ),
 }
+# Stages of a deal not decided yet: the default Salesforce opportunity stages and HubSpot deal
+# stages before Closed Won / Closed Lost, and the plain words for an open renewal.  Such a row
+# is not an outcome yet, so it is left out and counted, not reported as unreadable.
+_OPEN_WORDS = frozenset(
+    {
+        "prospecting", "qualification", "needs_analysis", "value_proposition", "id_decision_makers",
+        "perception_analysis", "proposal_price_quote", "negotiation_review",
+        "appointment_scheduled", "qualified_to_buy", "presentation_scheduled", "decision_maker_bought_in",
+        "contract_sent",
+        "open", "pending", "in_progress", "upcoming", "not_yet_renewed", "renewal_pending",
+    }
+)  # fmt: skip
 _FLAG_WORDS: dict[str, bool] = {
     **dict.fromkeys(("yes", "y", "true", "t", "1", "x", "churned", "churn", "lost", "cancelled", "canceled"), True),
     **dict.fromkeys(("no", "n", "false", "f", "0", "active", "renewed", "retained"), False),
@@ -142,6 +151,7 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
 )
 _EXAMPLE_ROWS = 5
+_DISTINCT_SHOWN = 10  # unreadable values reported one by one, most frequent first; a column of junk stops there
 
 
 @dataclass(frozen=True)
@@ -184,15 +194,6 @@ class OutcomesRead:
         return sum(o.outcome == "churned" for o in self.outcomes)
 
 
-def normalise(text: object) -> str:
-    """'Account ID', 'account-id' and 'AccountId' all become 'account_id' (as the portfolio does)."""
-    value = unicodedata.normalize("NFKC", str(text)).strip()
-    value = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", value)
-    value = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", value)
-    value = value.replace("%", " pct ").replace("#", " num ")
-    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
-
-
 def _as_kind(text: str) -> OutcomeKind:
     """Narrow a mapped status (only kept rows reach here, so it is always a kind) to its Literal type."""
     for kind in OUTCOME_KINDS:
@@ -201,20 +202,45 @@ def _as_kind(text: str) -> OutcomeKind:
     raise ValueError(f"{text!r} is not an outcome")
 
 
+@functools.lru_cache(maxsize=1)
+def _synonym_keys() -> tuple[dict[str, tuple[int, int, Role]], dict[str, tuple[int, int, Role]]]:
+    """Each synonym as a header normalises (exact) and as its ``header_form`` (loose): (role order, rank, role)."""
+    exact: dict[str, tuple[int, int, Role]] = {}
+    loose: dict[str, tuple[int, int, Role]] = {}
+    for order, (role, synonyms) in enumerate(_SYNONYMS.items()):
+        for rank, synonym in enumerate(synonyms):
+            exact.setdefault(normalise(synonym), (order, rank, role))
+            if form := header_form(synonym):
+                loose.setdefault(form, (order, rank, role))
+    return exact, loose
+
+
 def detect_columns(headers: Sequence[str]) -> dict[Role, str]:
-    """Which header plays which role; a role no header fits is absent."""
+    """Which header plays which role; a role no header fits is absent.
+
+    Headers are read with the portfolio's own rules (``fields.normalise`` and
+    ``fields.header_form``): case, spacing, punctuation, camelCase, brackets,
+    currencies and word order do not matter.
+    """
+    exact, loose = _synonym_keys()
     found: dict[Role, tuple[int, str]] = {}
     for header in headers:
-        key = normalise(header)
-        trimmed = "_".join(part for part in key.split("_") if part not in _HEADER_NOISE)
-        for role, synonyms in _SYNONYMS.items():
-            rank = next((i for i, s in enumerate(synonyms) if s in (key, trimmed)), None)
-            if rank is None:
-                continue
-            if role not in found or rank < found[role][0]:
-                found[role] = (rank, header)
-            break
+        hit = exact.get(normalise(header))
+        penalty = 0
+        if hit is None:
+            hit, penalty = loose.get(header_form(header)), 1000
+        if hit is None:
+            continue
+        _order, rank, role = hit
+        rank += penalty
+        if role not in found or rank < found[role][0]:
+            found[role] = (rank, header)
     return {role: header for role, (_, header) in found.items()}
+
+
+def holds_outcomes(columns: Mapping[Role, str]) -> bool:
+    """True when the detected columns name the account and say what happened to it."""
+    return "account_id" in columns and bool(OUTCOME_ROLES & set(columns))
 
 
 def _rows(positions: Sequence[int]) -> tuple[int, ...]:
@@ -225,7 +251,7 @@ def _unreadable(name: str, column: str, cells: pd.Series, bad: pd.Series, what: 
     """One problem per distinct unreadable value, most frequent first."""
     problems: list[OutcomeProblem] = []
     values = cells[bad]
-    for value, count in values.value_counts().items():
+    for value, count in values.value_counts().head(_DISTINCT_SHOWN).items():
         positions = list(values.index[values == value])
         shown = str(value) if str(value).strip() else "(empty)"
         problems.append(
@@ -246,17 +272,29 @@ def _unreadable(name: str, column: str, cells: pd.Series, bad: pd.Series, what: 
     return problems
 
 
+def _normalised(cells: pd.Series) -> pd.Series:
+    """``fields.normalise`` of every cell, computed once per distinct value (a column repeats a few words)."""
+    lookup = {value: normalise(value) for value in cells.unique()}
+    return cells.map(lookup)
+
+
 def _parse_dates(cells: pd.Series) -> pd.Series:
-    """Dates under the one format that reads most cells; unreadable cells become NaT."""
+    """Dates under the one format that reads most cells; unreadable cells become NaT.
+
+    Each format is tried on the distinct values only: a column of 100k
+    outcomes holds a few hundred distinct dates.
+    """
     text = cells.str.strip()
-    best = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    distinct = pd.Series(text.unique())
+    best = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
     best_count = -1
     for fmt in _DATE_FORMATS:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(distinct, format=fmt, errors="coerce")
         count = int(parsed.notna().sum())
         if count > best_count:
             best, best_count = parsed, count
-    return best
+    lookup = pd.Series(best.to_numpy(), index=distinct.to_numpy())
+    return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=cells.index, dtype="datetime64[ns]")
 
 
 def _parse_money(cells: pd.Series) -> pd.Series:
@@ -269,7 +307,7 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
     columns = detect_columns([str(c) for c in frame.columns])
     if "account_id" not in columns:
         return OutcomesRead((), (_missing(name, frame, "an account id column (e.g. 'Account ID')"),), columns)
-    if not {"churn_date", "churn_flag", "outcome"} & set(columns):
+    if not OUTCOME_ROLES & set(columns):
         return OutcomesRead(
             (),
             (
@@ -307,14 +345,18 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
     status = pd.Series("", index=table.index, dtype="string")
     if "outcome" in columns:
         cells = table[columns["outcome"]]
-        mapped = cells.map(lambda v: _OUTCOME_WORDS.get(normalise(v), ""))
-        bad = mapped == ""
+        words = _normalised(cells)
+        mapped = words.map(lambda w: _OUTCOME_WORDS.get(w, ""))
+        still_open = words.isin(_OPEN_WORDS) & usable
+        if still_open.any():
+            problems.append(_open_rows(name, columns["outcome"], cells, still_open))
+        bad = (mapped == "") & ~still_open
         problems += _unreadable(name, columns["outcome"], cells, bad & usable, _OUTCOME_TEXT)
         status = mapped.astype("string")
-        usable &= ~bad
+        usable &= mapped != ""
     elif "churn_flag" in columns:
         cells = table[columns["churn_flag"]]
-        flags = cells.map(lambda v: _FLAG_WORDS.get(normalise(v)))
+        flags = _normalised(cells).map(lambda w: _FLAG_WORDS.get(w))
         bad = flags.isna()
         problems += _unreadable(name, columns["churn_flag"], cells, bad & usable, "a yes/no churn flag")
         status = flags.map({True: "churned", False: "renewed"}).fillna("").astype("string")
@@ -348,24 +390,29 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
         churn_first = dates["churn_date"].where(status == "churned")
         event = churn_first.fillna(event)
 
-    kept = table.index[usable]
+    # Plain lists from here: reading a Series cell by cell costs microseconds each, minutes on a big book.
+    kept = np.flatnonzero(usable.to_numpy(dtype=bool))
+    id_list = ids.to_numpy(dtype=object)
+    status_list = status.to_numpy(dtype=object)
+    stamps = event.dt.date.to_numpy(dtype=object)
+    missing_stamp = event.isna().to_numpy()
+    losses = arr_lost.to_numpy(dtype=float)
     by_account: dict[str, tuple[int, Outcome]] = {}
     duplicates: dict[str, list[int]] = {}
-    for position in kept:
-        stamp = event[position]
-        loss = arr_lost[position]
+    for position in kept.tolist():
+        loss = losses[position]
         outcome = Outcome(
-            account_id=str(ids[position]),
-            outcome=_as_kind(str(status[position])),
-            event_date=None if pd.isna(stamp) else stamp.date(),
-            arr_lost=None if pd.isna(loss) else float(loss),
+            account_id=str(id_list[position]),
+            outcome=_as_kind(str(status_list[position])),
+            event_date=None if missing_stamp[position] else stamps[position],
+            arr_lost=None if np.isnan(loss) else float(loss),
         )
         previous = by_account.get(outcome.account_id)
-        if previous is not None:
-            duplicates.setdefault(outcome.account_id, [previous[0]]).append(int(position))
-            if _later(previous[1], outcome):
-                continue
-        by_account[outcome.account_id] = (int(position), outcome)
+        if previous is not None and previous[1] != outcome:  # a monthly export repeats the same outcome: fine
+            duplicates.setdefault(outcome.account_id, [previous[0]]).append(position)
+        if previous is not None and later(previous[1], outcome):
+            continue
+        by_account[outcome.account_id] = (position, outcome)
     if duplicates:
         rows = [r for positions in duplicates.values() for r in positions[1:]]
         problems.append(
@@ -386,11 +433,28 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
 _OUTCOME_TEXT = "an outcome we know (Renewed / Won, Churned / Lost / Closed Lost / Cancelled, Contracted / Downgraded)"
 
 
-def _later(kept: Outcome, new: Outcome) -> bool:
+def later(kept: Outcome, new: Outcome) -> bool:
     """True when the row already kept is dated after the new one (so the new one is dropped)."""
     if kept.event_date is None or new.event_date is None:
         return new.event_date is None and kept.event_date is not None
     return kept.event_date > new.event_date
+
+
+def _open_rows(name: str, column: str, cells: pd.Series, still_open: pd.Series) -> OutcomeProblem:
+    """One note for the rows whose deal is still open: they are not outcomes yet."""
+    positions = list(cells.index[still_open])
+    values = cells[still_open].value_counts()
+    shown = ", ".join(repr(str(v)) for v in values.index[:4]) + (", …" if len(values) > 4 else "")
+    return OutcomeProblem(
+        "still_open",
+        name,
+        column,
+        str(values.index[0]),
+        len(positions),
+        _rows(positions),
+        f"{name}: column {column!r}: {len(positions)} row(s) are still open ({shown}), so they are not an "
+        "outcome yet and were left out; they count once the renewal closes as won or lost.",
+    )
 
 
 def _missing(name: str, frame: pd.DataFrame, what: str) -> OutcomeProblem:

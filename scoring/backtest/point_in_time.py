@@ -5,7 +5,8 @@ model: the account that stopped logging in is "predicted" by its own
 departure.  So each account gets a cut-off (its outcome date minus the lead
 time, or -- for a churn flag with no date -- the last month of the history
 minus the lead time) and is scored on the latest month that *ended* on or
-before that cut-off.  Rows dated later are dropped before anything is read.
+before that cut-off, or on a saved snapshot taken by then if that is later.
+Rows known later are dropped before anything is read.
 
 Scoring 100k accounts one ``scoring.engine.score`` call at a time is too slow,
 so ``score_values`` repeats the engine's formula on whole columns; a property
@@ -30,6 +31,9 @@ from scoring.model import COVERAGE_EPSILON, INSUFFICIENT, LIGHT_POINTS, Model, S
 from .outcomes import Outcome
 
 LEAD_DAYS: tuple[int, ...] = (30, 60, 90, 180)
+# Optional history column: the day a row's values were known (a saved snapshot's as-of date).
+# Empty (NaT) for an export's month, which is known once the month has ended.
+KNOWN_ON = "known_on"
 BAND_CODES: tuple[str, ...] = ("green", "yellow", "red")
 
 Floats = npt.NDArray[np.float64]
@@ -139,7 +143,8 @@ class PointInTime:
     """The book as scored at each account's cut-off.
 
     ``frame`` has one row per scored account: account_id, outcome, churned
-    (bool), event_date, cutoff, period (the month used), arr_lost, raw, score,
+    (bool), event_date, cutoff, period (the month used, or a snapshot's
+    as-of day), source ("export" or "snapshot"), arr_lost, raw, score,
     band, coverage, and the signal values and bonus flags that were scored.
     """
 
@@ -185,6 +190,13 @@ def outcomes_frame(outcomes: Sequence[Outcome]) -> pd.DataFrame:
     )
 
 
+def _sources(rows: pd.DataFrame) -> npt.NDArray[np.str_]:
+    """Per scored row, where its values came from: "snapshot" (a saved snapshot) or "export" (a month)."""
+    if KNOWN_ON not in rows.columns:
+        return np.full(len(rows), "export").astype(np.str_)
+    return np.where(pd.to_datetime(rows[KNOWN_ON]).notna(), "snapshot", "export").astype(np.str_)
+
+
 def month_end(periods: pd.Series) -> pd.Series:
     """The last day of each period's month (a period is its month's first day)."""
     stamps = pd.to_datetime(periods)
@@ -208,7 +220,10 @@ def point_in_time(
 
     ``history``: one row per account and month -- account_id, period (the
     month's first day), one column per signal id (NaN = missing) and optional
-    bonus columns.  A contraction counts as a renewal unless
+    bonus columns -- plus, optionally, rows from saved snapshots, which carry
+    the day they were taken in ``known_on``.  A month counts once it has
+    ended, a snapshot from its as-of day; of the rows known by the cut-off,
+    the latest known is scored, whichever its source.  A contraction counts as a renewal unless
     ``contraction_is_churn``.  Accounts that cannot be scored are counted in
     ``excluded`` with the reason, never scored as zero.
     """
@@ -222,7 +237,11 @@ def point_in_time(
     account_code, accounts = pd.factorize(ids)
     period_code, periods = pd.factorize(pd.to_datetime(history["period"]))
     ends = month_end(pd.Series(periods)).to_numpy(dtype="datetime64[ns]").astype(np.int64)[period_code]
-    stamps = periods.to_numpy(dtype="datetime64[ns]").astype(np.int64)[period_code]
+    if KNOWN_ON in history.columns:
+        # A saved snapshot is known on its as-of day, not at the end of its month.
+        known_on = pd.to_datetime(history[KNOWN_ON]).to_numpy(dtype="datetime64[ns]")
+        ends = np.where(np.isnat(known_on), ends, known_on.astype(np.int64))
+    stamps = ends  # the latest row known by the cut-off wins, whichever source it came from
 
     default_cut = pd.Timestamp(global_cutoff(history, lead_days))
     cutoff = (outs["event_date"] - pd.Timedelta(days=lead_days)).fillna(default_cut)
@@ -272,6 +291,7 @@ def point_in_time(
             "event_date": merged["event_date"].to_numpy(),
             "cutoff": merged["cutoff"].to_numpy(),
             "period": pd.to_datetime(merged["period"]).to_numpy(),
+            "source": _sources(merged),
             "arr_lost": merged["arr_lost"].to_numpy(),
             "raw": scores.raw,
             "score": scores.score,
