@@ -21,6 +21,7 @@ from pages.ui.portfolio.keys import (
     CHANGES_NEWER_KEY,
     CHANGES_OLDER_KEY,
     CHANGES_RESCORE_KEY,
+    CHANGES_SAVED_KEY,
     CHANGES_WHY_KEY,
 )
 from scoring.model import Model
@@ -75,6 +76,27 @@ def freshness_note(found: Sequence[SnapshotInfo], today: date) -> None:
         )
 
 
+def _save(
+    result: PortfolioResult, exports: Sequence[Export], model: Model, overrides: dict[str, str], when: date
+) -> None:
+    """The button's callback: save, and keep what happened for the run it triggers to show.
+
+    A callback runs before the page does, so a rerun of the page (the app
+    shell's first-request rerun, say) cannot lose the click.
+    """
+    try:
+        saved, _ = save_exports(store(), list(exports), model, overrides, when, result=result)
+    except SnapshotError as exc:
+        st.session_state[CHANGES_SAVED_KEY] = ("error", str(exc))
+        return
+    kept = saved.snapshot
+    st.session_state[CHANGES_SAVED_KEY] = (
+        ("success", f"Saved snapshot {kept.id}: as of {kept.as_of:%d %b %Y}, {count(kept.accounts, 'account')}.")
+        if saved.created
+        else ("info", f"These files and model are already kept as snapshot {kept.id}; nothing was added.")
+    )
+
+
 def save_button(result: PortfolioResult, exports: Sequence[Export], model: Model, overrides: dict[str, str]) -> None:
     """Keep the scored portfolio as a snapshot (the same files and model twice keep one)."""
     when = as_of_for(result, [e.name for e in exports])
@@ -82,18 +104,23 @@ def save_button(result: PortfolioResult, exports: Sequence[Export], model: Model
     left.caption(
         f"Save this result to compare it with later uploads: as of {when:%d %b %Y}, scored with {plain(model.name)}."
     )
-    if right.button("Save as snapshot", icon=":material/save:", help="Keeps every account's signals and score."):
-        try:
-            with st.spinner("Saving the snapshot…"):
-                saved, _ = save_exports(store(), list(exports), model, overrides, when, result=result)
-        except SnapshotError as exc:
-            st.error(plain(exc), icon=":material/error:")
-            return
-        kept = saved.snapshot
-        if saved.created:
-            st.success(f"Saved snapshot {kept.id}: as of {kept.as_of:%d %b %Y}, {count(kept.accounts, 'account')}.")
-        else:
-            st.info(f"These files and model are already kept as snapshot {kept.id}; nothing was added.")
+    right.button(
+        "Save as snapshot",
+        icon=":material/save:",
+        help="Keeps every account's signals and score.",
+        on_click=_save,
+        args=(result, exports, model, overrides, when),
+    )
+    outcome = st.session_state.pop(CHANGES_SAVED_KEY, None)
+    if outcome is None:
+        return
+    kind, text = outcome
+    if kind == "error":
+        st.error(plain(text), icon=":material/error:")
+    elif kind == "success":
+        st.success(text, icon=":material/save:")
+    else:
+        st.info(text, icon=":material/info:")
 
 
 def _remember(widget: str, kept: str) -> None:

@@ -40,6 +40,7 @@ CHANGES_OLDER_KEY = "changes:older"
 CHANGES_NEWER_KEY = "changes:newer"
 CHANGES_RESCORE_KEY = "changes:rescore"
 CHANGES_WHY_KEY = "changes:why"
+CHANGES_SAVED_KEY = "changes:saved"  # what the last "Save as snapshot" did, shown once beside the button
 # The as-of date (pages.ui.portfolio.as_of): the date the user set, kept across pages; and the date widget.
 AS_OF_KEY = "portfolio:as_of"
 AS_OF_INPUT_KEY = "portfolio:as_of_input"

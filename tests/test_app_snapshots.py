@@ -1,0 +1,154 @@
+"""Snapshots through the pages under AppTest: save two demo weeks, see what moved and why, open one account.
+
+The expected moves and reasons come from the domain (``scoring.snapshots``)
+run on a database of their own, so the pages are checked against the model,
+not against themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pages.ui.common.text import plain
+from scoring.catalog import get_model
+from scoring.portfolio.contract import Export
+from scoring.snapshots import changes
+from scoring.snapshots.capture import save_exports
+from scoring.snapshots.demo import demo_files
+from scoring.storage import Store
+
+MODEL = get_model("technical-csm")
+
+
+def _week(n: int) -> Export:
+    path = demo_files()[n]
+    return Export(path.name, path.read_bytes())
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the model says about the two demo weeks: the band moves and one account that moved down."""
+
+    moves: pd.DataFrame  # from, to, accounts (band changes only)
+    account_id: str
+    account_name: str
+    reason: str
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory: pytest.TempPathFactory) -> Expected:
+    store = Store(tmp_path_factory.mktemp("oracle") / "oracle.duckdb")
+    try:
+        older, _ = save_exports(store, [_week(0)], MODEL)
+        newer, _ = save_exports(store, [_week(1)], MODEL)
+        frame = changes.compare(store, older.snapshot, newer.snapshot)
+        moves = changes.band_moves(frame)
+        moves = moves[moves["from"] != moves["to"]]
+        worst = changes.turned_worse(frame).iloc[0]
+        why = changes.explain_account(store, older.snapshot, newer.snapshot, str(worst["account_id"]))
+        assert why is not None
+        return Expected(moves, str(worst["account_id"]), str(worst["account_name"]), why.reason)
+    finally:
+        store.close()
+
+
+def _app(page: str) -> AppTest:
+    # A fresh store (fixture) and empty caches: a run or a snapshot list cached by an earlier test must not leak in.
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    return app
+
+
+def _upload_and_save(app: AppTest, export: Export) -> None:
+    app.file_uploader(key="portfolio_files").set_value([(export.name, export.data, "text/csv")]).run()
+    assert not app.exception
+    save = [b for b in app.button if b.label == "Save as snapshot"]
+    assert len(save) == 1
+    save[0].click().run()
+    assert not app.exception
+
+
+def _texts(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown] + [c.value for c in app.caption]
+
+
+def test_two_saved_weeks_show_the_band_moves_the_reasons_and_the_account_line(
+    fresh_store: Path, expected: Expected
+) -> None:
+    at = _app("pages/portfolio.py")
+    _upload_and_save(at, _week(0))
+    assert any(s.value.startswith("Saved snapshot 1: as of 13 Nov 2026, 300 accounts") for s in at.success)
+    _upload_and_save(at, _week(1))
+    assert any(s.value.startswith("Saved snapshot 2: as of 20 Nov 2026, 300 accounts") for s in at.success)
+
+    shown = [d.value for d in at.dataframe]
+    moves = next(d for d in shown if list(d.columns[:3]) == ["From", "To", "Accounts"])
+    got = {
+        (f.lower(), t.lower()): int(n) for f, t, n in zip(moves["From"], moves["To"], moves["Accounts"], strict=True)
+    }
+    want = {
+        (str(f), str(t)): int(n)
+        for f, t, n in zip(expected.moves["from"], expected.moves["to"], expected.moves["accounts"], strict=True)
+    }
+    assert got == want and sum(want.values()) > 0
+    worse = next(d for d in shown if "CSM" in d.columns and "Band" in d.columns)
+    assert worse["Account"].iloc[0] == expected.account_name  # largest ARR first, as the model ranks it
+
+    # The "why" picker lists the accounts that moved down first; pick the oracle's one explicitly.
+    why = at.selectbox(key="changes:why:widget")
+    why.select(expected.account_id).run()
+    assert f"**{plain(expected.account_name)}**: {plain(expected.reason)}" in _texts(at)
+
+    at.query_params["id"] = expected.account_id
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    assert at.title[0].value == expected.account_name
+    assert len(at.get("vega_lite_chart")) == 1  # the score line on band zones
+    assert any(t.startswith("2 snapshots and 0 months of history") for t in _texts(at))
+    assert f"**13 Nov → 20 Nov 2026.** {plain(expected.reason)}" in _texts(at)
+    assert not at.error
+
+
+def _seed(db_path: Path, as_of: date) -> None:
+    store = Store(db_path)
+    try:
+        save_exports(store, [_week(1)], MODEL, as_of=as_of)
+    finally:
+        store.close()
+
+
+def _stale_warnings(app: AppTest) -> list[str]:
+    return [w.value for w in app.warning if "older than 14 days" in w.value]
+
+
+def test_a_snapshot_older_than_fourteen_days_is_called_out_on_both_pages(fresh_store: Path) -> None:
+    old = date.today() - timedelta(days=15)
+    _seed(fresh_store, old)
+    at = _app("pages/portfolio.py")
+    assert _stale_warnings(at) == [
+        f"The newest snapshot is 15 days old (as of {old:%d %b %Y}), older than 14 days: scores may have moved "
+        "since. Upload this week's exports and save a snapshot."
+    ]
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    assert len(_stale_warnings(at)) == 1
+
+
+def test_a_snapshot_fourteen_days_old_is_not_stale(fresh_store: Path) -> None:
+    _seed(fresh_store, date.today() - timedelta(days=14))
+    at = _app("pages/portfolio.py")
+    assert not at.exception
+    assert _stale_warnings(at) == []
+    at.switch_page("pages/account.py").run()
+    assert _stale_warnings(at) == []
