@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages.ui.account import sections
+from pages.ui.account import revenue_flags, sections
 from pages.ui.account.source import current_book, pick_account
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.text import plain
@@ -40,6 +40,8 @@ if scored is not None:
     with right:
         st.subheader("Recommended actions", anchor=False)
         sections.actions(book.model, scored)
+
+revenue_flags.section(str(row["account_id"]))
 
 st.subheader("Checklists", anchor=False)
 sections.checklists(row, today)

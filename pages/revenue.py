@@ -29,13 +29,13 @@ found = revenue_inputs.extras(source)
 renewals_tab, expansion_tab, qbr_tab = st.tabs(["Renewals and retention", "Expansion and references", "QBR pack"])
 with renewals_tab:
     st.subheader("Renewal forecast")
-    forecast = renewals.forecast_section(view, result.as_of)
+    forecast = renewals.forecast_section(view, result.as_of, model, revenue_inputs.lab_files(source))
     renewals.sales_ops_list(forecast)
     st.subheader("Revenue retention")
-    renewals.retention_section(found)
+    renewals.retention_section(revenue_inputs.arr_at_two_dates(source, found))
 with expansion_tab:
     st.subheader("Ready for an expansion conversation")
-    expansion.expansion_section(view, found)
+    expansion.expansion_section(view, found, revenue_inputs.hand_set_flags())
     st.subheader("Reference programme")
     expansion.references_section(view, found)
 with qbr_tab:

@@ -8,11 +8,15 @@ reference-programme candidates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import EXPANSION_THRESHOLD_KEY
+from pages.ui.portfolio.revenue_columns import columns
+from scoring.formatting import money_full
 from scoring.revenue.expansion import (
     CONVERSATION,
     ExpansionRules,
@@ -21,16 +25,18 @@ from scoring.revenue.expansion import (
     score_expansion,
 )
 from scoring.revenue.extras import Extras
+from scoring.revenue.flags import merged
 
 
 def _money_text(values: pd.Series) -> pd.Series:
     """ARR as text, with 'no data' where the export has none (never $0)."""
-    return values.map(lambda v: "no data" if pd.isna(v) else f"${float(v):,.0f}")
+    return values.map(money_full)
 
 
-def _legend(rules: ExpansionRules, found: Extras) -> None:
+def _legend(rules: ExpansionRules, found: Extras, hand_set: Mapping[str, frozenset[str]]) -> None:
     rows = []
     for s in rules.signals:
+        on_page = sum(1 for ids in hand_set.values() if s.id in ids)
         if s.source == "seats":
             fed = "computed: active users over licensed seats"
         elif s.source == "renewal":
@@ -39,12 +45,18 @@ def _legend(rules: ExpansionRules, found: Extras) -> None:
             fed = f"column '{found.flag_columns[s.id]}'"
         else:
             fed = f"no column yet: add a yes/no column named {s.columns[0]}"
+        if s.source == "flag":
+            fed += f"; set on the account page for {count(on_page, 'account')}"
         rows.append({"signal": s.label, "points": s.points, "fed by": fed, "step": s.action})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def expansion_section(view: pd.DataFrame, found: Extras) -> None:
-    """Threshold, the ready list with each account's next step, and the signals legend."""
+def expansion_section(view: pd.DataFrame, found: Extras, hand_set: Mapping[str, frozenset[str]]) -> None:
+    """Threshold, the ready list with each account's next step, and the signals legend.
+
+    ``hand_set`` holds the signals CSMs set on the account page; they count
+    like an export's yes/no column.
+    """
     rules = expansion_rules()
     threshold = int(
         st.number_input(
@@ -59,7 +71,7 @@ def expansion_section(view: pd.DataFrame, found: Extras) -> None:
             persist_state="session",
         )
     )
-    scored = score_expansion(view, found.flags, rules, threshold)
+    scored = score_expansion(view, merged(found.flags, hand_set), rules, threshold)
     ready = scored[scored["ready"]]
     waiting = scored[(scored["points"] >= threshold) & ~scored["ready"]]
     a, b, c = st.columns(3)
@@ -74,7 +86,8 @@ def expansion_section(view: pd.DataFrame, found: Extras) -> None:
     if ready.empty:
         st.info(
             f"No account has {threshold}+ points and {rules.green_days}+ days in green yet. Lower the points "
-            "needed, or add the yes/no columns listed below to your exports so more signals count.",
+            "needed, set the signals you know of on each account's page, or add the yes/no columns listed "
+            "below to your exports so more signals count.",
             icon=":material/info:",
         )
     else:
@@ -84,20 +97,17 @@ def expansion_section(view: pd.DataFrame, found: Extras) -> None:
             shown,
             hide_index=True,
             width="stretch",
-            column_config={
-                "account_id": st.column_config.TextColumn("ID"),
-                "account_name": st.column_config.TextColumn("Account"),
-                "score": st.column_config.NumberColumn("Score", format="%.1f"),
-                "arr": st.column_config.TextColumn("ARR"),
-                "points": st.column_config.NumberColumn("Points"),
-                "signals": st.column_config.TextColumn("Signals", width="medium"),
-                "next_step": st.column_config.TextColumn("Next step", width="large"),
-            },
+            column_config=columns(
+                arr=st.column_config.TextColumn("ARR"),
+                points=st.column_config.NumberColumn("Points"),
+                signals=st.column_config.TextColumn("Signals", width="medium"),
+                next_step=st.column_config.TextColumn("Next step", width="large"),
+            ),
         )
     with st.expander("How to run the conversation"):
         st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(CONVERSATION, 1)))
     with st.expander("The signals, their points and what feeds them"):
-        _legend(rules, found)
+        _legend(rules, found, hand_set)
 
 
 def references_section(view: pd.DataFrame, found: Extras) -> None:
@@ -114,7 +124,7 @@ def references_section(view: pd.DataFrame, found: Extras) -> None:
     scale = "9 or more on 0-10" if found.nps_scale == 10 else "80 or more on -100 to 100"
     st.caption(
         f"Promoters (latest NPS {scale}) who are green: {count(len(fans), 'account')}. Each starts at tier 1; "
-        "set the tier you agree with the customer in the QBR tab's account details."
+        "set the tier you agree with the customer on the account's page or in the QBR tab's account details."
     )
     tiers = pd.DataFrame([{"tier": t.tier, "name": t.name, "what it involves": t.asks} for t in rules.tiers])
     st.dataframe(tiers, hide_index=True, width="stretch")
@@ -125,14 +135,11 @@ def references_section(view: pd.DataFrame, found: Extras) -> None:
             shown,
             hide_index=True,
             width="stretch",
-            column_config={
-                "account_id": st.column_config.TextColumn("ID"),
-                "account_name": st.column_config.TextColumn("Account"),
-                "score": st.column_config.NumberColumn("Score", format="%.1f"),
-                "arr": st.column_config.TextColumn("ARR"),
-                "nps": st.column_config.NumberColumn("NPS"),
-                "suggested_tier": st.column_config.TextColumn("Suggested tier"),
-            },
+            column_config=columns(
+                arr=st.column_config.TextColumn("ARR"),
+                nps=st.column_config.NumberColumn("NPS"),
+                suggested_tier=st.column_config.TextColumn("Suggested tier"),
+            ),
         )
     else:
         st.caption(f"No promoter among the {plain(len(view))} accounts shown is green.")

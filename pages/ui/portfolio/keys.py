@@ -41,6 +41,7 @@ CHANGES_NEWER_KEY = "changes:newer"
 CHANGES_RESCORE_KEY = "changes:rescore"
 CHANGES_WHY_KEY = "changes:why"
 CHANGES_SAVED_KEY = "changes:saved"  # what the last "Save as snapshot" did, shown once beside the button
+CHANGES_SECTION_KEY = "changes:section"  # the "What changed" expander: stays open across the save's rerun
 # The as-of date (pages.ui.portfolio.as_of): the date the user set, kept across pages; and the date widget.
 AS_OF_KEY = "portfolio:as_of"
 AS_OF_INPUT_KEY = "portfolio:as_of_input"
@@ -53,6 +54,7 @@ def mapping_editor_key(fingerprint: str) -> str:
 
 # Renewals, expansion and the QBR pack (pages.ui.portfolio.renewals, expansion, qbr).
 RATES_KEY = "portfolio:renewal_rates"  # the RenewalRates the form last applied
+RATES_SOURCE_KEY = "portfolio:renewal_rates_source"  # "stated" (the form) or "measured" (the backtest lab)
 EXPANSION_THRESHOLD_KEY = "portfolio:expansion_threshold"
 QBR_ACCOUNT_KEY = "portfolio:qbr_account"
 QBR_QUARTER_KEY = "portfolio:qbr_quarter"
@@ -64,6 +66,16 @@ QBR_FAILED_KEY = "portfolio:qbr_failed"  # a save's failure message, shown once 
 def rate_input_key(band: str) -> str:
     """The renewal-rate number input of one band."""
     return f"portfolio:renewal_rate_{band}"
+
+
+def revenue_flags_form_key(account_id: str) -> str:
+    """The account page's expansion-signals form (pages.ui.account.revenue_flags), one per account."""
+    return f"portfolio:revenue_flags:{account_id}"
+
+
+def revenue_flag_key(account_id: str, field: str) -> str:
+    """One widget of that form: a hand-set signal's id, or "reference_tier"."""
+    return f"portfolio:revenue_flags:{account_id}:{field}"
 
 
 def qbr_field_key(account_id: str, quarter: str, field: str) -> str:

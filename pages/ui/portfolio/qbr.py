@@ -23,6 +23,7 @@ from pages.ui.portfolio.keys import (
     QBR_RHYTHM_KEY,
     qbr_field_key,
 )
+from pages.ui.portfolio.revenue_columns import columns
 from scoring.model import Model
 from scoring.qbr.chart import drivers_chart, drivers_png
 from scoring.qbr.markdown import to_markdown
@@ -103,14 +104,10 @@ def tracker_section(view: pd.DataFrame, quarter: Quarter, store: Store) -> None:
             shown,
             hide_index=True,
             width="stretch",
-            column_config={
-                "account_id": st.column_config.TextColumn("ID"),
-                "account_name": st.column_config.TextColumn("Account"),
-                "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
-                "band": st.column_config.TextColumn("Band"),
-                "reason": st.column_config.TextColumn("Why due"),
-                "held": st.column_config.TextColumn("QBR"),
-            },
+            column_config=columns(
+                reason=st.column_config.TextColumn("Why due"),
+                held=st.column_config.TextColumn("QBR"),
+            ),
         )
     if len(tracker.undated):
         st.info(

@@ -4,6 +4,8 @@ Everything shown is computed by ``scoring.revenue`` (the same functions
 ``python -m scoring renewals`` prints); this module only lays it out.  The
 per-band renewal rates are an assumption the CSM can change in a form; the
 applied rates live in session state, so a trip to another page keeps them.
+When outcomes are loaded (the demo ships its own), the rates the backtest lab
+measured can stand in for the assumption, stated as measured.
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pages.ui.backtest.keys import LEAD_KEY
+from pages.ui.backtest.run import backtest
+from pages.ui.backtest.source import DEFAULT_LEAD, LabFiles
 from pages.ui.common.text import count, money, plain
-from pages.ui.portfolio.keys import RATES_KEY, rate_input_key
-from scoring.revenue.extras import Extras
+from pages.ui.portfolio.keys import RATES_KEY, RATES_SOURCE_KEY, rate_input_key
+from pages.ui.portfolio.revenue_columns import columns
+from scoring.backtest.report import Floors
+from scoring.formatting import money_full
+from scoring.model import Model
+from scoring.revenue.calibrated import MeasuredRates, measured_rates
 from scoring.revenue.forecast import (
     SALES_OPS_LEAD_DAYS,
     WEEKLY_WITHIN_DAYS,
@@ -27,7 +36,8 @@ from scoring.revenue.forecast import (
     quarter_table,
     sales_ops_csv,
 )
-from scoring.revenue.retention import Retention, retention
+from scoring.revenue.retention import Retention
+from scoring.revenue.two_dates import ArrAtTwoDates
 
 BANDS = ("green", "yellow", "red", "insufficient")
 BAND_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "insufficient": "#9e9e9e"}
@@ -89,9 +99,79 @@ def _horizon_chart(fc: Forecast) -> alt.Chart:
     )
 
 
-def forecast_section(view: pd.DataFrame, as_of: date | None) -> Forecast:
-    """Headline figures, the horizon table and chart, and the quarter outlook."""
-    rates = rates_form()
+STATED, MEASURED = "stated", "measured"
+LONG_ENOUGH_DAYS = 300  # shorter periods than about a year are not held against seed 004's yearly targets
+
+
+def _lead_days() -> int:
+    chosen = st.session_state.get(LEAD_KEY)
+    return int(chosen) if chosen else DEFAULT_LEAD
+
+
+def _measured(lab: LabFiles, model: Model) -> MeasuredRates | None:
+    """The lab's per-band renewal rates for these files and model (its cached run), None when it has no report."""
+    run = backtest(lab, model, _lead_days(), Floors())
+    if run.report is None:
+        return None
+    return measured_rates(run.report, _rates(), lab.outcomes.name)
+
+
+def _measured_table(m: MeasuredRates) -> None:
+    rows = [
+        {"band": band, "rate": m.rates.of(band), "accounts": m.accounts[band], "renewed": m.renewed[band]}
+        for band in BANDS
+        if band in m.accounts
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        column_config=columns(
+            rate=st.column_config.NumberColumn("Renewal rate", format="percent"),
+            accounts=st.column_config.NumberColumn("Accounts measured"),
+            renewed=st.column_config.NumberColumn("Renewed"),
+        ),
+    )
+    if m.stated:
+        stated = ", ".join(f"{band} {m.rates.of(band):.0%}" for band in m.stated)
+        st.caption(f"The lab measured no account in these bands, so they keep the stated rate: {stated}.")
+
+
+def rates_section(model: Model, lab: LabFiles | None) -> RenewalRates:
+    """The rates the forecast applies: the stated, editable ones, or the backtest lab's measured ones."""
+    if lab is None:
+        st.caption(
+            ":material/query_stats: Measured renewal rates need outcomes: upload these same exports with an "
+            "outcomes file in the Backtest lab, and the rates it measures per band are offered here."
+        )
+        return rates_form()
+    choice = st.radio(
+        "Renewal rates",
+        [STATED, MEASURED],
+        format_func=lambda c: "Stated assumption (editable)" if c == STATED else "Measured by the backtest lab",
+        horizontal=True,
+        key=RATES_SOURCE_KEY,
+        persist_state="session",
+        help=f"The lab scores each account {_lead_days()} days before its renewal or churn in "
+        f"{plain(lab.outcomes.name)} and counts, band by band, how many renewed.",
+    )
+    if choice != MEASURED:
+        return rates_form()
+    measured = _measured(lab, model)
+    if measured is None:
+        st.warning(
+            f"The backtest lab could not measure renewal rates from these exports and {plain(lab.outcomes.name)} "
+            "(open the Backtest lab to see why); the stated rates apply.",
+            icon=":material/warning:",
+        )
+        return rates_form()
+    st.info(plain(measured.describe()), icon=":material/query_stats:")
+    _measured_table(measured)
+    return measured.rates
+
+
+def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: LabFiles | None) -> Forecast:
+    """Headline figures, the horizon table and chart, and the quarter outlook, under the chosen rates."""
+    rates = rates_section(model, lab)
     fc = forecast(view, as_of or date.today(), rates)
     weekly = fc.weekly
     a, b, c = st.columns(3)
@@ -114,15 +194,13 @@ def forecast_section(view: pd.DataFrame, as_of: date | None) -> Forecast:
         horizon_table(fc),
         hide_index=True,
         width="stretch",
-        column_config={
-            "window": st.column_config.TextColumn("Renewing"),
-            "accounts": st.column_config.NumberColumn("Accounts"),
-            "red": st.column_config.NumberColumn("Red"),
-            "yellow": st.column_config.NumberColumn("Yellow"),
-            "green": st.column_config.NumberColumn("Green"),
-            "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
-            "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
-        },
+        column_config=columns(
+            window=st.column_config.TextColumn("Renewing"),
+            accounts=st.column_config.NumberColumn("Accounts"),
+            red=st.column_config.NumberColumn("Red"),
+            yellow=st.column_config.NumberColumn("Yellow"),
+            green=st.column_config.NumberColumn("Green"),
+        ),
     )
     st.markdown("**By quarter: expected gross and logo retention, with a 90% range**")
     quarters = quarter_table(fc)
@@ -130,11 +208,10 @@ def forecast_section(view: pd.DataFrame, as_of: date | None) -> Forecast:
         quarters,
         hide_index=True,
         width="stretch",
-        column_config={
-            "quarter": st.column_config.TextColumn("Quarter"),
-            "accounts": st.column_config.NumberColumn("Renewals"),
-            "expiring_arr": st.column_config.NumberColumn("ARR up for renewal", format="$%,.0f"),
-            "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
+        column_config=columns(
+            quarter=st.column_config.TextColumn("Quarter"),
+            accounts=st.column_config.NumberColumn("Renewals"),
+            expiring_arr=st.column_config.NumberColumn("ARR up for renewal", format="$%,.0f"),
             **{
                 col: st.column_config.NumberColumn(label, format="percent")
                 for col, label in (
@@ -146,7 +223,7 @@ def forecast_section(view: pd.DataFrame, as_of: date | None) -> Forecast:
                     ("logo_high", "Logo high"),
                 )
             },
-        },
+        ),
     )
     st.caption(
         "The range treats each renewal as an independent yes or no with its band's rate: a quarter with a "
@@ -209,17 +286,10 @@ def sales_ops_list(fc: Forecast) -> None:
         shown,
         hide_index=True,
         width="stretch",
-        column_config={
-            "account_id": st.column_config.TextColumn("ID"),
-            "account_name": st.column_config.TextColumn("Account"),
-            "band": st.column_config.TextColumn("Band"),
-            "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
-            "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
-            "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
-            "days_to_renewal": st.column_config.NumberColumn("Days left"),
-            "weekly": st.column_config.TextColumn("Cadence"),
-            "weakest": st.column_config.TextColumn("Losing most points", width="medium"),
-        },
+        column_config=columns(
+            weekly=st.column_config.TextColumn("Cadence"),
+            weakest=st.column_config.TextColumn("Losing most points", width="medium"),
+        ),
     )
 
 
@@ -257,26 +327,55 @@ def _waterfall(r: Retention) -> alt.LayerChart:
     )
 
 
-def retention_section(found: Extras) -> None:
-    """GRR, NRR, logo retention and expansion between the first and last month with ARR, or what would allow it."""
-    months = sorted(found.arr_by_month)
-    if len(months) < 2:
+def _movements(r: Retention) -> None:
+    rows = [
+        ("Starting ARR", r.starting_arr),
+        ("Churn", -r.churn),
+        ("Contraction", -r.contraction),
+        ("Expansion", r.expansion),
+        ("Ending ARR", r.ending_arr),
+    ]
+    st.dataframe(
+        pd.DataFrame([{"step": step, "arr": money_full(amount)} for step, amount in rows]),
+        hide_index=True,
+        column_config=columns(step=st.column_config.TextColumn("Step"), arr=st.column_config.TextColumn("ARR")),
+    )
+
+
+def retention_section(pair: ArrAtTwoDates | None) -> None:
+    """GRR, NRR, logo retention and expansion between two dates against seed 004's targets, and the waterfall."""
+    if pair is None:
         st.info(
             "Revenue retention needs ARR at two dates, and these exports carry one ARR per account. Add an ARR "
-            "column to the monthly usage export (one value per account and month), or upload account lists "
-            "from two dates with a month column, to see GRR, NRR, logo retention and expansion.",
+            "column to the monthly usage export (one value per account and month), or save a snapshot on the "
+            "Portfolio triage page now and again on a later date, to see GRR, NRR, logo retention and expansion.",
             icon=":material/info:",
         )
         return
-    start, end = months[0], months[-1]
-    r = retention(found.arr_by_month[start], found.arr_by_month[end], start, end)
+    r = pair.retention()
     if r is None:
-        st.info(f"No account has ARR above $0 in {plain(start)}, so there is nothing to measure retention against.")
+        st.info(
+            f"No account has ARR above $0 in {plain(pair.start_label)}, so there is nothing to measure retention "
+            "against. Check the ARR column of that date's export.",
+            icon=":material/info:",
+        )
         return
-    st.caption(f"From {plain(start)} to {plain(end)}: {count(r.starting_logos, 'account')} at the start.")
+    period = f" ({count(pair.days, 'day')})" if pair.days is not None else ""
+    st.caption(
+        f"From {plain(pair.origin)}: {plain(pair.start_label)} to {plain(pair.end_label)}{period}, "
+        f"{count(r.starting_logos, 'account')} with ARR at the start."
+    )
     cols = st.columns(4)
     for col, (label, value, target, met) in zip(cols, r.against_targets(), strict=True):
         col.metric(label, f"{value:.1%}", delta=f"target {target:.0%}", delta_color="normal" if met else "inverse")
-    st.altair_chart(_waterfall(r), width="stretch")
+    if pair.days is not None and pair.days < LONG_ENOUGH_DAYS:
+        st.caption(
+            f"Seed 004's targets are for a year; over {count(pair.days, 'day')} these figures show which way the "
+            "book is moving, not whether the year will meet them."
+        )
+    chart, table = st.columns([3, 2])
+    chart.altair_chart(_waterfall(r), width="stretch")
+    with table:
+        _movements(r)
     if r.new_logos:
         st.caption(f"New business, not counted above: {count(r.new_logos, 'account')}, {money(r.new_arr)}.")
