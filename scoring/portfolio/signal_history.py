@@ -8,9 +8,9 @@ in one and 0.75 in the other), so this runs the portfolio's own stages
 (``run``'s open, load, scaling, as-of and scored-months SQL) and keeps only
 the ``v__<signal>`` and ``b__<bonus>`` columns the formula computes.
 
-Repeated account-months are always merged (sum the additive fields, latest
-row for the rest), as the portfolio does once it finds a repeat: the result
-is the same for clean files, and the history needs one row per month.
+Repeated account-months are merged (sum the additive fields, latest row for
+the rest), as the portfolio does once it finds a repeat; a file without a
+repeat skips the merge, which gives the same rows at a fraction of the cost.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scoring.db import DuckDBError, Store, engine
+from scoring.db import Connection, DuckDBError, Store, engine
 from scoring.model import Model
 from scoring.portfolio.contract import Export, InputProblem, RunContext
 from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
@@ -91,6 +91,19 @@ def signal_history(
             con.close()
 
 
+def _repeats(con: Connection, item: Loaded, dated: bool) -> bool:
+    """Whether the file repeats an account (and month), so its rows must be merged.
+
+    Merging costs a grouped pass per signal (about 20 s of CPU for 2.4M rows,
+    against under one for a clean file), and a clean file merged or not gives
+    the same history, so only a file with a repeat pays for it.
+    """
+    key = "account_id, CAST(date_trunc('month', period) AS DATE)" if dated else "account_id"
+    where = "account_id IS NOT NULL" + (" AND period IS NOT NULL" if dated else "")
+    found = con.execute(f"SELECT count(*) - count(DISTINCT ({key})) FROM {quote(item.table)} WHERE {where}")
+    return bool(found.fetchall()[0][0])
+
+
 def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProblem]) -> pd.DataFrame:
     """The scored months of the loaded files, reduced to their signal values and bonus flags."""
     model = ctx.model
@@ -98,7 +111,8 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
     for item in loaded:
         scales, notes = scaling(item)
         problems.extend(notes)
-        relations.append(replace(_relation(item, scales), duplicates=True))
+        relation = _relation(item, scales)
+        relations.append(replace(relation, duplicates=_repeats(ctx.con, item, relation.dated)))
     if not any(r.dated for r in relations):
         problems.append(
             error(
@@ -126,11 +140,12 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
         *(f"{quote(value_column(s))} AS {quote(s)}" for s in model.signal_ids),
         *(f"{quote(bonus_column(b.id))} AS {quote(b.id)}" for b in model.bonuses),
     ]
-    sql = f"SELECT {', '.join(picks)} FROM ({scored}) WHERE period IS NOT NULL ORDER BY account_id, period"
-    history = ctx.con.execute(sql, p.values).df()
-    undated = ctx.con.execute(
-        f"SELECT count(DISTINCT account_id) FROM ({scored}) WHERE period IS NULL", p.values
-    ).fetchall()[0][0]
+    # One pass over the scored months, undated rows included: a second query for them would run the
+    # whole formula again, and the backtest orders rows itself, so no ORDER BY either.
+    rows = ctx.con.execute(f"SELECT {', '.join(picks)} FROM ({scored})", p.values).df()
+    undated_rows = rows["period"].isna()
+    undated = rows.loc[undated_rows, "account_id"].nunique()
+    history = rows[~undated_rows].reset_index(drop=True)
     if undated:
         problems.append(
             InputProblem(
