@@ -84,3 +84,24 @@ def test_nothing_to_backtest_is_one_line_and_exit_2(tmp_path: Path) -> None:
         *DEMO_FILES, "--outcomes", str(DEMO / "outcomes.csv"), "--model", "technical-csm", "--lead-days", "45"
     )
     assert bad_lead.returncode == 2 and bad_lead.stderr.count("\n") == 1
+
+
+def test_outcome_columns_in_an_export_stand_in_for_the_outcomes_file(tmp_path: Path) -> None:
+    """A Salesforce-style renewal report passed as an export gives the same report as --outcomes."""
+    outcomes = pd.read_csv(DEMO / "outcomes.csv", dtype=str)
+    renewals = outcomes.rename(columns={"Renewal Date": "Close Date", "Outcome": "Stage"})
+    renewals.to_csv(tmp_path / "renewal_opportunities.csv", index=False)
+    common = ["--model", "technical-csm", "--json"]
+    with_file = run(*DEMO_FILES, "--outcomes", str(DEMO / "outcomes.csv"), *common)
+    from_export = run(*DEMO_FILES, str(tmp_path / "renewal_opportunities.csv"), *common)
+    assert from_export.returncode == 0, from_export.stderr
+    expected, got = json.loads(with_file.stdout), json.loads(from_export.stdout)
+    for key in ("auc", "accounts", "churners"):
+        assert got[key] == expected[key], key
+
+
+def test_no_outcomes_anywhere_is_one_line_naming_the_files() -> None:
+    done = run(*DEMO_FILES, "--model", "technical-csm")
+    assert done.returncode == 2
+    assert "none of the exports (accounts.csv, usage_monthly.csv, tickets.csv) has outcome columns" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: no outcome could be read from the exports")

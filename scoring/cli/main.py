@@ -53,12 +53,13 @@ def _parser() -> argparse.ArgumentParser:
 
     bt = sub.add_parser("backtest", help="check whether the score predicted churn, and fit better weights")
     bt.add_argument("files", nargs="+", type=Path, help="exports with a month column (CSV, Excel, Parquet)")
-    bt.add_argument("--outcomes", required=True, type=Path, help="CSV: account id plus a churn or renewal outcome")
+    bt.add_argument("--outcomes", type=Path, help="CSV of outcomes (default: the outcome columns of FILE)")
     bt.add_argument("--model", required=True, help=MODEL_HELP)
     bt.add_argument("--lead-days", type=int, default=90, choices=LEAD_DAYS, help="score this many days before")
     bt.add_argument("--fit", action="store_true", help="also fit weights to the outcomes (needs 30+ churners)")
     bt.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     bt.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
+    bt.add_argument("--snapshots", action="store_true", help="also score from saved snapshots taken by each cut-off")
 
     # renewals and qbr (scoring/cli/revenue.py)
     rn = sub.add_parser("renewals", help="renewal forecast by horizon, band and quarter, as the portfolio page shows")
