@@ -25,6 +25,7 @@ message for users.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,7 +45,11 @@ from scoring.snapshots.records import SnapshotInfo, SourceFile
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "health_studio.duckdb"
 MEMORY_LIMIT = os.environ.get("HEALTH_STUDIO_MEMORY_LIMIT", "1GB")
+LOG = logging.getLogger(__name__)
 THREADS = 2
+# How messages name the database file: by the setting that chooses it, never by its path on the server.
+DB_SETTING = "HEALTH_STUDIO_DB"
+
 
 Connection = duckdb.DuckDBPyConnection
 DuckDBError = duckdb.Error
@@ -94,6 +99,12 @@ class StoreUnavailable(RuntimeError):
     """The database file cannot be opened; the message says why and what to do."""
 
 
+def _unavailable(path: Path, exc: BaseException, message: str) -> StoreUnavailable:
+    """The user's message names no server path (pages show it); the operator log keeps the path and the cause."""
+    LOG.error("the database %s cannot be used: %s", path, exc)
+    return StoreUnavailable(message)
+
+
 def db_path() -> Path:
     return Path(os.environ.get("HEALTH_STUDIO_DB") or DEFAULT_DB)
 
@@ -141,35 +152,47 @@ class Store:
             keep_private(self.path)
             keep_private(self._wal)
         except OSError as exc:
-            raise StoreUnavailable(
-                f"The database {self.path} cannot be created or opened here ({exc.strerror or 'refused'}). "
-                "Give the server write access to that folder, or point HEALTH_STUDIO_DB at a writable place."
+            raise _unavailable(
+                self.path,
+                exc,
+                f"The database ({DB_SETTING}) cannot be created or opened here ({exc.strerror or 'refused'}). Give "
+                "the server write access to the database's folder, or point HEALTH_STUDIO_DB at a writable place.",
             ) from None
         except duckdb.IOException as exc:
             if "not a valid" in str(exc):
-                raise StoreUnavailable(
-                    f"The database {self.path} is damaged or is not a DuckDB file. Restore it from a "
-                    "backup, or move it aside and restart to begin with an empty one."
+                raise _unavailable(
+                    self.path,
+                    exc,
+                    f"The database ({DB_SETTING}) is damaged or is not a DuckDB file. Restore it from a "
+                    "backup, or move it aside and restart to begin with an empty one.",
                 ) from None
             if "lock" in str(exc).lower():
-                raise StoreUnavailable(
-                    f"The database {self.path} is already open in another Account Health Studio "
+                raise _unavailable(
+                    self.path,
+                    exc,
+                    f"The database ({DB_SETTING}) is already open in another Account Health Studio "
                     "server. Only one server may use a database file: stop the other server, or "
-                    "point this one at its own file with HEALTH_STUDIO_DB."
+                    "point this one at its own file with HEALTH_STUDIO_DB.",
                 ) from None
             if "permission" in str(exc).lower() or "read-only" in str(exc).lower():
-                raise StoreUnavailable(
-                    f"The database {self.path} could not be opened: the server may not write there. Give it "
-                    "write access to the file and its folder, or point HEALTH_STUDIO_DB at a writable place."
+                raise _unavailable(
+                    self.path,
+                    exc,
+                    f"The database ({DB_SETTING}) could not be opened: the server may not write there. Give it "
+                    "write access to the file and its folder, or point HEALTH_STUDIO_DB at a writable place.",
                 ) from None
-            raise StoreUnavailable(
-                f"The database {self.path} could not be opened. Check that the disk is not full and the file "
-                "is in place, then restart the server."
+            raise _unavailable(
+                self.path,
+                exc,
+                f"The database ({DB_SETTING}) could not be opened. Check that the disk is not full and the file "
+                "is in place, then restart the server.",
             ) from None
         except duckdb.Error as exc:
-            raise StoreUnavailable(
-                f"The database {self.path} is damaged or is not a DuckDB file ({exc}). "
-                "Restore it from a backup, or move it aside to start with an empty one."
+            raise _unavailable(
+                self.path,
+                exc,
+                f"The database ({DB_SETTING}) is damaged or is not a DuckDB file. "
+                "Restore it from a backup, or move it aside to start with an empty one.",
             ) from None
 
     def close(self) -> None:
