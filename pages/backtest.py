@@ -5,7 +5,7 @@ import streamlit as st
 from pages.ui.backtest import fit, report, run, source
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models
-from pages.ui.portfolio import problems
+from pages.ui.portfolio import problems, upload
 
 require_app_shell()
 st.title("Backtest lab")
@@ -16,12 +16,13 @@ st.caption(
 
 files = source.choose_files()
 with st.container(horizontal=True):
-    model = source.model_picker(all_models())
+    model = upload.model_picker(all_models())
     lead_days = source.lead_days()
+    snapshot_ids = source.snapshots_to_use(run.saved_snapshot_ids())
 with st.expander("Floors the score must clear", expanded=False):
     floors = source.floors_form()
 
-backtest = run.backtest(files, model, lead_days, floors)
+backtest = run.backtest(files, model, lead_days, floors, snapshot_ids)
 problems.show(backtest.problems)
 report.outcome_problems(backtest.outcomes)
 if backtest.report is None:
@@ -29,6 +30,7 @@ if backtest.report is None:
     st.stop()
 
 report.summary(backtest.report)
+report.history_sources(backtest)
 report.kpis(backtest.report)
 st.subheader("Pass or fail against the floors")
 report.checks(backtest.report)
@@ -40,5 +42,5 @@ st.subheader("Each signal on its own: churn by decile")
 report.signals(backtest.report)
 
 st.subheader("Fit weights")
-fitted = fit.section(backtest, model, files.outcomes.name)
+fitted = fit.section(backtest, model, backtest.outcomes_source)
 report.download(backtest.report, model, fitted)

@@ -71,9 +71,21 @@ def test_too_few_churners_refuses_to_fit(at: AppTest) -> None:
     few = "\n".join([outcomes[0], *[line for line in outcomes[1:] if "Lost" not in line][:200]]) + "\n"
     exports = [(name, (DEMO / name).read_bytes(), "text/csv") for name in ("usage_monthly.csv", "tickets.csv")]
     at.file_uploader(key=EXPORTS_UPLOAD_KEY).set_value(exports).run()
-    assert "Now upload the outcomes" in texts(at)
+    assert "has outcome columns" in texts(at)  # no outcomes yet: the page says which columns it looked for
     at.file_uploader(key=OUTCOMES_UPLOAD_KEY).set_value([("few.csv", few.encode(), "text/csv")]).run()
     assert not at.exception, at.exception
     assert "Showing the demo" not in texts(at)
     next(b for b in at.button if b.label == "Fit weights").click().run()
     assert "No weights suggested" in texts(at)
+
+
+def test_exports_with_their_own_outcome_columns_need_no_outcomes_file(at: AppTest) -> None:
+    demo_auc = metric(at, "AUC")
+    renewals = (DEMO / "outcomes.csv").read_text().replace("Renewal Date,Outcome", "Close Date,Stage", 1)
+    exports = [(name, (DEMO / name).read_bytes(), "text/csv") for name in ("accounts.csv", "usage_monthly.csv")]
+    exports += [("tickets.csv", (DEMO / "tickets.csv").read_bytes(), "text/csv")]
+    exports += [("renewal_opportunities.csv", renewals.encode(), "text/csv")]
+    at.file_uploader(key=EXPORTS_UPLOAD_KEY).set_value(exports).run()
+    assert not at.exception, at.exception
+    assert "against the outcome columns" in texts(at)
+    assert metric(at, "AUC") == demo_auc  # the same outcomes, read from an export instead of a separate file

@@ -39,11 +39,11 @@ def shown(figure: Figure, fmt: Callable[[float], str]) -> str:
 
 
 def outcome_problems(read: OutcomesRead) -> None:
-    """What in the outcomes file could not be read; the rest of the file is still used."""
+    """What in the outcomes (file or export columns) could not be read; the rest is still used."""
     for problem in read.problems[:5]:
         st.warning(plain(problem.message), icon=":material/warning:")
     if len(read.problems) > 5:
-        with st.expander(f"{count(len(read.problems) - 5, 'more problem')} in the outcomes file"):
+        with st.expander(f"{count(len(read.problems) - 5, 'more problem')} in the outcomes"):
             for problem in read.problems[5:]:
                 st.warning(plain(problem.message), icon=":material/warning:")
 
@@ -55,6 +55,18 @@ def summary(report: Report) -> None:
     )
     for excluded in report.excluded:
         st.caption(f":material/info: Not scored: {plain(excluded.message)}")
+
+
+def history_sources(run: Backtest) -> None:
+    """How many accounts were scored from a saved snapshot rather than an export's month (said only when any)."""
+    if run.pit is None or "source" not in run.pit.frame.columns:
+        return
+    from_snapshots = int((run.pit.frame["source"] == "snapshot").sum())
+    if from_snapshots:
+        st.caption(
+            f":material/history: {count(from_snapshots, 'account')} scored from a saved snapshot taken by the "
+            f"cut-off; the other {count(run.pit.accounts - from_snapshots, 'account')} from the exports' months."
+        )
 
 
 def _tile(column: st.delta_generator.DeltaGenerator, label: str, figure: Figure, value: str, help_text: str) -> None:

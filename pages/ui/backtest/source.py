@@ -1,8 +1,9 @@
 """What the lab backtests: which files, which model, how far ahead, and against which floors.
 
 Exports uploaded on the portfolio page stay on that page, so the lab has its
-own uploaders; until both the exports and an outcomes file are here it shows
-the bundled demo (exports plus ``data/demo/outcomes.csv``) and says so.
+own uploaders; until files are here it shows the bundled demo (exports plus
+``data/demo/outcomes.csv``) and says so.  Exports without an outcomes file are
+backtested against their own outcome columns, when they have any.
 Uploads are read and hashed once, in the uploader's callback, and kept in
 session state, so a rerun for a floor or a lead time copies nothing.
 """
@@ -20,19 +21,18 @@ from pages.ui.backtest.keys import (
     FLOOR_INPUT_PREFIX,
     FLOORS_KEY,
     LEAD_KEY,
-    MODEL_KEY,
     OUTCOMES_KEY,
     OUTCOMES_UPLOAD_KEY,
+    SNAPSHOTS_KEY,
+    SNAPSHOTS_WIDGET_KEY,
 )
-from pages.ui.common.text import count, plain
+from pages.ui.common.text import plain
 from pages.ui.portfolio.upload import FILE_TYPES, Source, demo_source, source_of
 from scoring.backtest.point_in_time import LEAD_DAYS
 from scoring.backtest.report import Floors
-from scoring.model import Model
 from scoring.portfolio.contract import Export
 from scoring.portfolio.demo import DEMO_DIR
 
-DEFAULT_MODEL = "technical-csm"  # the demo's outcomes were planted on its usage signal
 DEFAULT_LEAD = 90
 OUTCOME_TYPES = ["csv", "tsv", "txt"]
 
@@ -48,8 +48,10 @@ class OutcomesFile:
 
 @dataclass(frozen=True)
 class LabFiles:
+    """The exports and, unless the exports carry their own outcome columns (None), the outcomes file."""
+
     exports: Source
-    outcomes: OutcomesFile
+    outcomes: OutcomesFile | None
     demo: bool
 
 
@@ -111,32 +113,17 @@ def choose_files() -> LabFiles:
         st.info("Now upload the exports these outcomes belong to.", icon=":material/upload_file:")
         st.stop()
     if outcomes is None:
-        st.info(
-            f"Now upload the outcomes for the {count(len(exports.exports), 'file')} you gave: "
-            + ", ".join(plain(n) for n in exports.names),
-            icon=":material/upload_file:",
+        st.caption(
+            f":material/folder_open: Backtesting {', '.join(plain(n) for n in exports.names)} against the outcome "
+            f"columns in {'it' if len(exports.exports) == 1 else 'them'} (a Stage or Status, a churn date or flag). "
+            "Upload an outcomes file to use that instead."
         )
-        st.stop()
+        return LabFiles(exports, None, demo=False)
     st.caption(
         f":material/folder_open: Backtesting {', '.join(plain(n) for n in exports.names)} "
         f"against {plain(outcomes.name)}."
     )
     return LabFiles(exports, outcomes, demo=False)
-
-
-def model_picker(models: dict[str, Model]) -> Model:
-    if st.session_state.get(MODEL_KEY) not in models:
-        st.session_state.pop(MODEL_KEY, None)
-    ids = list(models)
-    chosen = st.selectbox(
-        "Health model",
-        ids,
-        index=ids.index(DEFAULT_MODEL) if DEFAULT_MODEL in ids else 0,
-        format_func=lambda mid: models[mid].name,
-        key=MODEL_KEY,
-        help="The model whose claim is checked: custom models saved on the scorecard (or here) included.",
-    )
-    return models[chosen]
 
 
 def lead_days() -> int:
@@ -150,6 +137,25 @@ def lead_days() -> int:
         "the warning time a CSM would have had.",
     )
     return int(chosen) if chosen is not None else DEFAULT_LEAD
+
+
+def _keep_snapshots_choice() -> None:
+    st.session_state[SNAPSHOTS_KEY] = bool(st.session_state[SNAPSHOTS_WIDGET_KEY])
+
+
+def snapshots_to_use(saved: tuple[int, ...]) -> tuple[int, ...]:
+    """The saved snapshots that count as history too (none unless asked); offered only when there are some."""
+    if not saved:
+        return ()
+    chosen = st.toggle(
+        f"Also score from saved snapshots ({len(saved)})",
+        value=bool(st.session_state.get(SNAPSHOTS_KEY, False)),
+        key=SNAPSHOTS_WIDGET_KEY,
+        on_change=_keep_snapshots_choice,
+        help="Each account may be scored from a snapshot saved on the portfolio page, as the book stood on "
+        "that day, when it was taken by the cut-off; a snapshot taken later is never read.",
+    )
+    return saved if chosen else ()
 
 
 # (field, label, unit) of each floor the user may change; shares are entered as percentages.
