@@ -568,9 +568,14 @@ def qbr_store(store: Store) -> QbrStore:
 # A database written before snapshots existed has no ``schema_version`` table;
 # ``migrate`` brings any older file up to ``SCHEMA_VERSION`` in steps, each
 # step one transaction, so a file opened by this version never needs a manual
-# upgrade.  Step 2 adds the snapshot tables.
+# upgrade.  Step 2 adds the snapshot tables.  Step 3 adds ``snapshot_moves``:
+# per snapshot, how many accounts (and how much ARR) went from each band of
+# the snapshot before it to each band now.  It is kept up to date inside the
+# save and delete transactions, so listing the snapshots, the book by band
+# and the entries and exits per band read a few hundred summary rows instead
+# of every account-row (5.2M for a year of weekly snapshots of 100k accounts).
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SNAPSHOT_SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS snapshot_seq;
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -607,6 +612,40 @@ CREATE TABLE IF NOT EXISTS snapshot_accounts (
     bonuses VARCHAR NOT NULL
 );
 """
+SNAPSHOT_MOVES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshot_moves (
+    snapshot_id BIGINT NOT NULL,
+    old_band VARCHAR,
+    new_band VARCHAR,
+    accounts BIGINT NOT NULL,
+    arr DOUBLE
+);
+"""
+# old_band NULL: new to the book in this snapshot; new_band NULL: gone from it (arr is then its last ARR).
+# A stored band is never NULL (capture writes "insufficient" or the band's name).
+_MOVES_OF_ONE = (
+    "INSERT INTO snapshot_moves SELECT ?, o.band, n.band, count(*), "
+    "sum(CASE WHEN n.account_id IS NULL THEN o.arr ELSE n.arr END) "
+    "FROM (SELECT account_id, band, arr FROM snapshot_accounts WHERE snapshot_id = ?) n "
+    "FULL JOIN (SELECT account_id, band, arr FROM snapshot_accounts WHERE snapshot_id = ?) o "
+    "ON n.account_id = o.account_id GROUP BY o.band, n.band"
+)
+_NEIGHBOURS = (
+    "SELECT id, lag(id) OVER w AS before, lead(id) OVER w AS after FROM snapshots "
+    "WINDOW w AS (ORDER BY as_of, saved_at, id)"
+)
+
+
+def _refresh_moves(cur: Connection, snapshot_ids: Sequence[int]) -> None:
+    """Recount the band moves of each snapshot against the one before it (inside the caller's transaction)."""
+    before = {int(r[0]): r[1] for r in cur.execute(_NEIGHBOURS).fetchall()}
+    for sid in snapshot_ids:
+        if sid not in before:
+            continue
+        cur.execute("DELETE FROM snapshot_moves WHERE snapshot_id = ?", [sid])
+        cur.execute(_MOVES_OF_ONE, [sid, sid, before[sid]])
+
+
 SNAPSHOT_ACCOUNT_COLUMNS = (
     "account_id",
     "account_name",
@@ -637,6 +676,12 @@ def migrate(con: Connection) -> int:
         con.execute("BEGIN TRANSACTION")
         con.execute(SNAPSHOT_SCHEMA)
         con.execute("INSERT INTO schema_version VALUES (2)")
+        con.execute("COMMIT")
+    if found < 3:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(SNAPSHOT_MOVES_SCHEMA)
+        _refresh_moves(con, [int(r[0]) for r in con.execute("SELECT id FROM snapshots").fetchall()])
+        con.execute("INSERT INTO schema_version VALUES (3)")
         con.execute("COMMIT")
     return found
 
@@ -706,6 +751,8 @@ class SnapshotStore:
                     [sid],
                 )
                 cur.unregister("incoming_snapshot")
+                after = {int(r[0]): r[2] for r in cur.execute(_NEIGHBOURS).fetchall()}[int(sid)]
+                _refresh_moves(cur, [int(sid), *([int(after)] if after is not None else [])])
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -716,7 +763,8 @@ class SnapshotStore:
         """Every snapshot, oldest as-of first (ties: saved first)."""
         rows = self._store._rows(
             "SELECT s.id, s.as_of, s.model_id, s.model_name, s.model_hash, s.model_toml, s.label, s.saved_at, "
-            "(SELECT count(*) FROM snapshot_accounts a WHERE a.snapshot_id = s.id) "
+            "(SELECT coalesce(sum(m.accounts), 0) FROM snapshot_moves m "
+            "WHERE m.snapshot_id = s.id AND m.new_band IS NOT NULL) "
             "FROM snapshots s ORDER BY s.as_of, s.saved_at, s.id"
         )
         files: dict[int, list[SourceFile]] = {}
@@ -731,9 +779,13 @@ class SnapshotStore:
         with self._store.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
+                after = {int(r[0]): r[2] for r in cur.execute(_NEIGHBOURS).fetchall()}.get(snapshot_id)
                 gone = cur.execute("DELETE FROM snapshots WHERE id = ? RETURNING id", [snapshot_id]).fetchall()
                 cur.execute("DELETE FROM snapshot_files WHERE snapshot_id = ?", [snapshot_id])
                 cur.execute("DELETE FROM snapshot_accounts WHERE snapshot_id = ?", [snapshot_id])
+                cur.execute("DELETE FROM snapshot_moves WHERE snapshot_id = ?", [snapshot_id])
+                if after is not None:  # the next snapshot now follows the one before the deleted one
+                    _refresh_moves(cur, [int(after)])
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -765,35 +817,33 @@ class SnapshotStore:
     def flows(self) -> Any:
         """Per snapshot after the first (by as-of) and band: accounts that entered it and that left it
         since the snapshot before (a DataFrame: snapshot_id, band, entered, left).  Accounts new to
-        the book enter their band; accounts gone from it leave theirs."""
+        the book enter their band; accounts gone from it leave theirs.  Read from ``snapshot_moves``."""
         with self._store.cursor() as cur:
             return cur.execute(
                 "WITH ordered AS (SELECT id, row_number() OVER (ORDER BY as_of, saved_at, id) AS n FROM snapshots), "
-                "r AS (SELECT a.account_id, o.n, a.band FROM snapshot_accounts a "
-                "JOIN ordered o ON a.snapshot_id = o.id), "
-                "moves AS (SELECT coalesce(cur.n, prev.n + 1) AS n, prev.band AS old_band, cur.band AS new_band "
-                "FROM r cur FULL JOIN r prev ON cur.account_id = prev.account_id AND cur.n = prev.n + 1 "
-                "WHERE prev.band IS DISTINCT FROM cur.band), "
-                "counted AS (SELECT n, new_band AS band, 1 AS entered, 0 AS left_ FROM moves "
+                "moved AS (SELECT * FROM snapshot_moves WHERE old_band IS DISTINCT FROM new_band), "
+                "counted AS (SELECT snapshot_id, new_band AS band, accounts AS entered, 0 AS left_ FROM moved "
                 "WHERE new_band IS NOT NULL "
-                "UNION ALL SELECT n, old_band, 0, 1 FROM moves WHERE old_band IS NOT NULL) "
-                "SELECT o.id AS snapshot_id, c.band, sum(c.entered)::BIGINT AS entered, sum(c.left_)::BIGINT AS left "
-                "FROM counted c JOIN ordered o ON o.n = c.n WHERE c.n > 1 GROUP BY o.id, c.band ORDER BY o.id, c.band"
+                "UNION ALL SELECT snapshot_id, old_band, 0, accounts FROM moved WHERE old_band IS NOT NULL) "
+                "SELECT c.snapshot_id, c.band, sum(c.entered)::BIGINT AS entered, sum(c.left_)::BIGINT AS left "
+                "FROM counted c JOIN ordered o ON o.id = c.snapshot_id WHERE o.n > 1 "
+                "GROUP BY c.snapshot_id, c.band ORDER BY c.snapshot_id, c.band"
             ).df()
 
     def book(self) -> Any:
         """Accounts and ARR per snapshot and band (a DataFrame: snapshot_id, band, accounts, arr)."""
         with self._store.cursor() as cur:
             return cur.execute(
-                "SELECT snapshot_id, band, count(*) AS accounts, sum(arr) AS arr "
-                "FROM snapshot_accounts GROUP BY snapshot_id, band ORDER BY snapshot_id, band"
+                "SELECT snapshot_id, new_band AS band, sum(accounts)::BIGINT AS accounts, sum(arr) AS arr "
+                "FROM snapshot_moves WHERE new_band IS NOT NULL GROUP BY snapshot_id, new_band "
+                "ORDER BY snapshot_id, band"
             ).df()
 
     def account_history(self, account_id: str) -> Any:
-        """One account's rows across every snapshot, with the snapshot's id (a DataFrame)."""
+        """One account's score, band, coverage and ARR in every snapshot that holds it (a DataFrame)."""
         with self._store.cursor() as cur:
             return cur.execute(
-                f"SELECT snapshot_id, {', '.join(SNAPSHOT_ACCOUNT_COLUMNS)} FROM snapshot_accounts "
+                "SELECT snapshot_id, account_id, score, band, coverage, arr FROM snapshot_accounts "
                 "WHERE account_id = ? ORDER BY snapshot_id",
                 [account_id],
             ).df()

@@ -48,11 +48,6 @@ def latest_pair(snapshots: Sequence[SnapshotInfo]) -> tuple[SnapshotInfo, Snapsh
     return (snapshots[-2], snapshots[-1]) if len(snapshots) >= 2 else None
 
 
-def moved_down(old_band: Any, new_band: Any) -> bool:
-    old, new = BAND_RANK.get(str(old_band)), BAND_RANK.get(str(new_band))
-    return old is not None and new is not None and new > old
-
-
 def compare(store: Store, older: SnapshotInfo, newer: SnapshotInfo) -> pd.DataFrame:
     """Every account of the newer snapshot with its older score and band (NaN / None when it is new).
 
@@ -61,8 +56,15 @@ def compare(store: Store, older: SnapshotInfo, newer: SnapshotInfo) -> pd.DataFr
     """
     frame = snapshot_store(store).compare(older.id, newer.id)
     frame["delta"] = (frame["new_score"] - frame["old_score"]).round(1)
-    frame["moved_down"] = [moved_down(o, n) for o, n in zip(frame["old_band"], frame["new_band"], strict=True)]
+    frame["moved_down"] = moved_down_flags(frame)
     return frame
+
+
+def moved_down_flags(frame: pd.DataFrame) -> pd.Series:
+    """``moved_down`` for every row at once (a Python call per row cost 100 ms on 100k accounts)."""
+    old = frame["old_band"].map(BAND_RANK)
+    new = frame["new_band"].map(BAND_RANK)
+    return (old.notna() & new.notna() & (new > old)).astype(bool)
 
 
 def band_moves(frame: pd.DataFrame) -> pd.DataFrame:
@@ -253,7 +255,7 @@ def with_rescored_older(frame: pd.DataFrame, older: pd.DataFrame) -> pd.DataFram
         older.rename(columns={"score": "old_score", "band": "old_band"}), on="account_id", how="left"
     )
     merged["delta"] = (merged["new_score"] - merged["old_score"]).round(1)
-    merged["moved_down"] = [moved_down(o, n) for o, n in zip(merged["old_band"], merged["new_band"], strict=True)]
+    merged["moved_down"] = moved_down_flags(merged)
     return merged
 
 

@@ -22,6 +22,7 @@ from pages.ui.portfolio.keys import (
     CHANGES_OLDER_KEY,
     CHANGES_RESCORE_KEY,
     CHANGES_SAVED_KEY,
+    CHANGES_SECTION_KEY,
     CHANGES_WHY_KEY,
 )
 from scoring.model import Model
@@ -365,7 +366,7 @@ def memory(result: PortfolioResult, exports: Sequence[Export], model: Model, ove
     today = date.today()
     found = known_snapshots(seed=False)
     freshness_note(found, today)
-    with st.expander("What changed since the last snapshot", icon=":material/history:"):
+    with st.expander("What changed since the last snapshot", icon=":material/history:", key=CHANGES_SECTION_KEY):
         save_button(result, exports, model, overrides)
         what_changed(model, today)
     with st.expander("Book over time", icon=":material/stacked_bar_chart:"):
