@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -273,3 +274,74 @@ def test_a_teams_own_first_snapshot_replaces_the_demo_ones(store: Store) -> None
     assert mine.created  # the demo's twin is not mistaken for it
     assert [(s.id, s.label) for s in history.snapshots(store)] == [(mine.snapshot.id, "")]
     assert seed_demo(store) == []
+
+
+def _flows_from_rows(store: Store) -> dict[tuple[int, str], tuple[int, int]]:
+    """Entries and exits per snapshot and band, counted from the account rows themselves (the oracle)."""
+    found = history.snapshots(store)
+    counted: dict[tuple[int, str], tuple[int, int]] = {}
+    for before, after in pairwise(found):
+        old = snapshot_store(store).accounts(before.id).set_index("account_id")["band"].to_dict()
+        new = snapshot_store(store).accounts(after.id).set_index("account_id")["band"].to_dict()
+        for account in old.keys() | new.keys():
+            was, now = old.get(account), new.get(account)
+            if was == now:
+                continue
+            if now is not None:
+                e, left = counted.get((after.id, now), (0, 0))
+                counted[(after.id, now)] = (e + 1, left)
+            if was is not None:
+                e, left = counted.get((after.id, was), (0, 0))
+                counted[(after.id, was)] = (e, left + 1)
+    return counted
+
+
+def _flows(store: Store) -> dict[tuple[int, str], tuple[int, int]]:
+    frame = history.band_flows(store, history.snapshots(store))
+    return {
+        (int(r.snapshot_id), str(r.band)): (int(r.entered), int(r.left))
+        for r in frame.itertuples()
+        if r.entered or r.left
+    }
+
+
+def _book(store: Store) -> dict[tuple[int, str], int]:
+    frame = history.book(store, history.snapshots(store))
+    return {(int(r.snapshot_id), str(r.band)): int(r.accounts) for r in frame.itertuples()}
+
+
+def _book_from_rows(store: Store) -> dict[tuple[int, str], int]:
+    counted: dict[tuple[int, str], int] = {}
+    for s in history.snapshots(store):
+        for band, n in snapshot_store(store).accounts(s.id)["band"].value_counts().items():
+            counted[(s.id, str(band))] = int(n)
+    return counted
+
+
+def test_the_band_summaries_follow_saves_out_of_order_deletes_and_an_upgrade(db_path: Path) -> None:
+    store = Store(db_path)
+    first, _ = save_exports(store, [_week(0)], MODEL)
+    last, _ = save_exports(store, [_week(1)], MODEL)
+    # Saved last but dated between the two: the later snapshot's moves are now counted against it.
+    middle, _ = save_exports(store, [_week(1)], MODEL, as_of=date(2026, 11, 16))
+    assert [s.id for s in history.snapshots(store)] == [first.snapshot.id, middle.snapshot.id, last.snapshot.id]
+    assert _flows(store) == _flows_from_rows(store) and _flows(store)
+    assert _book(store) == _book_from_rows(store)
+    assert [s.accounts for s in history.snapshots(store)] == [300, 300, 300]
+    assert history.delete(store, middle.snapshot.id)
+    assert _flows(store) == _flows_from_rows(store) and _flows(store)
+    kept = _flows(store)
+    # A version-2 file (no summary table) is upgraded and its summaries rebuilt from the rows.
+    with store.cursor() as cur:
+        cur.execute("DROP TABLE snapshot_moves")
+        cur.execute("DELETE FROM schema_version WHERE version > 2")
+    store.close()
+    reopened = Store(db_path)
+    try:
+        with reopened.cursor() as cur:
+            assert schema_version(cur) == SCHEMA_VERSION == 3
+        assert _flows(reopened) == kept
+        assert _book(reopened) == _book_from_rows(reopened)
+        assert [s.accounts for s in history.snapshots(reopened)] == [300, 300]
+    finally:
+        reopened.close()
