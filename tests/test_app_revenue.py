@@ -228,5 +228,6 @@ def test_a_damaged_database_is_a_message_not_a_traceback(fresh_store: Path) -> N
     app.run()
     app.switch_page("pages/revenue.py").run()
     assert not app.exception
-    assert any(str(fresh_store) in str(e.value) and "damaged" in str(e.value) for e in app.error)
+    assert any("HEALTH_STUDIO_DB" in str(e.value) and "damaged" in str(e.value) for e in app.error)
+    assert not any(str(fresh_store.parent) in str(e.value) for e in app.error), "pages show no server path"
     assert not app.get("download_button")
