@@ -5,6 +5,12 @@ in session state: the widget forgets its files when the user visits another
 page, the CSM should not have to upload again on the way back.  Scoring is
 cached on (bytes digest, model fingerprint, column overrides), so reruns for
 filters, and other sessions with the same files, reuse one run.
+
+Memory: the shared cache of runs is bounded by bytes (``CACHE_SIZE``, the
+pickled results, least recently used dropped first) as well as by count, and
+a session's own copy of its run is let go when the browser session ends
+(``_release_on_session_end``), not minutes later when Streamlit forgets the
+session.  The account cap and the per-run budget are ``scoring.portfolio.limits``.
 """
 
 from __future__ import annotations
@@ -13,10 +19,13 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state.safe_session_state import SafeSessionState
 
 from pages.ui.common.keys import LOADED_ACCOUNTS_KEY
 from pages.ui.common.text import count, plain
@@ -25,10 +34,15 @@ from scoring.model import Model
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.demo import demo_exports
+from scoring.portfolio.limits import release_memory
 from scoring.storage import Store
 
 LOG = logging.getLogger(__name__)
 DEFAULT_MODEL = "technical-csm"  # the demo exports feed every one of its signals
+# Pickled scoring runs the server keeps for reuse, all sessions together.  A run of
+# 250,000 accounts (the account cap) pickles to about 150 MB, so a few large runs or
+# many small ones fit; a single run larger than this is kept alone until the next one.
+CACHE_SIZE = "384MB"
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
 UPLOAD_HELP = (
     "Drop one or more exports: the CRM account list (id, name, CSM, segment, ARR, renewal date), a "
@@ -137,7 +151,7 @@ class Scored:
     summary: str
 
 
-@st.cache_data(show_spinner=False, max_entries=8, ttl="6h")
+@st.cache_data(show_spinner=False, max_entries=8, max_size=CACHE_SIZE, ttl="6h")
 def _scored(
     digest: str,
     model_key: str,
@@ -176,6 +190,36 @@ def _scored(
     return result, summary
 
 
+@dataclass
+class _SessionRuns:
+    """A handle on one browser session's state, released by Streamlit when the session disconnects."""
+
+    state: SafeSessionState | None = field(default=None, repr=False)
+
+
+def _forget_run(runs: _SessionRuns) -> None:
+    """Drop the ended session's own copy of its scoring run, then give the freed memory back.
+
+    The shared cache keeps its (bounded) copy for the next session with the
+    same files; this copy was the session's alone.  Session state keeps
+    everything else, so a browser that reconnects still has its upload and
+    scores it again from the shared cache.
+    """
+    state = runs.state
+    runs.state = None
+    if state is not None:
+        with suppress(KeyError):
+            del state[SCORED_KEY]
+    release_memory()
+
+
+@st.cache_resource(scope="session", on_release=_forget_run, show_spinner=False)
+def _release_on_session_end() -> _SessionRuns:
+    """Created once per session; Streamlit calls ``_forget_run`` on it when the session disconnects."""
+    ctx = get_script_run_ctx()
+    return _SessionRuns(ctx.session_state if ctx is not None else None)
+
+
 def score(
     source: Source, model: Model, overrides: dict[str, str], store: Store, as_of: date | None = None
 ) -> PortfolioResult:
@@ -207,6 +251,7 @@ def score(
             st.stop()
         kept = Scored(key, result, summary)
         st.session_state[SCORED_KEY] = kept
+    _release_on_session_end()
     st.caption(f":material/check_circle: {kept.summary}")
     return kept.result
 
