@@ -42,5 +42,5 @@ st.subheader("Each signal on its own: churn by decile")
 report.signals(backtest.report)
 
 st.subheader("Fit weights")
-fitted = fit.section(backtest, model, backtest.outcomes_source)
+fitted = fit.section(backtest, model, files.outcomes.name)
 report.download(backtest.report, model, fitted)

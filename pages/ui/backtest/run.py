@@ -64,8 +64,8 @@ def _outcomes_in_exports(digest: str, _exports: tuple[Export, ...]) -> OutcomesR
 
 def _outcomes(files: LabFiles) -> tuple[str, OutcomesRead]:
     """(the cache key of the outcomes, the outcomes): the uploaded file, else the exports' own columns."""
-    if files.outcomes is None:
-        return "exports:" + files.exports.digest, _outcomes_in_exports(files.exports.digest, files.exports.exports)
+    if files.in_exports:
+        return files.outcomes.digest, _outcomes_in_exports(files.exports.digest, files.exports.exports)
     upload = files.outcomes
     return upload.digest, _outcomes_file(upload.digest, upload.name, upload.data)
 
@@ -100,7 +100,6 @@ class Backtest:
     key: tuple[str, str, str, int, tuple[int, ...]]
     problems: list[InputProblem]
     outcomes: OutcomesRead
-    outcomes_source: str
     pit: PointInTime | None
     report: Report | None
 
@@ -123,9 +122,8 @@ def backtest(
         files,
         model,
     )
-    source = files.outcomes.name if files.outcomes is not None else "the exports' outcome columns"
     key = (files.exports.digest, outcomes_key, model_key, lead_days, snapshot_ids)
-    return Backtest(key, problems, read, source, *done)
+    return Backtest(key, problems, read, *done)
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl="6h")

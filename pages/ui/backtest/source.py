@@ -48,11 +48,18 @@ class OutcomesFile:
 
 @dataclass(frozen=True)
 class LabFiles:
-    """The exports and, unless the exports carry their own outcome columns (None), the outcomes file."""
+    """The exports and the outcomes file, or (``in_exports``) a stand-in naming the exports' own outcome columns."""
 
     exports: Source
-    outcomes: OutcomesFile | None
+    outcomes: OutcomesFile
     demo: bool
+    in_exports: bool = False
+
+
+def in_the_exports(exports: Source) -> LabFiles:
+    """Exports that are to be backtested against their own outcome columns (no outcomes file)."""
+    stand_in = OutcomesFile("the outcome columns of the exports", b"", "exports:" + exports.digest)
+    return LabFiles(exports, stand_in, demo=False, in_exports=True)
 
 
 def outcomes_file(name: str, data: bytes) -> OutcomesFile:
@@ -118,7 +125,7 @@ def choose_files() -> LabFiles:
             f"columns in {'it' if len(exports.exports) == 1 else 'them'} (a Stage or Status, a churn date or flag). "
             "Upload an outcomes file to use that instead."
         )
-        return LabFiles(exports, None, demo=False)
+        return in_the_exports(exports)
     st.caption(
         f":material/folder_open: Backtesting {', '.join(plain(n) for n in exports.names)} "
         f"against {plain(outcomes.name)}."
