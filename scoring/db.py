@@ -802,17 +802,27 @@ class SnapshotStore:
         with self._store.cursor() as cur:
             return cur.execute(sql, params).df()
 
-    def compare(self, older: int, newer: int) -> Any:
-        """Accounts of the newer snapshot beside their row in the older one (NULLs when new), as a DataFrame."""
+    def compare(self, older: int, newer: int, worse: Sequence[str]) -> Any:
+        """Accounts of the newer snapshot beside their row in the older one (NULLs when new), as a DataFrame,
+        with ``delta`` (new - old score, one decimal) and ``moved_down`` (a later band in ``worse``, which
+        lists the bands best first).  Computed here and handed over through Arrow: building the frame
+        row by row in Python took longer than the join itself on 100k accounts."""
         with self._store.cursor() as cur:
-            return cur.execute(
-                "SELECT n.account_id, n.account_name, n.owner, n.segment, n.arr, "
-                "o.score AS old_score, n.score AS new_score, o.band AS old_band, n.band AS new_band "
-                "FROM (SELECT * FROM snapshot_accounts WHERE snapshot_id = ?) n "
-                "LEFT JOIN (SELECT account_id, score, band FROM snapshot_accounts WHERE snapshot_id = ?) o "
-                "USING (account_id)",
-                [newer, older],
-            ).df()
+            return (
+                cur.sql(
+                    "SELECT n.account_id, n.account_name, n.owner, n.segment, n.arr, "
+                    "o.score AS old_score, n.score AS new_score, o.band AS old_band, n.band AS new_band, "
+                    "round(n.score - o.score, 1) AS delta, "
+                    "coalesce(list_position($worse, n.band) > list_position($worse, o.band), false) AS moved_down "
+                    "FROM (SELECT account_id, account_name, owner, segment, arr, score, band "
+                    "FROM snapshot_accounts WHERE snapshot_id = $newer) n "
+                    "LEFT JOIN (SELECT account_id, score, band FROM snapshot_accounts WHERE snapshot_id = $older) o "
+                    "USING (account_id)",
+                    params={"worse": list(worse), "newer": newer, "older": older},
+                )
+                .to_arrow_table()
+                .to_pandas()
+            )
 
     def flows(self) -> Any:
         """Per snapshot after the first (by as-of) and band: accounts that entered it and that left it

@@ -54,14 +54,11 @@ def compare(store: Store, older: SnapshotInfo, newer: SnapshotInfo) -> pd.DataFr
     Columns: account_id, account_name, owner, segment, arr, old_score, new_score, old_band,
     new_band, delta (new - old, NaN for a new account), moved_down.
     """
-    frame = snapshot_store(store).compare(older.id, newer.id)
-    frame["delta"] = (frame["new_score"] - frame["old_score"]).round(1)
-    frame["moved_down"] = moved_down_flags(frame)
-    return frame
+    return snapshot_store(store).compare(older.id, newer.id, list(BAND_RANK))
 
 
 def moved_down_flags(frame: pd.DataFrame) -> pd.Series:
-    """``moved_down`` for every row at once (a Python call per row cost 100 ms on 100k accounts)."""
+    """``moved_down`` for every row at once, as ``compare`` gets it from the store."""
     old = frame["old_band"].map(BAND_RANK)
     new = frame["new_band"].map(BAND_RANK)
     return (old.notna() & new.notna() & (new > old)).astype(bool)
