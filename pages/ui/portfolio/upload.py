@@ -211,6 +211,7 @@ def _forget_run(runs: _SessionRuns) -> None:
         with suppress(KeyError):
             del state[SCORED_KEY]
     release_memory()
+    LOG.info("a browser session ended: its scoring run was released")
 
 
 @st.cache_resource(scope="session", on_release=_forget_run, show_spinner=False)
