@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from scoring.backtest.planted import BACKWARDS, DRIVER, MODEL_ID, planted_book
+from scoring.catalog import get_model
+from scoring.portfolio.contract import Export
+from scoring.snapshots.capture import save_exports
+from scoring.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -105,3 +110,22 @@ def test_no_outcomes_anywhere_is_one_line_naming_the_files() -> None:
     assert done.returncode == 2
     assert "none of the exports (accounts.csv, usage_monthly.csv, tickets.csv) has outcome columns" in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("error: no outcome could be read from the exports")
+
+
+def test_snapshots_flag_scores_from_a_snapshot_taken_by_the_cutoff(tmp_path: Path, db_path: Path) -> None:
+    """Both accounts look alike in the export's months; the March snapshot (before the 1 April cut-off)
+    tells them apart, so with --snapshots the churner has the lower score and the AUC goes from 0.5 to 1."""
+    (tmp_path / "usage.csv").write_text(
+        "Account ID,Month,Usage %\nA-1,2026-01,60%\nA-1,2026-02,60%\nB-2,2026-01,60%\nB-2,2026-02,60%\n"
+    )
+    (tmp_path / "outcomes.csv").write_text(
+        "Account ID,Renewal Date,Outcome\nA-1,2026-06-30,Churned\nB-2,2026-06-30,Renewed\n"
+    )
+    snapshot = b"Account ID,Usage %,Licensed Seats,Active Users\nA-1,40%,10,8\nB-2,70%,10,8\n"
+    save_exports(Store(db_path), [Export("snap.csv", snapshot)], get_model(MODEL_ID), as_of=date(2026, 3, 15))
+    common = [str(tmp_path / "usage.csv"), "--outcomes", str(tmp_path / "outcomes.csv"), "--model", MODEL_ID, "--json"]
+    without = run(*common)
+    with_snapshots = run(*common, "--snapshots")
+    assert with_snapshots.returncode == 0, with_snapshots.stderr
+    assert "note: 1 saved snapshot used as history" in with_snapshots.stderr
+    assert (json.loads(without.stdout)["auc"], json.loads(with_snapshots.stdout)["auc"]) == (0.5, 1.0)
