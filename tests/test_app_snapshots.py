@@ -152,3 +152,35 @@ def test_a_snapshot_fourteen_days_old_is_not_stale(fresh_store: Path) -> None:
     assert _stale_warnings(at) == []
     at.switch_page("pages/account.py").run()
     assert _stale_warnings(at) == []
+
+
+# One account with a month missing (March): each point of its line must sit at its own month's end.
+GAP_CSV = (
+    b"Account ID,Account Name,Month,Usage %,Licensed Seats,Active Users\n"
+    b"X-1,Zephyr Freight,2026-01,80%,100,70\n"
+    b"X-1,Zephyr Freight,2026-02,60%,100,50\n"
+    b"X-1,Zephyr Freight,2026-04,40%,100,30\n"
+)
+
+
+def _line_points(app: AppTest) -> pd.DataFrame:
+    """The account chart's line data, read back from the chart Streamlit sent."""
+    import pyarrow as pa
+
+    chart = app.get("vega_lite_chart")[0].proto
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.datasets]
+    return next(f for f in frames if "when" in f.columns)
+
+
+def test_the_monthly_line_dates_each_point_to_its_own_month(fresh_store: Path) -> None:
+    at = _app("pages/portfolio.py")
+    at.file_uploader(key="portfolio_files").set_value([("usage.csv", GAP_CSV, "text/csv")]).run()
+    assert not at.exception
+    trend = list(at.session_state["portfolio_scored"].result.accounts.iloc[0]["score_trend"])
+    at.query_params["id"] = "X-1"
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    points = _line_points(at)
+    assert [d.date() for d in points["when"]] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 4, 30)]
+    assert points["score"].tolist() == trend  # the same scores as the triage sparkline, now at their months
+    assert any(t.startswith("0 snapshots and 3 months of history") for t in _texts(at))

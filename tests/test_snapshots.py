@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -345,3 +346,24 @@ def test_the_band_summaries_follow_saves_out_of_order_deletes_and_an_upgrade(db_
         assert [s.accounts for s in history.snapshots(reopened)] == [300, 300]
     finally:
         reopened.close()
+
+
+def test_monthly_scores_carry_each_months_own_date_across_a_gap() -> None:
+    values = {"usage_rate": 80.0, "seat_utilization": 70.0, "teams_live": 60.0, "override_rate": 10.0}
+    months = pd.DataFrame(
+        [
+            {"account_id": "A", "period": pd.Timestamp("2026-01-01"), **values, "csm_responsiveness": 50.0},
+            {"account_id": "A", "period": pd.Timestamp("2026-04-01"), **values, "csm_responsiveness": 90.0},
+            {"account_id": "A", "period": pd.Timestamp("2026-02-01"), **values, "csm_responsiveness": 70.0},
+            {"account_id": "A", "period": pd.Timestamp("2026-05-01")},  # no signal at all: no score, no point
+            {"account_id": "B", "period": pd.Timestamp("2026-03-01"), **values, "csm_responsiveness": 10.0},
+        ]
+    )
+    months["roi_articulated"] = [True, False, None, None, True]
+    line = history.monthly_scores(months, MODEL, "A")
+    assert [d.date() for d in line["when"]] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 4, 30)]
+    expected = [
+        score(MODEL, {**values, "csm_responsiveness": r}, bonus).score
+        for r, bonus in ((50.0, ["roi_articulated"]), (70.0, []), (90.0, []))
+    ]
+    assert line["score"].tolist() == expected

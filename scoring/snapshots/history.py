@@ -14,6 +14,8 @@ from datetime import date
 import pandas as pd
 
 from scoring.db import snapshot_store
+from scoring.engine import NoSignals, score
+from scoring.model import Model
 from scoring.snapshots.records import SnapshotInfo
 from scoring.storage import Store
 
@@ -84,3 +86,35 @@ def account_history(store: Store, found: Sequence[SnapshotInfo], account_id: str
     dates = pd.DataFrame({"snapshot_id": [s.id for s in found], "as_of": [pd.Timestamp(s.as_of) for s in found]})
     merged = frame.merge(dates, on="snapshot_id", how="inner").sort_values(["as_of", "snapshot_id"])
     return merged.reset_index(drop=True)
+
+
+def monthly_scores(months: pd.DataFrame, model: Model, account_id: str) -> pd.DataFrame:
+    """One account's score in each month its exports hold, dated to the end of that very month.
+
+    ``months`` is ``scoring.portfolio.signal_history``'s frame (account_id, period,
+    one column per signal and bonus).  Each month is scored by the one formula
+    (``scoring.engine.score``); a month with no value for any signal has no score
+    and is left out, so a gap in the exports stays a gap on the line rather than
+    shifting the later months back.  Columns: when, score.
+    """
+    rows = months[months["account_id"].astype(str) == account_id].sort_values("period")
+    when: list[pd.Timestamp] = []
+    scores: list[float] = []
+    for row in rows.to_dict("records"):
+        values = {sid: _value(row.get(sid)) for sid in model.signal_ids}
+        bonuses = [b.id for b in model.bonuses if _earned(row.get(b.id))]
+        try:
+            card = score(model, values, bonuses)
+        except NoSignals:
+            continue
+        when.append(pd.Timestamp(row["period"]) + pd.offsets.MonthEnd(0))
+        scores.append(card.score)
+    return pd.DataFrame({"when": pd.to_datetime(pd.Series(when, dtype="datetime64[ns]")), "score": scores})
+
+
+def _value(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]  # pandas scalars
+
+
+def _earned(flag: object) -> bool:
+    return flag is not None and not pd.isna(flag) and bool(flag)

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.ui.account.source import Book, number
+from pages.ui.account.source import Book, monthly_history, number
 from pages.ui.common.state import store
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.changes import why_table
@@ -84,24 +84,13 @@ def actions(model: Model, scored: Scorecard) -> None:
                 st.markdown(f"- {plain(step)}")
 
 
-def _monthly(row: Mapping[str, Any]) -> pd.DataFrame:
-    """The portfolio's last twelve monthly scores (``score_trend``), dated month by month up to ``period``."""
-    trend = row.get("score_trend")
-    period = row.get("period")
-    if trend is None or period is None or pd.isna(period):
-        return pd.DataFrame(columns=["when", "score", "source"])
-    scores = [float(s) for s in list(trend) if s is not None and not pd.isna(s)]
-    months = pd.date_range(end=pd.Timestamp(period), periods=len(scores), freq="MS")
-    return pd.DataFrame({"when": months + pd.offsets.MonthEnd(0), "score": scores, "source": "monthly history"})
-
-
 def timeline(book: Book, row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
     """Score over time as one line: monthly history from the exports, then each snapshot, on band zones."""
     account_id = str(row["account_id"])
     snaps = history.account_history(store(), found, account_id)
     points = pd.concat(
         [
-            _monthly(row),
+            monthly_history(book, account_id).assign(source="monthly history"),
             pd.DataFrame({"when": snaps["as_of"], "score": snaps["score"], "source": "snapshot"}),
         ],
         ignore_index=True,

@@ -19,10 +19,12 @@ import streamlit as st
 
 from pages.ui.account.keys import ACCOUNT_KEY, ACCOUNT_WIDGET_KEY
 from pages.ui.common.state import all_models, store
-from pages.ui.portfolio.keys import MODEL_KEY, SCORED_KEY
-from pages.ui.portfolio.upload import DEFAULT_MODEL, Scored
+from pages.ui.portfolio import mapping
+from pages.ui.portfolio.keys import MODEL_KEY, SCORED_KEY, SOURCE_KEY
+from pages.ui.portfolio.upload import DEFAULT_MODEL, Scored, Source, demo_source, fingerprint
 from scoring.model import Model
 from scoring.portfolio import demo_exports, load_portfolio
+from scoring.portfolio.signal_history import signal_history
 from scoring.snapshots import changes, history
 from scoring.snapshots.records import SnapshotInfo
 
@@ -35,6 +37,26 @@ class Book:
     model: Model
     origin: str
     snapshot: SnapshotInfo | None = None
+    source: Source | None = None  # the exports scored, when the book is a portfolio (not a snapshot)
+    overrides: tuple[tuple[str, str], ...] = ()
+
+
+@st.cache_data(show_spinner="Reading the monthly history…", max_entries=4)
+def _signal_months(
+    digest: str, model_key: str, overrides: tuple[tuple[str, str], ...], _source: Source, _model: Model
+) -> pd.DataFrame:
+    """Every account's signal values per month of the exports (cached per files, model and corrections)."""
+    months, _problems = signal_history(_source.exports, _model, dict(overrides), store())
+    return months
+
+
+def monthly_history(book: Book, account_id: str) -> pd.DataFrame:
+    """The account's score per month of the book's exports, each at its own month (when, score); empty for
+    a snapshot, which keeps no months."""
+    if book.source is None:
+        return pd.DataFrame({"when": pd.Series(dtype="datetime64[ns]"), "score": pd.Series(dtype=float)})
+    months = _signal_months(book.source.digest, fingerprint(book.model), book.overrides, book.source, book.model)
+    return history.monthly_scores(months, book.model, account_id)
 
 
 @st.cache_data(show_spinner="Loading the demo portfolio…")
@@ -54,7 +76,15 @@ def current_book() -> Book:
     kept: Scored | None = st.session_state.get(SCORED_KEY)
     model_id = st.session_state.get(MODEL_KEY) or DEFAULT_MODEL
     if kept is not None and not kept.result.accounts.empty and model_id in models:
-        return Book(kept.result.accounts, models[model_id], "the portfolio you scored on the portfolio page")
+        source: Source = st.session_state.get(SOURCE_KEY) or demo_source()
+        overrides = tuple(sorted(mapping.overrides(source.digest).items()))
+        return Book(
+            kept.result.accounts,
+            models[model_id],
+            "the portfolio you scored on the portfolio page",
+            source=source,
+            overrides=overrides,
+        )
     found = history.snapshots(store())
     if found:
         newest = found[-1]
@@ -65,7 +95,7 @@ def current_book() -> Book:
             newest,
         )
     model = models[DEFAULT_MODEL]
-    return Book(_demo(model, model.id), model, "the demo portfolio")
+    return Book(_demo(model, model.id), model, "the demo portfolio", source=demo_source())
 
 
 def _remember() -> None:
