@@ -37,7 +37,7 @@ with expansion_tab:
     st.subheader("Ready for an expansion conversation")
     expansion.expansion_section(view, found, revenue_inputs.hand_set_flags())
     st.subheader("Reference programme")
-    expansion.references_section(view, found)
+    expansion.references_section(view, found, revenue_inputs.agreed_tiers())
 with qbr_tab:
     quarter = qbr.quarter_picker(result.as_of)
     st.subheader("QBR tracker")

@@ -27,6 +27,7 @@ from scoring.revenue.flags import (
     hand_set_signals,
     merged,
     reference_tier,
+    reference_tiers,
     save_flags,
     save_reference_tier,
     saved_flags,
@@ -190,6 +191,8 @@ def test_the_reference_tier_keeps_the_customer_since_date(store: Store) -> None:
     save_reference_tier(store, "ACC-1", 2)
     assert reference_tier(store, "ACC-1") == 2
     assert load_profiles(store)["ACC-1"] == AccountProfile(date(2024, 3, 1), 2)
+    save_profile(store, "ACC-2", AccountProfile(date(2025, 1, 1), None))
+    assert reference_tiers(store) == {"ACC-1": 2}  # an account without a tier is not listed
     with pytest.raises(FlagError, match="1, 2 or 3"):
         save_reference_tier(store, "ACC-1", 7)
     assert reference_tier(store, "ACC-1") == 2

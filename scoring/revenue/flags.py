@@ -66,6 +66,15 @@ def reference_tier(store: Store, account_id: str) -> int | None:
         raise FlagError(str(exc)) from None
 
 
+def reference_tiers(store: Store) -> dict[str, int]:
+    """Account id -> the reference tier agreed, for every account that has one."""
+    try:
+        profiles = load_profiles(store)
+    except QbrNotesError as exc:
+        raise FlagError(str(exc)) from None
+    return {a: p.reference_tier for a, p in profiles.items() if p.reference_tier is not None}
+
+
 def save_reference_tier(store: Store, account_id: str, tier: int | None) -> None:
     """Set the tier and keep the rest of the account's profile (the customer-since date) as it was."""
     try:

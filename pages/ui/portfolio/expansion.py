@@ -110,9 +110,21 @@ def expansion_section(view: pd.DataFrame, found: Extras, hand_set: Mapping[str, 
         _legend(rules, found, hand_set)
 
 
-def references_section(view: pd.DataFrame, found: Extras) -> None:
-    """Promoters in green, suggested for the reference programme."""
+def references_section(view: pd.DataFrame, found: Extras, agreed: Mapping[str, int]) -> None:
+    """The tiers with how many accounts shown agreed to each, and promoters in green suggested for the programme.
+
+    ``agreed`` is the tier set per account on the account page or in the QBR details.
+    """
     rules = expansion_rules()
+    shown_ids = set(view["account_id"].astype(str))
+    in_view = [tier for account, tier in agreed.items() if account in shown_ids]
+    tiers = pd.DataFrame(
+        [
+            {"tier": t.tier, "name": t.name, "what it involves": t.asks, "accounts agreed": in_view.count(t.tier)}
+            for t in rules.tiers
+        ]
+    )
+    st.dataframe(tiers, hide_index=True, width="stretch")
     if not found.nps:
         st.info(
             "No NPS column in these exports, so promoters cannot be suggested. Add an NPS column (0-10 or "
@@ -126,11 +138,12 @@ def references_section(view: pd.DataFrame, found: Extras) -> None:
         f"Promoters (latest NPS {scale}) who are green: {count(len(fans), 'account')}. Each starts at tier 1; "
         "set the tier you agree with the customer on the account's page or in the QBR tab's account details."
     )
-    tiers = pd.DataFrame([{"tier": t.tier, "name": t.name, "what it involves": t.asks} for t in rules.tiers])
-    st.dataframe(tiers, hide_index=True, width="stretch")
     if len(fans):
         shown = fans.copy()
         shown["arr"] = _money_text(shown["arr"])
+        shown["agreed_tier"] = [
+            f"tier {agreed[a]}" if a in agreed else "not set" for a in shown["account_id"].astype(str)
+        ]
         st.dataframe(
             shown,
             hide_index=True,
@@ -139,6 +152,7 @@ def references_section(view: pd.DataFrame, found: Extras) -> None:
                 arr=st.column_config.TextColumn("ARR"),
                 nps=st.column_config.NumberColumn("NPS"),
                 suggested_tier=st.column_config.TextColumn("Suggested tier"),
+                agreed_tier=st.column_config.TextColumn("Tier agreed"),
             ),
         )
     else:

@@ -25,7 +25,7 @@ from scoring.model import Model
 from scoring.portfolio.signal_history import signal_history
 from scoring.revenue.expansion import expansion_rules
 from scoring.revenue.extras import Extras, read_extras
-from scoring.revenue.flags import FlagError, saved_flags
+from scoring.revenue.flags import FlagError, reference_tiers, saved_flags
 from scoring.revenue.two_dates import ArrAtTwoDates, from_exports, from_snapshots
 from scoring.snapshots.records import DEMO_LABEL
 
@@ -103,6 +103,15 @@ def hand_set_flags() -> dict[str, frozenset[str]]:
     """The expansion signals CSMs set on account pages; none (with a warning) when the store cannot say."""
     try:
         return saved_flags(store())
+    except FlagError as exc:
+        st.warning(plain(exc), icon=":material/warning:")
+        return {}
+
+
+def agreed_tiers() -> dict[str, int]:
+    """The reference tier agreed per account (account page or QBR details); none, with a warning, on failure."""
+    try:
+        return reference_tiers(store())
     except FlagError as exc:
         st.warning(plain(exc), icon=":material/warning:")
         return {}
