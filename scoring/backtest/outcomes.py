@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from scoring.portfolio.ingest.fields import CANONICAL_BY_ID, header_form, normal
 
 OutcomeKind = Literal["churned", "renewed", "contracted"]
 OUTCOME_KINDS: tuple[OutcomeKind, ...] = ("churned", "renewed", "contracted")
+_KINDS: dict[str, OutcomeKind] = {kind: kind for kind in OUTCOME_KINDS}  # a mapped status back to its Literal type
 Role = Literal["account_id", "churn_date", "churn_flag", "renewal_date", "outcome", "arr_lost"]
 ProblemKind = Literal[
     "unreadable_file", "missing_column", "unreadable_value", "still_open", "missing_id", "duplicate_account"
@@ -194,14 +196,6 @@ class OutcomesRead:
         return sum(o.outcome == "churned" for o in self.outcomes)
 
 
-def _as_kind(text: str) -> OutcomeKind:
-    """Narrow a mapped status (only kept rows reach here, so it is always a kind) to its Literal type."""
-    for kind in OUTCOME_KINDS:
-        if kind == text:
-            return kind
-    raise ValueError(f"{text!r} is not an outcome")
-
-
 @functools.lru_cache(maxsize=1)
 def _synonym_keys() -> tuple[dict[str, tuple[int, int, Role]], dict[str, tuple[int, int, Role]]]:
     """Each synonym as a header normalises (exact) and as its ``header_form`` (loose): (role order, rank, role)."""
@@ -298,8 +292,11 @@ def _parse_dates(cells: pd.Series) -> pd.Series:
 
 
 def _parse_money(cells: pd.Series) -> pd.Series:
-    cleaned = cells.str.lower().str.replace(r"[$€£¥,\s]|usd|eur|gbp", "", regex=True)
-    return pd.to_numeric(cleaned, errors="coerce").abs()
+    """Amounts such as "$12,500" or "3000 EUR", cleaned once per distinct value."""
+    distinct = pd.Series(cells.unique())
+    cleaned = distinct.str.lower().str.replace(r"[$€£¥,\s]|usd|eur|gbp", "", regex=True)
+    lookup = pd.Series(pd.to_numeric(cleaned, errors="coerce").abs().to_numpy(), index=distinct.to_numpy())
+    return pd.Series(lookup.reindex(cells.to_numpy()).to_numpy(dtype=float), index=cells.index)
 
 
 def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
@@ -346,7 +343,7 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
     if "outcome" in columns:
         cells = table[columns["outcome"]]
         words = _normalised(cells)
-        mapped = words.map(lambda w: _OUTCOME_WORDS.get(w, ""))
+        mapped = words.map(_OUTCOME_WORDS).fillna("")
         still_open = words.isin(_OPEN_WORDS) & usable
         if still_open.any():
             problems.append(_open_rows(name, columns["outcome"], cells, still_open))
@@ -356,7 +353,7 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
         usable &= mapped != ""
     elif "churn_flag" in columns:
         cells = table[columns["churn_flag"]]
-        flags = _normalised(cells).map(lambda w: _FLAG_WORDS.get(w))
+        flags = _normalised(cells).map(_FLAG_WORDS)
         bad = flags.isna()
         problems += _unreadable(name, columns["churn_flag"], cells, bad & usable, "a yes/no churn flag")
         status = flags.map({True: "churned", False: "renewed"}).fillna("").astype("string")
@@ -399,13 +396,21 @@ def read_outcomes(frame: pd.DataFrame, name: str) -> OutcomesRead:
     losses = arr_lost.to_numpy(dtype=float)
     by_account: dict[str, tuple[int, Outcome]] = {}
     duplicates: dict[str, list[int]] = {}
-    for position in kept.tolist():
-        loss = losses[position]
+    kept_rows = zip(
+        kept.tolist(),
+        id_list[kept].tolist(),
+        status_list[kept].tolist(),
+        missing_stamp[kept].tolist(),
+        stamps[kept].tolist(),
+        losses[kept].tolist(),
+        strict=True,
+    )
+    for position, account, kind, undated, stamp, loss in kept_rows:
         outcome = Outcome(
-            account_id=str(id_list[position]),
-            outcome=_as_kind(str(status_list[position])),
-            event_date=None if missing_stamp[position] else stamps[position],
-            arr_lost=None if np.isnan(loss) else float(loss),
+            account_id=str(account),
+            outcome=_KINDS[str(kind)],
+            event_date=None if undated else stamp,
+            arr_lost=None if math.isnan(loss) else float(loss),
         )
         previous = by_account.get(outcome.account_id)
         if previous is not None and previous[1] != outcome:  # a monthly export repeats the same outcome: fine
