@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.ui.backtest.keys import EXPORTS_UPLOAD_KEY, FLOOR_INPUT_PREFIX, OUTCOMES_UPLOAD_KEY
+from pages.ui.backtest.keys import EXPORTS_UPLOAD_KEY, FLOOR_INPUT_PREFIX, OUTCOMES_UPLOAD_KEY, SNAPSHOTS_WIDGET_KEY
+from scoring.catalog import get_model
 from scoring.custom_models import compose_models
+from scoring.portfolio.demo import demo_exports
+from scoring.snapshots.capture import save_exports
 from scoring.storage import Store
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -89,3 +93,16 @@ def test_exports_with_their_own_outcome_columns_need_no_outcomes_file(at: AppTes
     assert not at.exception, at.exception
     assert "against the outcome columns" in texts(at)
     assert metric(at, "AUC") == demo_auc  # the same outcomes, read from an export instead of a separate file
+
+
+def test_saved_snapshots_are_offered_and_used_when_turned_on(fresh_store: Path) -> None:
+    save_exports(Store(fresh_store), demo_exports(), get_model("technical-csm"), as_of=date(2026, 5, 10))
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.run()
+    app.switch_page("pages/backtest.py").run()
+    toggle = app.toggle(key=SNAPSHOTS_WIDGET_KEY)
+    assert toggle.label == "Also score from saved snapshots (1)" and not toggle.value
+    assert "scored from a saved snapshot" not in texts(app)
+    toggle.set_value(True).run()
+    assert not app.exception, app.exception
+    assert "scored from a saved snapshot taken by the cut-off" in texts(app)
