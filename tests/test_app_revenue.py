@@ -60,6 +60,7 @@ def test_every_section_renders_on_the_demo(at: AppTest) -> None:
     assert figures["Net revenue retention"] == f"{r.nrr:.1%}"
     assert figures["Logo retention"] == f"{r.logo_retention:.1%}"
     assert figures["Expansion ARR / starting ARR"] == f"{r.expansion_share:.1%}"
+    assert any("axis starts at" in c.value for c in at.caption)  # a week's moves are small against the book
     steps = frame_with(at, "step").set_index("step")["arr"]
     assert steps["Churn"] == f"-${r.churn:,.0f}" and steps["Expansion"] == f"${r.expansion:,.0f}"
     assert len(frame_with(at, "next_step")) >= 1

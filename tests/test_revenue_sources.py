@@ -33,6 +33,7 @@ from scoring.revenue.flags import (
     saved_flags,
 )
 from scoring.revenue.forecast import RenewalRates
+from scoring.revenue.retention import retention, waterfall_floor
 from scoring.revenue.two_dates import arr_at_two_dates, from_exports, from_snapshots
 from scoring.snapshots.demo import demo_files, seed_demo
 from scoring.storage import Store
@@ -196,3 +197,17 @@ def test_the_reference_tier_keeps_the_customer_since_date(store: Store) -> None:
     with pytest.raises(FlagError, match="1, 2 or 3"):
         save_reference_tier(store, "ACC-1", 7)
     assert reference_tier(store, "ACC-1") == 2
+
+
+# ---- the waterfall's axis ---------------------------------------------------------
+
+
+def test_the_waterfall_starts_at_zero_unless_the_moves_are_small_against_the_book() -> None:
+    big = retention({"A": 100.0, "B": 200.0, "C": 300.0}, {"B": 150.0, "C": 400.0})
+    assert big is not None and waterfall_floor(big) == 0.0  # levels 600 -> 450: a quarter of the book moved
+    small = retention({"A": 1000.0, "B": 9000.0}, {"A": 990.0, "B": 9030.0})
+    assert small is not None
+    # Levels: 10,000 start, 9,990 after the contraction, 10,020 at the end: span 30, floor 30 under the lowest.
+    assert waterfall_floor(small) == pytest.approx(9990.0 - 30.0)
+    flat = retention({"A": 500.0}, {"A": 500.0})
+    assert flat is not None and waterfall_floor(flat) == 0.0

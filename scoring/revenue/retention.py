@@ -108,3 +108,24 @@ def retention(
         new_logos=len(new),
         new_arr=sum(new.values()),
     )
+
+
+def waterfall_floor(r: Retention, zoom_below: float = 0.2) -> float:
+    """Where a waterfall's ARR axis should start: $0, or just under the lowest level when the moves are small.
+
+    A week's churn on a $40M book is a hair on a bar drawn from $0; when every
+    level stays within ``zoom_below`` of the starting ARR the axis starts one
+    span (highest minus lowest level) below the lowest level instead, so each
+    move is visible.  The page says when the axis does not start at $0.
+    """
+    levels = (
+        r.starting_arr,
+        r.starting_arr - r.churn,
+        r.starting_arr - r.churn - r.contraction,
+        r.ending_arr,
+    )
+    low, high = min(levels), max(levels)
+    span = high - low
+    if span <= 0 or span >= zoom_below * r.starting_arr:
+        return 0.0
+    return max(0.0, low - span)

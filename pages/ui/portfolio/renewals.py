@@ -36,7 +36,7 @@ from scoring.revenue.forecast import (
     quarter_table,
     sales_ops_csv,
 )
-from scoring.revenue.retention import Retention
+from scoring.revenue.retention import Retention, waterfall_floor
 from scoring.revenue.two_dates import ArrAtTwoDates
 
 BANDS = ("green", "yellow", "red", "insufficient")
@@ -87,7 +87,7 @@ def _horizon_chart(fc: Forecast) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("window:N", sort=alt.SortField("order"), title=None),
-            y=alt.Y("arr:Q", title="ARR renewing", axis=alt.Axis(format="$,.0s")),
+            y=alt.Y("arr:Q", title="ARR renewing", axis=alt.Axis(format="$.4~s")),
             color=alt.Color(
                 "band:N",
                 scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
@@ -293,38 +293,35 @@ def sales_ops_list(fc: Forecast) -> None:
     )
 
 
-def _waterfall(r: Retention) -> alt.LayerChart:
+def _waterfall(r: Retention, floor: float) -> alt.LayerChart:
+    """Starting ARR, each move and ending ARR as floating bars; totals rise from ``floor`` (the axis start)."""
+    after_churn = r.starting_arr - r.churn
+    after_contraction = after_churn - r.contraction
     steps = [
-        ("Starting ARR", 0.0, r.starting_arr, "total"),
-        ("Churn", r.starting_arr - r.churn, r.starting_arr, "down"),
-        ("Contraction", r.starting_arr - r.churn - r.contraction, r.starting_arr - r.churn, "down"),
-        (
-            "Expansion",
-            r.starting_arr - r.churn - r.contraction,
-            r.starting_arr - r.churn - r.contraction + r.expansion,
-            "up",
-        ),
-        ("Ending ARR", 0.0, r.ending_arr, "total"),
+        ("Starting ARR", floor, r.starting_arr, "total", r.starting_arr),
+        ("Churn", after_churn, r.starting_arr, "down", -r.churn),
+        ("Contraction", after_contraction, after_churn, "down", -r.contraction),
+        ("Expansion", after_contraction, after_contraction + r.expansion, "up", r.expansion),
+        ("Ending ARR", floor, r.ending_arr, "total", r.ending_arr),
     ]
     frame = pd.DataFrame(
         [
-            {"step": s, "order": i, "low": lo, "high": hi, "kind": k, "amount": hi - lo}
-            for i, (s, lo, hi, k) in enumerate(steps)
+            {"step": s, "order": i, "low": lo, "high": hi, "kind": k, "amount": amount, "label": money(amount)}
+            for i, (s, lo, hi, k, amount) in enumerate(steps)
         ]
     )
     colours = alt.Scale(domain=["total", "down", "up"], range=["#546e7a", "#c62828", "#2e7d32"])
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("step:N", sort=alt.SortField("order"), title=None),
-            y=alt.Y("low:Q", title="ARR", axis=alt.Axis(format="$,.0s")),
-            y2="high:Q",
-            color=alt.Color("kind:N", scale=colours, legend=None),
-            tooltip=["step", alt.Tooltip("amount:Q", format="$,.0f", title="ARR")],
-        )
-        .properties(height=280)
+    base = alt.Chart(frame).encode(
+        x=alt.X("step:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0))
     )
+    bars = base.mark_bar(clip=True).encode(
+        y=alt.Y("low:Q", title="ARR", axis=alt.Axis(format="$.4~s"), scale=alt.Scale(zero=floor == 0, domainMin=floor)),
+        y2="high:Q",
+        color=alt.Color("kind:N", scale=colours, legend=None),
+        tooltip=["step", alt.Tooltip("amount:Q", format="$,.0f", title="ARR")],
+    )
+    labels = base.mark_text(dy=-8).encode(y=alt.Y("high:Q"), text="label:N")
+    return (bars + labels).properties(height=280)
 
 
 def _movements(r: Retention) -> None:
@@ -373,8 +370,11 @@ def retention_section(pair: ArrAtTwoDates | None) -> None:
             f"Seed 004's targets are for a year; over {count(pair.days, 'day')} these figures show which way the "
             "book is moving, not whether the year will meet them."
         )
+    floor = waterfall_floor(r)
     chart, table = st.columns([3, 2])
-    chart.altair_chart(_waterfall(r), width="stretch")
+    chart.altair_chart(_waterfall(r, floor), width="stretch")
+    if floor > 0:
+        chart.caption(f"The ARR axis starts at {money(floor)}, not $0, so moves this small against the book show.")
     with table:
         _movements(r)
     if r.new_logos:
