@@ -11,25 +11,30 @@ controls and control characters (``scoring.hidden_chars``), so a name or an
 account id holding U+202E or NUL reaches the file without them.
 
 The CSV is written by DuckDB: for 100k accounts it is several times faster
-than pandas or the csv module.  The portfolio's triage list (page and CLI)
-hands it a frame; the checklist exports and ``python -m scoring score FILE``
-hand it rows of text through ``rows_to_csv``.
+than pandas or the csv module.  The portfolio page hands it a frame; the
+checklist exports and ``python -m scoring score FILE`` hand it rows of text
+through ``rows_to_csv``; the portfolio CLI hands it a query (``copy_select``),
+so a million accounts go from the scoring engine to the file without ever
+becoming a frame, with cells written exactly as ``to_csv`` writes the frame
+that query would give.  pandas is imported only by the frame paths: the CLI
+never pays for it.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scoring.hidden_chars import HIDDEN_RE2, has_hidden, strip_hidden
 from scoring.private_files import process_dir
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from scoring.db import Connection
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +88,8 @@ def _safe_number(text: str) -> str:
 
 
 def _is_text(series: pd.Series) -> bool:
+    import pandas as pd
+
     return not (
         pd.api.types.is_numeric_dtype(series)
         or pd.api.types.is_bool_dtype(series)
@@ -97,13 +104,39 @@ def _cell(series: pd.Series, name: str, keep_numbers: bool) -> str:
     only date columns go through date formatting.  Empty text is written as
     an empty field, as the csv module writes it (DuckDB would quote it).
     """
+    import pandas as pd
+
     if pd.api.types.is_datetime64_any_dtype(series):
         return f"CAST({name} AS DATE)"
     if not _is_text(series):
         return name
+    return _text_cell(name, keep_numbers)
+
+
+def _text_cell(name: str, keep_numbers: bool) -> str:
+    """A text column made formula-safe; only the cells the pattern picks reach ``safe_cell``."""
     text = f"NULLIF(CAST({name} AS VARCHAR), '')"
     safe = _SAFE_NUMBER if keep_numbers else _SAFE_TEXT
     return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {safe}({text}) ELSE {text} END"
+
+
+# DuckDB types a frame column keeps through ``to_csv`` unchanged (written as DuckDB writes them).
+_AS_IS = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DATE")
+_AS_IS_PREFIX = ("DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+
+
+def _typed_cell(name: str, sql_type: str, keep_numbers: bool) -> str:
+    """``_cell`` for a column known by its DuckDB type: what ``to_csv`` does with the frame column it becomes.
+
+    Numbers, booleans and dates are written as they are; timestamps as
+    their date (a frame holds DuckDB dates as datetimes, which ``_cell``
+    writes as dates); everything else, text included, is a text cell.
+    """
+    if sql_type in _AS_IS or sql_type.startswith(_AS_IS_PREFIX):
+        return name
+    if sql_type.startswith("TIMESTAMP"):
+        return f"CAST({name} AS DATE)"
+    return _text_cell(name, keep_numbers)
 
 
 def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) -> str:
@@ -118,6 +151,46 @@ def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) 
         con.unregister("export_frame")
 
 
+def copy_select(
+    con: Connection, select: str, params: Sequence[Any], out: TextIO, workdir: Path, keep_numbers: bool = False
+) -> int:
+    """Write the rows of ``select`` to ``out`` as formula-safe CSV, header first; returns the row count.
+
+    The same cells as ``to_csv(con.execute(select, params).df())``, written by
+    DuckDB straight from the query: each column's projection is taken from
+    its type (``_typed_cell``), so no frame is built, registered and copied
+    back.  ``con`` gets the formula rule as SQL functions (they call
+    ``safe_cell``); the lines go through two files in ``workdir`` and are
+    streamed to ``out`` in pieces.
+    """
+    from scoring.db import add_text_functions
+
+    add_text_functions(con, {_SAFE_TEXT: _safe_text, _SAFE_NUMBER: _safe_number})
+    columns = [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {select}", list(params)).fetchall()]
+    names = [f"c{i}" for i in range(len(columns))]  # plain SQL names, whatever the headers hold
+    renamed = f"SELECT * FROM ({select}) AS q({', '.join(names)})"
+    cells = [_typed_cell(n, t, keep_numbers) for n, (_, t) in zip(names, columns, strict=True)]
+    headers = ", ".join(f"CAST(? AS VARCHAR) AS {n}" for n in names)
+    header_cells = ", ".join(_text_cell(n, keep_numbers) for n in names)
+    head_path, rows_path = workdir / "header.csv", workdir / "rows.csv"
+    con.execute(
+        f"COPY (SELECT {header_cells} FROM (SELECT {headers})) TO '{_sql_path(head_path)}' (HEADER false)",
+        [name for name, _ in columns],
+    ).fetchall()
+    copied = con.execute(
+        f"COPY (SELECT {', '.join(cells)} FROM ({renamed})) TO '{_sql_path(rows_path)}' (HEADER false)", list(params)
+    ).fetchall()
+    for path in (head_path, rows_path):
+        with path.open(encoding="utf-8") as fh:  # read as to_csv reads its lines back
+            shutil.copyfileobj(fh, out, 1 << 20)
+        path.unlink()
+    return int(copied[0][0]) if copied else 0
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 def to_csv(frame: pd.DataFrame, keep_numbers: bool = False) -> str:
     """The frame as formula-safe CSV text: header row, dates as YYYY-MM-DD, no index.
 
@@ -125,6 +198,8 @@ def to_csv(frame: pd.DataFrame, keep_numbers: bool = False) -> str:
     stay as they are.  The header row is written like a row of text cells,
     so column names may repeat (a CSV passed through) and are made safe too.
     """
+    import pandas as pd
+
     columns = [f"c{i}" for i in range(frame.shape[1])]  # plain SQL names, whatever the headers hold
     header = pd.DataFrame([[str(name) for name in frame.columns]], columns=columns, dtype=object)
     con = _database().cursor()
@@ -138,5 +213,7 @@ def to_csv(frame: pd.DataFrame, keep_numbers: bool = False) -> str:
 
 def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[object]], keep_numbers: bool = False) -> str:
     """Rows of cells as formula-safe CSV text, every cell written as ``str`` (None as empty)."""
+    import pandas as pd
+
     text = [["" if cell is None else str(cell) for cell in row] for row in rows]
     return to_csv(pd.DataFrame(text, columns=list(header), dtype=object), keep_numbers)

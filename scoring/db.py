@@ -50,7 +50,6 @@ THREADS = 2
 # How messages name the database file: by the setting that chooses it, never by its path on the server.
 DB_SETTING = "HEALTH_STUDIO_DB"
 
-
 Connection = duckdb.DuckDBPyConnection
 DuckDBError = duckdb.Error
 
@@ -136,6 +135,14 @@ def engine_with_text_functions(functions: Mapping[str, Callable[[str], str]]) ->
     for name, function in functions.items():
         con.create_function(name, function, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR)
     return con
+
+
+def add_text_functions(con: Connection, functions: Mapping[str, Callable[[str], str]]) -> None:
+    """The same SQL functions on an engine already open: the CLI writes its CSV from the scoring engine itself."""
+    known = {row[0] for row in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()}
+    for name, function in functions.items():
+        if name not in known:
+            con.create_function(name, function, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR)
 
 
 class Store:

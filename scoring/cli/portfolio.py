@@ -5,7 +5,8 @@ Day counts and "newly red" are measured to one as-of date, printed on stderr
 the latest month in the files.
 
 Prints the same per-account table as the portfolio page, in triage order, as
-formula-safe CSV on stdout.  ``--mapping`` reads the column mapping the page
+formula-safe CSV on stdout, written by DuckDB straight from the ranked table
+(``finish.export_select``): the same bytes as the page's download.  ``--mapping`` reads the column mapping the page
 downloads, so both read the same exports the same way (``--map`` entries win
 over it).  A model signal the files leave empty for most accounts is named on
 stderr in the page's own sentence.  Problems go to stderr, one line each; the exit
@@ -21,11 +22,8 @@ from datetime import date
 from typing import TextIO
 
 from scoring.cli.common import UsageError, resolve_model
-from scoring.cli.snapshots import save_portfolio
-from scoring.csv_export import to_csv
 from scoring.model import Model
 from scoring.portfolio.contract import Export, InputProblem
-from scoring.portfolio.finish import export_table
 from scoring.portfolio.ingest.fields import model_fields
 from scoring.portfolio.ingest.gaps import signal_coverage
 from scoring.portfolio.ingest.mapping import IGNORE
@@ -74,7 +72,8 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     overrides.update(parse_overrides(args.map, model))
     exports = [Export.from_path(path) for path in args.files]
     requested = as_of_date(getattr(args, "as_of", None))
-    result = score_exports(exports, model, overrides, as_of=requested)
+    # Without --save the table goes from DuckDB to stdout as it is ranked; --save keeps the whole frame.
+    result = score_exports(exports, model, overrides, as_of=requested, csv_out=None if args.save else out)
     if result.accounts.empty:
         reason = result.errors[0] if result.errors else None
         raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))
@@ -92,6 +91,11 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if gap:
         err.write(f"warning: {gap}\n")
     if args.save:
+        # Imported here: snapshots and the frame writer bring pandas, which a plain run never needs.
+        from scoring.cli.snapshots import save_portfolio
+        from scoring.csv_export import to_csv
+        from scoring.portfolio.finish import export_table
+
         result = save_portfolio(requested, model, exports, overrides, result, err)
-    out.write(to_csv(export_table(model, result.accounts)))
+        out.write(to_csv(export_table(model, result.accounts)))
     return 0

@@ -3,19 +3,25 @@
 Shared by the general pipeline (``run``) and the one-pass path
 (``one_pass``), so both rank accounts, deal with repeated months, count the
 rows behind unscored accounts and report missing signals the same way.
+
+The ranked accounts stay in DuckDB (``ACCOUNTS``) until the end: unscored
+accounts, missing signals and the row counts are answered there, so the
+CLI can write its CSV straight from that table (``export_select`` through
+``csv_export.copy_select``) while the page takes it as a frame.  pandas is
+imported only where a frame is built, keeping it off the CLI's path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, TextIO
 
-import pandas as pd
-
+from scoring.csv_export import copy_select
 from scoring.db import Connection
 from scoring.formatting import decimals
 from scoring.model import Model
-from scoring.portfolio.compute.triage import accounts_select
+from scoring.portfolio.compute.triage import TRIAGE_ORDER, accounts_select
 from scoring.portfolio.contract import (
     FileMapping,
     InputProblem,
@@ -25,16 +31,23 @@ from scoring.portfolio.contract import (
     export_columns,
 )
 from scoring.portfolio.ingest.load import error
+from scoring.portfolio.limits import account_cap
 from scoring.portfolio.sqlkit import Params, att_column, bonus_column, quote, value_column
 from scoring.wording import counted
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
-UNSCORED = "unscored_ids"
+ACCOUNTS = "ranked_accounts"  # every account of the run, numbered in triage order (``ranked``)
+UNSCORED = f"SELECT account_id FROM {ACCOUNTS} WHERE score IS NULL"
 
 # Builds the rolled-up accounts SQL (one row per account, see compute.rollup)
 # with its parameters in ``p``; ``merge`` asks for repeated months to be
 # merged first, and None says this path cannot merge them.
 Rollup = Callable[[Params, bool], str | None]
+# Counts the input rows of the accounts a subquery selects (see ``rows_counter``).
+RowsOf = Callable[[str], int]
 
 
 def rolled_columns(model: Model) -> list[str]:
@@ -55,6 +68,8 @@ def rolled_columns(model: Model) -> list[str]:
 
 
 def empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping], rows: int) -> PortfolioResult:
+    import pandas as pd
+
     return PortfolioResult(
         model_id=model.id,
         accounts=pd.DataFrame(columns=account_columns(model)),
@@ -64,57 +79,64 @@ def empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping
     )
 
 
-def _rank(ctx: RunContext, as_of: date, rollup: Rollup, merge: bool) -> pd.DataFrame | None:
+def _rank(ctx: RunContext, as_of: date, rollup: Rollup, merge: bool) -> bool:
+    """Build ``ACCOUNTS`` (scored accounts numbered first, in triage order); False when the rollup cannot."""
     p = Params()
     rolled = rollup(p, merge)
     if rolled is None:
-        return None
-    return ctx.con.execute(accounts_select(ctx.model, f"({rolled})", as_of, p), p.values).df()
+        return False
+    select = accounts_select(ctx.model, f"({rolled})", as_of, p)
+    ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS SELECT row_number() OVER "
+        f"(ORDER BY score IS NULL, {TRIAGE_ORDER}) AS triage_rank, * FROM ({select})",
+        p.values,
+    ).fetchall()
+    return True
 
 
-def ranked(ctx: RunContext, as_of: date, rollup: Rollup) -> tuple[pd.DataFrame, bool] | None:
-    """The accounts in triage order, and whether repeated months had to be merged first.
+def ranked(ctx: RunContext, as_of: date, rollup: Rollup) -> bool | None:
+    """Rank the accounts into ``ACCOUNTS``; whether repeated months had to be merged first.
 
     Files are read as they are; only when an account turns out to have a
     month twice (``_dups``) is the rollup built again with the repeats merged,
     so clean files never pay for deduplication.  None when the rollup cannot
     merge (the one-pass path, whose caller then runs the general one).
+    Unscored accounts are numbered after every scored one, so dropping them
+    leaves the scored accounts numbered 1..n.
     """
-    accounts = _rank(ctx, as_of, rollup, merge=False)
-    merged = accounts is not None and bool(accounts["_dups"].fillna(0).gt(0).any())
-    if merged:
-        accounts = _rank(ctx, as_of, rollup, merge=True)
-    if accounts is None:
+    if not _rank(ctx, as_of, rollup, merge=False):
         return None
-    accounts = accounts.drop(columns="_dups")
-    accounts.insert(0, "triage_rank", range(1, len(accounts) + 1))
-    return accounts, merged
+    row = ctx.con.execute(f"SELECT COALESCE(bool_or(_dups > 0), false) FROM {ACCOUNTS}").fetchall()[0]
+    merged = bool(row[0])
+    if merged and not _rank(ctx, as_of, rollup, merge=True):
+        return None
+    return merged
 
 
-def rows_counter(con: Connection, tables: Sequence[str], rows: str = "count(*)") -> Callable[[pd.Series], int]:
-    """``rows_of`` for ``finish``: how many input rows the given accounts have across ``tables``.
+def rows_counter(con: Connection, tables: Sequence[str], rows: str = "count(*)") -> RowsOf:
+    """``rows_of`` for ``finish``: how many input rows the accounts a subquery selects have across ``tables``.
 
     ``rows`` is the aggregate that counts them in one table (the one-pass
     path's rolled-up table sums its per-account row counts).
     """
 
-    def rows_of(account_ids: pd.Series) -> int:
-        con.register(UNSCORED, pd.DataFrame({"account_id": account_ids.astype(str)}))
+    def rows_of(account_ids: str) -> int:
         total = 0
         for table in tables:
             row = con.execute(
-                f"SELECT COALESCE({rows}, 0) FROM {quote(table)} "
-                f"WHERE account_id IN (SELECT account_id FROM {UNSCORED})"
+                f"SELECT COALESCE({rows}, 0) FROM {quote(table)} WHERE account_id IN ({account_ids})"
             ).fetchall()[0]
             total += int(row[0])
-        con.unregister(UNSCORED)
         return total
 
     return rows_of
 
 
-def coverage_problems(model: Model, accounts: pd.DataFrame) -> list[InputProblem]:
-    missing = [s for s in model.signals if accounts[s.id].isna().all()]
+def coverage_problems(model: Model, con: Connection) -> list[InputProblem]:
+    """Signals no scored account has a value for."""
+    counts = ", ".join(f"count({quote(s)})" for s in model.signal_ids)
+    seen = con.execute(f"SELECT {counts} FROM {ACCOUNTS} WHERE score IS NOT NULL").fetchall()[0]
+    missing = [s for s, n in zip(model.signals, seen, strict=True) if not n]
     if not missing:
         return []
     names = ", ".join(f"{s.label} ({s.id})" for s in missing)
@@ -127,37 +149,52 @@ def coverage_problems(model: Model, accounts: pd.DataFrame) -> list[InputProblem
     ]
 
 
+def _unscored(model: Model, con: Connection, rows_of: RowsOf) -> tuple[InputProblem | None, int]:
+    """The problem naming accounts that could not be scored, and how many input rows they had."""
+    row = con.execute(f"SELECT count(*) FROM {ACCOUNTS} WHERE score IS NULL").fetchall()[0]
+    count = int(row[0])
+    if not count:
+        return None, 0
+    first = con.execute(f"SELECT account_id FROM {ACCOUNTS} WHERE score IS NULL ORDER BY triage_rank LIMIT 3")
+    examples = ", ".join(repr(str(r[0])) for r in first.fetchall())
+    problem = InputProblem(
+        "(all files)",
+        f"Not scored: {counted(count, 'account', 'accounts')} with no value for any signal of "
+        f"{model.name} (e.g. {examples}).",
+        "Check that their usage rows are in the upload, or map more columns to the model's signals.",
+        count=count,
+    )
+    return problem, rows_of(UNSCORED)
+
+
 def finish(
-    model: Model,
-    accounts: pd.DataFrame,
+    ctx: RunContext,
     problems: list[InputProblem],
     mappings: list[FileMapping],
     as_of: date,
     rows_read: int,
     rows_used: int,
-    rows_of: Callable[[pd.Series], int],
+    rows_of: RowsOf,
+    csv_out: TextIO | None = None,
 ) -> PortfolioResult:
     """Report unscored accounts and missing signals, and package the result.
 
-    ``rows_of(account_ids)`` counts the input rows of accounts that could not
-    be scored, so ``rows_scored`` only counts rows that fed a score.
+    ``rows_of(subquery)`` counts the input rows of accounts that could not
+    be scored, so ``rows_scored`` only counts rows that fed a score.  With
+    ``csv_out`` the triage list is written there as the CLI prints it
+    (``export_select``), straight from DuckDB, and ``accounts`` holds only
+    what the CLI reads back: the account ids and signal values.
     """
-    unscored = accounts[accounts["score"].isna()]
-    if len(unscored):
-        rows_used -= rows_of(unscored["account_id"])
-        examples = ", ".join(repr(str(a)) for a in unscored["account_id"].head(3))
-        problems.append(
-            InputProblem(
-                "(all files)",
-                f"Not scored: {counted(len(unscored), 'account', 'accounts')} with no value for any signal of "
-                f"{model.name} (e.g. {examples}).",
-                "Check that their usage rows are in the upload, or map more columns to the model's signals.",
-                count=len(unscored),
-            )
-        )
-        accounts = accounts[accounts["score"].notna()].reset_index(drop=True)
-        accounts["triage_rank"] = range(1, len(accounts) + 1)
-    if accounts.empty:
+    con, model = ctx.con, ctx.model
+    over_cap = account_cap(con, ACCOUNTS) if csv_out is None else None  # the page's frame grows with accounts
+    if over_cap is not None:
+        return empty(model, [*problems, over_cap], mappings, rows_read)
+    unscored, unscored_rows = _unscored(model, con, rows_of)
+    if unscored is not None:
+        problems.append(unscored)
+        rows_used -= unscored_rows
+    kept = con.execute(f"SELECT count(*) FROM {ACCOUNTS} WHERE score IS NOT NULL").fetchall()[0][0]
+    if not kept:
         problems.append(
             error(
                 "(all files)",
@@ -166,7 +203,13 @@ def finish(
             )
         )
     else:
-        problems.extend(coverage_problems(model, accounts))
+        problems.extend(coverage_problems(model, con))
+    if csv_out is not None and kept:
+        copy_select(con, export_select(model, con), [], csv_out, ctx.workdir)
+        columns = ", ".join(quote(c) for c in ["account_id", *model.signal_ids])
+    else:
+        columns = "* EXCLUDE (_dups)"
+    accounts = con.execute(f"SELECT {columns} FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank").df()
     return PortfolioResult(
         model_id=model.id,
         accounts=accounts,
@@ -191,15 +234,43 @@ EXPORT_DECIMALS = {
 }
 
 
+def _places(model: Model) -> dict[str, int]:
+    return {**EXPORT_DECIMALS, **{s.id: decimals(s) for s in model.signals}}
+
+
 def export_table(model: Model, accounts: pd.DataFrame) -> pd.DataFrame:
     """The triage list as the CSV carries it: the export columns, rounded as the page shows them.
 
     Signal values keep the decimals their slider shows (``formatting.decimals``);
     a missing value stays missing (an empty cell), never 0.
     """
+    import pandas as pd
+
     table = accounts[[c for c in export_columns(model) if c in accounts]].copy()
-    places = {**EXPORT_DECIMALS, **{s.id: decimals(s) for s in model.signals}}
-    for column, digits in places.items():
+    for column, digits in _places(model).items():
         if column in table:
             table[column] = pd.to_numeric(table[column], errors="coerce").round(digits)
     return table
+
+
+_FRACTIONS = ("DOUBLE", "FLOAT", "DECIMAL")
+
+
+def export_select(model: Model, con: Connection) -> str:
+    """``export_table`` of the scored ``ACCOUNTS`` in SQL: the same columns, order and rounding.
+
+    pandas rounds half to even on the scaled value (``rint(x * 10^d) / 10^d``),
+    which ``round_even(x * 10^d, 0) / 10^d`` reproduces bit for bit; whole
+    numbers are left as they are, as ``round`` leaves them.
+    """
+    types = {str(r[0]): str(r[1]) for r in con.execute(f"DESCRIBE {ACCOUNTS}").fetchall()}
+    places = _places(model)
+    cells = []
+    for column in (c for c in export_columns(model) if c in types):
+        name = quote(column)
+        if column in places and types[column].startswith(_FRACTIONS):
+            scale = f"{10 ** places[column]}.0"
+            cells.append(f"round_even(CAST({name} AS DOUBLE) * {scale}, 0) / {scale} AS {name}")
+        else:
+            cells.append(name)
+    return f"SELECT {', '.join(cells)} FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TextIO
 
 from scoring.db import Connection
 from scoring.model import Model
@@ -130,8 +131,11 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     return _Totals(int(rows or 0), max_period, max_checkin, ranges)
 
 
-def try_one_pass(ctx: RunContext, opened: Opened) -> PortfolioResult | None:
-    """Score a single clean export in one pass, or None to say: use the general pipeline."""
+def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None) -> PortfolioResult | None:
+    """Score a single clean export in one pass, or None to say: use the general pipeline.
+
+    ``csv_out`` is ``finish``'s: where the CLI wants the triage list written.
+    """
     src, problems = opened
     if src is None or problems or src.notes:
         return None
@@ -170,9 +174,7 @@ def try_one_pass(ctx: RunContext, opened: Opened) -> PortfolioResult | None:
         latest = f"SELECT cur.* FROM {ROLLED} WHERE cur IS NOT NULL"
         return rollup_select("", latest, rolled_columns(model), model.bands, q, months=months)
 
-    found = ranked(ctx, as_of, rollup)
-    if found is None:
+    if ranked(ctx, as_of, rollup) is None:
         return None
-    accounts, _ = found
     rows_of = rows_counter(con, [ROLLED], rows="sum(_rows)")
-    return finish(model, accounts, [], [mapping], as_of, totals.rows, totals.rows, rows_of)
+    return finish(ctx, [], [mapping], as_of, totals.rows, totals.rows, rows_of, csv_out)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TextIO
 
 from scoring.db import Connection, DuckDBError, Store, engine
 from scoring.model import Model
@@ -149,8 +150,15 @@ def score_exports(
     store: Store | None = None,
     as_of: date | None = None,
     progress: Progress | None = None,
+    csv_out: TextIO | None = None,
 ) -> PortfolioResult:
-    """Load and score; a single file is read in one pass when it is clean (see ``one_pass``)."""
+    """Load and score; a single file is read in one pass when it is clean (see ``one_pass``).
+
+    ``csv_out`` (the CLI's stdout) receives the triage list as formula-safe
+    CSV, written by DuckDB from the ranked table; the result's ``accounts``
+    then holds only the account ids and signal values (see ``finish.finish``).
+    Nothing is written when no account is scored.
+    """
     report = progress or _silent
     problems: list[InputProblem] = []
     mappings: list[FileMapping] = []
@@ -173,7 +181,7 @@ def score_exports(
             if len(exports) == 1:
                 report(f"Reading and scoring {exports[0].name}", 0.1)
                 first = _open(ctx, exports[0], 0)
-                single = _one_pass(ctx, first)
+                single = _one_pass(ctx, first, csv_out)
                 if single is not None:
                     return single
             for i, export in enumerate(exports):
@@ -192,7 +200,7 @@ def score_exports(
             if not loaded:
                 return empty(model, problems, mappings, rows_read)
             report("Scoring", 0.7)
-            return _score(ctx, loaded, problems, mappings, rows_read, report)
+            return _score(ctx, loaded, problems, mappings, rows_read, report, csv_out)
         except DuckDBError as exc:
             LOG.warning("scoring %s stopped: %s", [e.name for e in exports], exc)
             problems.append(
@@ -219,10 +227,10 @@ def _open(ctx: RunContext, export: Export, index: int) -> Opened:
         return None, [_load_failure(export.name, exc)]
 
 
-def _one_pass(ctx: RunContext, opened: Opened) -> PortfolioResult | None:
+def _one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None) -> PortfolioResult | None:
     """The one-pass result for a single clean file, or None (then the general path runs on the same file)."""
     try:
-        return try_one_pass(ctx, opened)
+        return try_one_pass(ctx, opened, csv_out)
     except DuckDBError:
         return None
 
@@ -270,6 +278,7 @@ def _score(
     mappings: list[FileMapping],
     rows_read: int,
     report: Progress,
+    csv_out: TextIO | None,
 ) -> PortfolioResult:
     con, model, requested_as_of = ctx.con, ctx.model, ctx.requested_as_of
     relations = []
@@ -309,14 +318,13 @@ def _score(
         return rollup_select(scored, latest, rolled_columns(model), model.bands, p)
 
     report("Ranking accounts", 0.85)
-    found = ranked(ctx, as_of, rollup)
-    assert found is not None  # this rollup can always merge
-    accounts, merged = found
+    merged = ranked(ctx, as_of, rollup)
+    assert merged is not None  # this rollup can always merge
     if merged:
         problems.extend(_duplicate_problems(con, loaded, relations))
 
     rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later
     rows_of = rows_counter(con, [item.table for item in loaded])
-    result = finish(model, accounts, problems, mappings, as_of, rows_read, rows_used, rows_of)
+    result = finish(ctx, problems, mappings, as_of, rows_read, rows_used, rows_of, csv_out)
     result.periods = periods
     return result

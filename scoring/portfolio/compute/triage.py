@@ -44,8 +44,15 @@ def _safe_text(column: str) -> str:
     return f"left(regexp_replace({quote(column)}, '{_UNSAFE_TEXT}', '', 'g'), {MAX_TEXT})"
 
 
+# The triage order of the module docstring, over the columns of ``accounts_select``.
+TRIAGE_ORDER = (
+    "CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, "
+    "score, arr_at_risk DESC NULLS LAST, days_to_renewal ASC NULLS LAST, account_id"
+)
+
+
 def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
-    """The final per-account table, sorted in triage order (``triage_rank`` is numbered by the caller).
+    """The final per-account table, unsorted: the caller numbers ``triage_rank`` in ``TRIAGE_ORDER``.
 
     The weakest signals are found by sorting small (-lost, rank) pairs per
     account, where rank is the signal id's alphabetical place: the same order
@@ -95,6 +102,4 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
                {cadence} AS cadence,
                {atts}, _dups
         FROM ({with_gaps})
-        ORDER BY CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END,
-                 score, arr_at_risk DESC NULLS LAST, days_to_renewal ASC NULLS LAST, account_id
     """

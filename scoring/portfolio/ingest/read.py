@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,9 +27,11 @@ from typing import Any, Literal
 from scoring.db import Connection, DuckDBError
 from scoring.portfolio.contract import Export, InputProblem
 from scoring.portfolio.sqlkit import Params, quote
+from scoring.private_files import process_dir
 
 HEAD_BYTES = 64 * 1024
 SAMPLE_ROWS = 2000
+SAMPLE_HEAD_BYTES = 8 * 1024 * 1024  # the most the sample reads from a big CSV
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
 MAX_XLSX_MEMBERS = 2000
@@ -257,14 +260,24 @@ def _chunks(path: Path) -> Iterator[bytes]:
 
 
 def _mixed_line_endings(path: Path) -> bool:
-    """True when rows end in more than one way (CR LF, LF, CR): spreadsheets edited on two systems do that."""
+    """True when rows end in more than one way (CR LF, LF, CR): spreadsheets edited on two systems do that.
+
+    A piece without a CR (most files, most of the time) is settled by one
+    ``in`` scan; only pieces holding a CR are counted, and the walk stops as
+    soon as two kinds of ending have been seen.
+    """
     crlf = lone_cr = lone_lf = 0
     for piece in _chunks(path):
-        pairs = piece.count(b"\r\n")
-        crlf += pairs
-        lone_cr += piece.count(b"\r") - pairs
-        lone_lf += piece.count(b"\n") - pairs
-    return sum(1 for n in (crlf, lone_cr, lone_lf) if n) > 1
+        if b"\r" not in piece:
+            lone_lf += b"\n" in piece
+        else:
+            pairs = piece.count(b"\r\n")
+            crlf += pairs
+            lone_cr += piece.count(b"\r") - pairs
+            lone_lf += piece.count(b"\n") - pairs
+        if sum(1 for n in (crlf, lone_cr, lone_lf) if n) > 1:
+            return True
+    return False
 
 
 def _one_line_ending(path: Path, workdir: Path, index: int) -> Path:
@@ -310,9 +323,27 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _sample(con: Connection, src: Source) -> Source:
-    """Read the header and the first rows; raises DuckDBError when DuckDB can't."""
-    relation, params = src.relation(lenient=True)
+def _first_lines(path: Path) -> bytes | None:
+    """The file's first ``2 x SAMPLE_ROWS`` lines in one sequential read, or None when the file is not longer.
+
+    None too when they do not fit in ``SAMPLE_HEAD_BYTES`` (very long rows,
+    or rows ending in a lone CR): the sample then reads the file itself.
+    """
+    wanted = 2 * SAMPLE_ROWS + 1
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_HEAD_BYTES)
+        if len(head) < SAMPLE_HEAD_BYTES and not fh.read(1):
+            return None  # the whole file: nothing to save
+    end = -1
+    for _ in range(wanted):
+        end = head.find(b"\n", end + 1)
+        if end < 0:
+            return None
+    return head[: end + 1]
+
+
+def _sampled(con: Connection, src: Source, path: Path) -> Source:
+    relation, params = replace(src, path=path).relation(lenient=True)
     cur = con.execute(f"SELECT * FROM {relation} LIMIT {SAMPLE_ROWS}", params)
     headers = tuple(d[0] for d in cur.description)
     rows = tuple(tuple(None if v is None else str(v) for v in row) for row in cur.fetchall())
@@ -321,6 +352,30 @@ def _sample(con: Connection, src: Source) -> Source:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(src.path)]).fetchall()
         types = tuple(str(r[1]) for r in described)
     return replace(src, headers=headers, sample=rows, column_types=types)
+
+
+def _sample(con: Connection, src: Source) -> Source:
+    """Read the header and the first rows; raises DuckDBError when DuckDB can't.
+
+    A big CSV is sampled from a copy of its first lines, taken in one small
+    sequential read: DuckDB's parallel reader, asked for 2,000 rows of the
+    file itself, pulled most of a 275 MB file through before the limit
+    stopped it.  The copy holds twice the lines the sample needs, so it
+    yields the same rows; when it does not (a quoted cell spanning
+    thousands of lines, a row the reader refuses), the file itself is read.
+    """
+    head = _first_lines(src.path) if src.kind == "csv" else None
+    if head is not None:
+        with tempfile.TemporaryDirectory(prefix="sample-", dir=process_dir()) as tmp:
+            path = Path(tmp) / "head.csv"
+            path.write_bytes(head)
+            try:
+                sampled = _sampled(con, src, path)
+            except DuckDBError:
+                sampled = None
+            if sampled is not None and len(sampled.sample) == SAMPLE_ROWS:
+                return replace(sampled, path=src.path)
+    return _sampled(con, src, src.path)
 
 
 def _open_csv(
