@@ -56,8 +56,8 @@ def too_many_accounts(count: int, cap: int) -> InputProblem:
         f"This upload holds {count:,} accounts; one scoring run takes at most {cap:,}, so that a single upload "
         "cannot use up the server's memory. Nothing was scored and nothing you saved was changed.",
         "Split the export into parts (by segment, region or CSM) and upload one part at a time, or filter it to "
-        f"the accounts you look after. Whoever runs the app can raise the limit with {ACCOUNTS_ENV} "
-        "(about 1.5 GB of server memory per 250,000 accounts).",
+        f"the accounts you look after. Whoever runs the app can raise the limit with {ACCOUNTS_ENV}; a run of "
+        "1,000,000 accounts needs about 3.5 GB of server memory.",
         severity="error",
         count=count,
     )
