@@ -261,9 +261,8 @@ def _one_account(frame: pd.DataFrame, older: SnapshotInfo, newer: SnapshotInfo, 
     why_table(why)
 
 
-def what_changed(model: Model, today: date) -> None:
+def what_changed(model: Model, today: date, found: Sequence[SnapshotInfo]) -> None:
     """Two snapshots side by side: band moves, who got worse (by ARR), score deltas, and one account's why."""
-    found = known_snapshots(seed=False)
     if not found:
         st.button(
             "Load the demo snapshots",
@@ -364,12 +363,13 @@ def manage(found: Sequence[SnapshotInfo], today: date) -> None:
 def memory(result: PortfolioResult, exports: Sequence[Export], model: Model, overrides: dict[str, str]) -> None:
     """The portfolio page's snapshot section: freshness, save, what changed, the book over time, the list."""
     today = date.today()
+    # Read once: saving, loading the demo and deleting are callbacks, done before this run began.
     found = known_snapshots(seed=False)
     freshness_note(found, today)
     with st.expander("What changed since the last snapshot", icon=":material/history:", key=CHANGES_SECTION_KEY):
         save_button(result, exports, model, overrides)
-        what_changed(model, today)
+        what_changed(model, today, found)
     with st.expander("Book over time", icon=":material/stacked_bar_chart:"):
-        book_over_time(known_snapshots(seed=False))
+        book_over_time(found)
     with st.expander("Saved snapshots", icon=":material/inventory_2:"):
-        manage(known_snapshots(seed=False), today)
+        manage(found, today)
