@@ -1,43 +1,36 @@
-"""`python -m scoring models` and `python -m scoring score`: one account from --set values, or every row of a CSV."""
+"""`python -m scoring models` and `python -m scoring score`: one account from --set values, or every row of a CSV.
+
+The CSV goes through ``scoring.score_file`` (DuckDB, the formula's SQL twin); one account is scored in Python.
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 from scoring.actions import playbooks, recommend
 from scoring.catalog import preset_models
 from scoring.cli.common import UsageError, resolve_model
-from scoring.csv_export import rows_to_csv
 from scoring.engine import NoSignals, Scorecard, score
-from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.model import Model, Signal
-
-YES = frozenset(TRUE_WORDS)
-NO = frozenset(("", *FALSE_WORDS))  # a blank bonus cell simply means no
+from scoring.score_file import CellProblem, ScoreFileError, in_range, parse_number, score_file
 
 
 def _number(text: str, where: str) -> float:
     try:
-        value = float(text.strip().rstrip("%"))
-    except ValueError:
-        raise UsageError(f"{where}: {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise UsageError(f"{where}: {text!r} is not a finite number")
-    return value
+        return parse_number(text, where)
+    except CellProblem as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _in_range(signal: Signal, value: float, where: str) -> float:
-    """Refuse values off the signal's scale rather than silently clipping them."""
-    if not signal.min <= value <= signal.max:
-        raise UsageError(f"{where}: {value:g} is outside {signal.label}'s range {signal.min:g} to {signal.max:g}")
-    return value
+    try:
+        return in_range(signal, value, where)
+    except CellProblem as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _check_bonuses(model: Model, bonuses: Sequence[str]) -> None:
@@ -129,64 +122,14 @@ def cmd_score_one(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _row_bonuses(model: Model, row: dict[str, str], given: Sequence[str], where: str, err: TextIO) -> list[str]:
-    """--bonus flags plus any bonus column (named by bonus id) marked yes."""
-    chosen = list(given)
-    for bonus in model.bonuses:
-        cell = (row.get(bonus.id) or "").strip().lower()
-        if cell in YES and bonus.id not in chosen:
-            chosen.append(bonus.id)
-        elif cell not in YES | NO:
-            err.write(f"{where}, column {bonus.id}: {cell!r} is not yes/no; bonus not applied\n")
-    return chosen
-
-
 def cmd_score_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Every row of the CSV scored in DuckDB by the formula's SQL twin (``scoring.score_file``)."""
     model = resolve_model(args.model)
     if args.event:
         raise UsageError("--event only applies when scoring one account with --set")
     _check_bonuses(model, args.bonus)
-    path: Path = args.file
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read it as UTF-8 CSV ({exc.__class__.__name__})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = list(reader.fieldnames or [])
-    used = [c for c in columns if c in model.signal_ids]
-    if not used:
-        raise UsageError(f"{path}: no column is named after a signal of {model.id} ({', '.join(model.signal_ids)})")
-    # Rows and warnings are held back so a file with no usable row fails with
-    # one error line and no half-written CSV on stdout.
-    rows: list[list[str]] = []  # cells as read; the writer makes them formula-safe
-    warnings = io.StringIO()
-    scored = 0
-    for row_number, row in enumerate(reader, start=2):
-        values: dict[str, float | None] = {}
-        for column in used:
-            cell = (row.get(column) or "").strip()
-            if not cell:
-                continue
-            where = f"{path}: row {row_number}, column {column}"
-            try:
-                values[column] = _in_range(model.signal(column), _number(cell, where), where)
-            except UsageError as exc:
-                warnings.write(f"{exc}; left out\n")
-        chosen = _row_bonuses(model, row, args.bonus, f"{path}: row {row_number}", warnings)
-        cells = [row.get(c) or "" for c in columns]
-        try:
-            card = score(model, values, chosen)
-        except NoSignals:
-            warnings.write(f"{path}: row {row_number}: no signal values; not scored\n")
-            rows.append([*cells, "", ""])
-            continue
-        rows.append([*cells, f"{card.score:.1f}", card.band])
-        scored += 1
-    if scored == 0:
-        first = warnings.getvalue().partition("\n")[0]
-        raise UsageError(f"{path}: no row could be scored" + (f" (first problem: {first})" if first else ""))
-    out.write(rows_to_csv([*columns, "score", "band"], rows, keep_numbers=True))
-    err.write(warnings.getvalue())
+        score_file(model, args.file, args.bonus, out, err)
+    except ScoreFileError as exc:
+        raise UsageError(str(exc)) from None
     return 0
