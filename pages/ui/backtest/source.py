@@ -88,7 +88,7 @@ def _on_outcomes() -> None:
 
 
 def choose_files() -> LabFiles:
-    """The two uploaders, and a note saying what the page is showing (stops when half the files are in)."""
+    """The two uploaders, and a note saying what the page is showing (stops when only outcomes are in)."""
     left, right = st.columns(2)
     left.file_uploader(
         "Exports with monthly history",
@@ -105,14 +105,15 @@ def choose_files() -> LabFiles:
         key=OUTCOMES_UPLOAD_KEY,
         on_change=_on_outcomes,
         help="One row per account: the account id plus a churn date or flag, or a renewal date with its "
-        "outcome (Renewed / Won, Churned / Lost / Closed Lost, Contracted / Downgraded) and optionally the ARR lost.",
+        "outcome (Renewed / Won, Churned / Lost / Closed Lost, Contracted / Downgraded) and optionally the ARR lost. "
+        "Not needed when an export already has such columns (a CRM's Stage and Close Date, say).",
     )
     exports: Source | None = st.session_state.get(EXPORTS_KEY)
     outcomes: OutcomesFile | None = st.session_state.get(OUTCOMES_KEY)
     if exports is None and outcomes is None:
         st.info(
             "Showing the demo: the bundled demo exports (300 accounts, 12 months) and data/demo/outcomes.csv. "
-            "Upload your exports and an outcomes file to backtest your own book.",
+            "Upload your exports, with an outcomes file or with outcome columns in them, to backtest your own book.",
             icon=":material/info:",
         )
         return LabFiles(demo_source(), demo_outcomes(), demo=True)
