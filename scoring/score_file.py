@@ -39,6 +39,7 @@ from scoring.csv_export import NEEDS_CARE_PATTERN, safe_cell
 from scoring.db import Connection, DuckDBError, engine_with_text_functions
 from scoring.engine import NoSignals, score
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
+from scoring.hidden_chars import HIDDEN_RANGES
 from scoring.model import Model, Signal
 from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.sqlkit import Params, quote
@@ -49,6 +50,16 @@ NO = frozenset(("", *FALSE_WORDS))  # a blank bonus cell simply means no
 
 # A quote next to a space or tab: DuckDB trims such spaces, the csv module keeps them.
 _SPACED_QUOTE = re.compile(rb'[ \t\x0b\x0c]"|"[ \t\x0b\x0c]')
+# Every character hidden_chars strips, as UTF-8 bytes, but the CR: line ends consume it, and a CR
+# inside a quoted cell becomes a line feed (as the Python command's text read made it).
+_HIDDEN_BYTES = re.compile(
+    b"|".join(
+        re.escape(chr(code).encode("utf-8"))
+        for first, last in HIDDEN_RANGES
+        for code in range(first, last + 1)
+        if code != 0x0D
+    )
+)
 _BLANK_LINE = re.compile(rb"\n\r?\n|\r\r")
 _CHUNK = 1 << 20
 _NUMBER_FN = "hs_score_number"
@@ -164,6 +175,7 @@ class Shape:
     plain: bool  # DuckDB reads the cells the csv module reads
     carriage_returns: bool  # a cell may hold a CR that the Python reader turned into a line feed
     blank_lines: bool  # the csv module skips them; in a one-column file DuckDB reads an empty cell
+    hidden: bool  # a character ``safe_cell`` strips (a CR aside: no cell keeps one)
 
 
 def _shape(path: Path) -> Shape:
@@ -173,15 +185,16 @@ def _shape(path: Path) -> Shape:
     ``_normalised``.
     """
     tail = b""
-    carriage_returns = blank_lines = False
+    plain, carriage_returns, blank_lines, hidden = True, False, False, False
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
+            seen = tail + chunk
             carriage_returns = carriage_returns or b"\r" in chunk
-            blank_lines = blank_lines or _BLANK_LINE.search(tail + chunk) is not None
-            if (b'"' in chunk or tail.endswith(b'"')) and _SPACED_QUOTE.search(tail + chunk):
-                return Shape(False, carriage_returns, blank_lines)
+            blank_lines = blank_lines or _BLANK_LINE.search(seen) is not None
+            hidden = hidden or _HIDDEN_BYTES.search(seen) is not None
+            plain = plain and not ((b'"' in chunk or tail.endswith(b'"')) and _SPACED_QUOTE.search(seen))
             tail = chunk[-2:]
-    return Shape(True, carriage_returns, blank_lines)
+    return Shape(plain, carriage_returns, blank_lines, hidden)
 
 
 def _normalised(path: Path, width: int, rewrite: Reading) -> Reading:
@@ -375,6 +388,12 @@ def _copy_text(con: Connection, cells: str, source: str, params: Sequence[object
     con.execute(f"COPY (SELECT {cells} FROM {source}) TO '{destination}' (HEADER false)", list(params)).fetchall()
 
 
+def _formula_safe(expr: str) -> str:
+    """``_safe`` for a file with no hidden character: only a formula's first character picks a cell."""
+    text = f"NULLIF(CAST({expr} AS VARCHAR), '')"
+    return f"CASE WHEN left({text}, 1) IN ('=', '+', '-', '@') THEN {_SAFE_FN}({text}) ELSE {text} END"
+
+
 def _safe(expr: str) -> str:
     """A text cell as ``csv_export.to_csv`` writes it (``keep_numbers``): empty as no field, formulas neutralised."""
     text = f"NULLIF(CAST({expr} AS VARCHAR), '')"
@@ -419,10 +438,10 @@ def score_file(model: Model, path: Path, given: Sequence[str], out: TextIO, err:
             raise ScoreFileError(f"{path}: no row could be scored" + (f" (first problem: {first})" if first else ""))
         header = ", ".join(_safe(f"${i + 1}") for i in range(len(columns) + 2))
         _copy_text(con, header, "(SELECT 1)", [*columns, "score", "band"], folder / "header.csv")
-        cells = [_safe(_cell(layout.last(name))) for name in columns]
+        safe = _safe if shape.hidden else _formula_safe
+        cells = [safe(_cell(layout.last(name))) for name in columns]
+        # A score is digits and a point, a band a plain word: neither needs the formula rule.
         score_text = "CASE WHEN score IS NULL THEN NULL ELSE printf('%.1f', score) END"
-        _copy_text(
-            con, ", ".join([*cells, _safe(score_text), _safe("band")]), f"({sql})", p.values, folder / "rows.csv"
-        )
+        _copy_text(con, ", ".join([*cells, score_text, "band"]), f"({sql})", p.values, folder / "rows.csv")
         _stream([folder / "header.csv", folder / "rows.csv"], out)
     err.write("".join(f"{line}\n" for line in warnings))
