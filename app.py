@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from pages.ui.common.shell import enter_app_shell
+
 st.set_page_config(page_title="Account Health Studio", page_icon=":material/monitor_heart:", layout="wide")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
@@ -17,6 +19,7 @@ onboarding = st.Page(
 
 account = st.Page("pages/account.py", title="Account", icon=":material/account_box:", url_path="account")
 
+enter_app_shell()
 st.navigation(
     {
         "": [home],

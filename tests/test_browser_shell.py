@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.servers import AppServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
 
 # What app.py's st.navigation draws and an old-style pages/ folder never would: page titles and section labels.
 NAV_TITLES = ("What-if scorecard", "Portfolio triage", "30-60-90 ramp plan", "Customer onboarding")
