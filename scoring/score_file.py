@@ -10,13 +10,16 @@ Python command's, byte for byte:
 * Cells are read as ``csv.DictReader`` reads them.  DuckDB's reader agrees
   with it on well-formed files; on the few shapes where the two differ (a
   quoted field with spaces outside its quotes, a line break in a quoted
-  header, a row longer than the header) DuckDB refuses or the pre-scan
-  sends the file round the Python reader first, which rewrites it in a form
-  both read alike (``_normalised``).  Slower, never different.
+  header, a row longer than the header, a blank line in a one-column file)
+  DuckDB refuses or the byte scan (``_shape``) sends the file round the
+  Python reader first, which rewrites it in a form both read alike
+  (``_normalised``).  Slower, never different.  The Python command read the
+  file as text, so CR and CRLF inside a quoted cell became LF; so they do here.
 * A number is ``float(cell.strip().rstrip("%"))``, finite and inside the
-  signal's range, else it is left out (never zero).  DuckDB casts the plain
-  forms (``85``, ``-1.5e3``, ``35%``); any other non-empty cell goes to the
-  Python rule itself (``parse_number``), as a SQL function.
+  signal's range, else it is left out (never zero).  DuckDB casts what it
+  reads as Python does (``85``, ``-1.5e3``); any other non-empty cell
+  (``35%``, ``1_000``, junk) goes to the Python rule itself
+  (``parse_number``), as a SQL function.
 * A bonus column counts when its cell is one of ``scoring.flags``' yes words.
 * Warnings name the file, row and column, as before: DuckDB only flags the
   rows that may have one, and the Python rules (``row_warnings``) word them.
