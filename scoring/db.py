@@ -166,7 +166,7 @@ class Store:
                 "the server write access to the database's folder, or point HEALTH_STUDIO_DB at a writable place.",
             ) from None
         except duckdb.IOException as exc:
-            if "not a valid" in str(exc):
+            if "not a valid" in str(exc) or "could not read enough bytes" in str(exc).lower():  # or cut short
                 raise _unavailable(
                     self.path,
                     exc,

@@ -37,7 +37,8 @@ def plain_reason(exc: BaseException) -> str:
         return "the database file cannot be written (it is read-only). Ask whoever runs the server to check it"
     if "no such file" in text or "cannot open file" in text or "could not open" in text:
         return "the database file has gone missing. Ask whoever runs the server to restore it and restart"
-    if "checksum" in text or "corrupt" in text or "not a valid" in text:
+    if "checksum" in text or "corrupt" in text or "not a valid" in text or "could not read enough bytes" in text:
+        # The last case is a file shorter than its own records say: cut off by a failed copy or a full disk.
         return "the database file is damaged. Ask whoever runs the server to restore it from a backup"
     return "the database did not answer. Try again in a moment; if it keeps failing, restart the server"
 

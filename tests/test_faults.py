@@ -54,9 +54,12 @@ def write_garbage(path: Path) -> None:
 
 
 def write_truncated(path: Path) -> None:
+    """Only the file's headers survive, as after a copy cut off early: every page reads a lost block.
+
+    (A file cut further in can open, and then only the page that reads a lost block can tell;
+    tests/test_store_open_faults.py and the custom-model read cover that.)"""
     valid_database(path)
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
+    path.write_bytes(path.read_bytes()[: 4 * 4096])
 
 
 def write_zeroed_header(path: Path) -> None:
@@ -76,7 +79,7 @@ def test_a_damaged_database_gets_a_clear_message(page: str, damage: Any, fresh_s
     at = open_page(page)
     assert not at.exception, at.exception
     errors = [str(e.value) for e in at.error]
-    assert any("HEALTH_STUDIO_DB" in e and ("damaged" in e or "could not be opened" in e) for e in errors), errors
+    assert any("HEALTH_STUDIO_DB" in e and "damaged" in e for e in errors), errors
     assert not any(str(fresh_store.parent) in e for e in errors), "pages show no server path"
     assert fresh_store.read_bytes() == before, "the damaged file must be left as it was, for recovery"
 
@@ -99,7 +102,8 @@ def test_a_database_held_by_another_process_is_named_plainly(
     at = open_page(page)
     assert not at.exception, at.exception
     errors = [str(e.value) for e in at.error]
-    assert any("another" in e and "server" in e and str(fresh_store) in e for e in errors), errors
+    assert any("another" in e and "server" in e and "HEALTH_STUDIO_DB" in e for e in errors), errors
+    assert not any(str(fresh_store.parent) in e for e in errors), "pages show no server path"
 
 
 def test_the_page_recovers_once_the_other_process_lets_go(held_store: subprocess.Popen[str], fresh_store: Path) -> None:

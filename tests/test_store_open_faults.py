@@ -106,3 +106,23 @@ def test_a_wal_cut_mid_record_loses_its_last_changes_without_an_error(tmp_path: 
     finally:
         intact.close()
         torn_db.close()
+
+
+def test_a_file_cut_short_reads_as_damaged_on_a_page(tmp_path: Path) -> None:
+    """A file that opens but is shorter than its records fails at the read that needs them: the page says damaged."""
+    from scoring.storage import StoreError, guarded
+
+    path = tmp_path / "cut.duckdb"
+    store = Store(path)
+    store.save_custom_model("custom-x", "X", "technical-csm", {"usage_rate": 100.0})
+    store.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    cut = Store(path)
+    try:
+        with pytest.raises(StoreError) as raised, guarded("The saved custom models could not be read"):
+            cut.custom_models()
+    finally:
+        cut.close()
+    assert "damaged" in str(raised.value)
+    assert str(tmp_path) not in str(raised.value)
