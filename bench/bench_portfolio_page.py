@@ -5,6 +5,8 @@ account list plus two months of usage, so the trend columns are filled),
 loaded once through the page's own upload path, then the sidebar filters
 are changed one at a time and each rerun is timed with AppTest.
 
+Each figure is printed with the load average at the time.
+
 Run: python bench/bench_portfolio_page.py [--accounts 100000] [--months 2] [--reruns 30]
 """
 
@@ -93,6 +95,11 @@ def filter_changes(at: AppTest) -> list[Callable[[], object]]:
     ]
 
 
+def _load() -> str:
+    """The load average (1/5/15 min): the machine may be shared, so every figure says how busy it was."""
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
@@ -117,7 +124,7 @@ def main() -> None:
     at.run()
     if at.exception:
         raise SystemExit(f"page failed: {at.exception[0].value}")
-    print(f"first load (read, map, score, render): {time.perf_counter() - started:.1f} s")
+    print(f"first load (read, map, score, render): {time.perf_counter() - started:.1f} s  (load {_load()})")
     print(f"triage list rows shown: {at.dataframe[-1].value.shape[0]:,}")
 
     changes = filter_changes(at)
@@ -133,7 +140,7 @@ def main() -> None:
     p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
     print(
         f"rerun after a filter change, {args.reruns} runs: median {statistics.median(timings):.0f} ms, "
-        f"p95 {p95:.0f} ms, max {timings[-1]:.0f} ms (target < 300 ms)"
+        f"p95 {p95:.0f} ms, max {timings[-1]:.0f} ms (target < 300 ms)  (load {_load()})"
     )
 
 

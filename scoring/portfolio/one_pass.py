@@ -5,7 +5,10 @@ then scores; that is three trips over millions of rows.  When a single file
 is given, this path reads the file once: parse, score every month and roll
 each account up in a single aggregate, which also carries everything needed
 to prove the file was clean (no bad cell, no row without account or month,
-nothing to rescale, no repeated month, no unreadable row).  If anything at
+no repeated month, no unreadable row).  A column on another scale (0-10
+NPS ratings, CSAT fractions) is rescaled and noted here too: its range comes
+out of the same aggregate, and only when the column feeds a signal is the
+file scored a second time with the rescaled values (``_feeds``).  If anything at
 all is off it returns None and the caller runs the general pipeline on the
 same opened file, which words the problems with example rows.  Same SQL
 building blocks and the same finishing steps (``finish``) either way, so the
@@ -23,8 +26,9 @@ from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
 from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
-from scoring.portfolio.contract import PortfolioResult, RunContext
+from scoring.portfolio.contract import FilePeriod, PortfolioResult, RunContext
 from scoring.portfolio.finish import PASS_THROUGH, finish, ranked, rolled_columns, rows_counter
+from scoring.portfolio.ingest.gaps import inputs_of
 from scoring.portfolio.ingest.load import SCALED, Loaded, parsed_columns, scaling
 from scoring.portfolio.ingest.mapping import resolve_mapping
 from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, typed_select
@@ -39,6 +43,7 @@ SCORED_MONTH = "_kept AND score IS NOT NULL"
 @dataclass(frozen=True)
 class _Totals:
     rows: int
+    min_period: date | None
     max_period: date | None
     max_checkin: date | None
     ranges: dict[str, tuple[float | None, float | None]]
@@ -57,10 +62,17 @@ class _Plan:
         return [f"_{kind}{w}" for w in range(self.words) for kind in ("bad", "odd")]
 
 
-def _aggregate(model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: date) -> str:
-    """Score every row of the file and roll it up per account, with the cleanliness counts."""
+def _aggregate(
+    model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: date, scales: dict[str, str] | None = None
+) -> str:
+    """Score every row of the file and roll it up per account, with the cleanliness counts.
+
+    ``scales`` rescales columns (``ingest.load.RESCALES``) before scoring.
+    """
     carry = plan.carry
-    rel = FileRelation(table="", fields=plan.fields, dated=plan.dated, duplicates=False, scales={}, source=typed)
+    rel = FileRelation(
+        table="", fields=plan.fields, dated=plan.dated, duplicates=False, scales=scales or {}, source=typed
+    )
     direct = [s for s in model.signal_ids if s in plan.fields]
     bonuses = [b.id for b in model.bonuses if b.id in plan.fields]
     facts = facts_select([rel], [*direct, *bonuses], bonuses, p.date(as_of_bound), carry=carry)
@@ -87,6 +99,7 @@ def _aggregate(model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: da
                {no_period} AS _no_period,
                count(*) FILTER (WHERE account_id IS NOT NULL AND period IS NOT NULL AND NOT _kept) AS _later,
                max(period) FILTER (WHERE account_id IS NOT NULL AND _kept) AS _max_period,
+               min(period) FILTER (WHERE account_id IS NOT NULL AND _kept) AS _min_period,
                {checkin} AS _max_checkin
                {"".join(", " + r for r in [*ranges, *masks])}
         FROM ({scored}) AS s
@@ -110,7 +123,7 @@ def _plan(columns: list[Parsed]) -> _Plan | None:
 def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     """The file's totals when it is clean, else None."""
     carry = plan.carry
-    scaled = [f for f in SCALED if f in plan.fields]
+    scaled = [f for f in plan.fields if f in SCALED]  # in file order, as the general path words its notes
     select = [
         "sum(_rows)",
         "sum(_with_data) FILTER (WHERE account_id IS NULL)",
@@ -118,17 +131,18 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
         "sum(_later)",
         "max(_max_period)",
         "max(_max_checkin)",
+        "min(_min_period)",
         *(f"bit_or({c})" for c in carry),
         *(f"min({quote('min_' + f)}), max({quote('max_' + f)})" for f in scaled),
     ]
     row = con.execute(f"SELECT {', '.join(select)} FROM {ROLLED}").fetchall()[0]
-    rows, no_account, no_period, later, max_period, max_checkin = row[:6]
-    masks = row[6 : 6 + len(carry)]
+    rows, no_account, no_period, later, max_period, max_checkin, min_period = row[:7]
+    masks = row[7 : 7 + len(carry)]
     if no_account or no_period or later or any(masks):
         return None
-    tail = row[6 + len(carry) :]
+    tail = row[7 + len(carry) :]
     ranges = {f: (tail[2 * i], tail[2 * i + 1]) for i, f in enumerate(scaled)}
-    return _Totals(int(rows or 0), max_period, max_checkin, ranges)
+    return _Totals(int(rows or 0), min_period, max_period, max_checkin, ranges)
 
 
 def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None) -> PortfolioResult | None:
@@ -159,9 +173,14 @@ def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None)
     if totals is None or totals.rows == 0:
         return None
     stats = FileStats(rows=totals.rows, no_account=0, bad=(), odd=(), no_period=0, ranges=totals.ranges)
-    scales, _ = scaling(Loaded(src, ROLLED, plan.columns, stats, 0))
-    if scales:
-        return None
+    scales, notes = scaling(Loaded(src, ROLLED, plan.columns, stats, 0))
+    if _feeds(model, scales):
+        # The ranges are only known once the file has been read: score it again on the rescaled values.
+        src = replace(src, rejects="rejects_one_pass_rescaled")
+        q = Params()
+        typed = f"({typed_select(plan.columns, src.numbered_relation(q))})"
+        rescored = _aggregate(model, plan, typed, q, bound, scales)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ROLLED} AS {rescored}", q.values)
     as_of = requested_as_of or (month_end(totals.max_period) if totals.max_period else date.today())
     if totals.max_checkin is not None and totals.max_checkin > as_of:
         return None
@@ -177,4 +196,18 @@ def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None)
     if ranked(ctx, as_of, rollup) is None:
         return None
     rows_of = rows_counter(con, [ROLLED], rows="sum(_rows)")
-    return finish(ctx, [], [mapping], as_of, totals.rows, totals.rows, rows_of, csv_out)
+    result = finish(ctx, notes, [mapping], as_of, totals.rows, totals.rows, rows_of, csv_out)
+    if totals.min_period is not None and totals.max_period is not None:
+        # As the general path's file_periods has it, so the CLI names where its as-of date came from.
+        result.periods = [FilePeriod(src.name, totals.min_period.replace(day=1), totals.max_period.replace(day=1))]
+    return result
+
+
+def _feeds(model: Model, scales: dict[str, str]) -> bool:
+    """Whether a rescaled column feeds a score (as a signal of its own or in a derivation).
+
+    A rescaled column no signal reads (NPS under the technical model, say)
+    changes no exported value, so the scan already made stands and only the
+    note is owed; one that does means the months must be scored again.
+    """
+    return any(s.id in scales or any(f in scales for f in inputs_of(s)) for s in model.signals)

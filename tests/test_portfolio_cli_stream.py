@@ -1,0 +1,227 @@
+"""The portfolio CLI's fast path says exactly what the frame path says.
+
+The CLI writes its CSV straight from DuckDB (``csv_export.copy_select`` over
+``finish.export_select``), samples a big CSV from its first lines
+(``ingest.read._sample``) and rescales 0-10 NPS and fractional CSAT inside
+the one-pass scan.  Each test holds one of those to the slower path it
+replaces: the frame written by ``to_csv``, the sample of the whole file, and
+the same file with the column already on the model's scale.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.catalog import get_model
+from scoring.cli.main import main
+from scoring.csv_export import copy_select, to_csv
+from scoring.db import engine
+from scoring.portfolio.contract import Export
+from scoring.portfolio.finish import export_table
+from scoring.portfolio.ingest import read
+from scoring.portfolio.run import score_exports
+
+HOSTILE_TEXT = [
+    '=HYPERLINK("http://x")',
+    "+1+2",
+    "-5",
+    "@SUM(A1)",
+    "\tTab",
+    "plain, with comma",
+    'quote "inside"',
+    "abc\u202edef",
+    "nul\x00byte",
+    "",
+    None,
+    "line\nbreak",
+]
+
+
+def _via_copy(select: str, tmp_path: Path, keep_numbers: bool = False) -> tuple[str, str]:
+    """(what copy_select writes, what to_csv writes for the frame of the same query)."""
+    con = engine()
+    try:
+        out = io.StringIO()
+        copy_select(con, select, [], out, tmp_path, keep_numbers)
+        return out.getvalue(), to_csv(con.execute(select).df(), keep_numbers)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("keep_numbers", [False, True])
+def test_copy_select_writes_the_cells_to_csv_writes(tmp_path: Path, keep_numbers: bool) -> None:
+    values = ", ".join("(" + ("NULL" if t is None else "'" + t.replace("'", "''") + "'") + ")" for t in HOSTILE_TEXT)
+    select = f"""
+        SELECT row_number() OVER () AS "=rank", t AS name, t AS "-header",
+               CASE WHEN t IS NULL THEN NULL ELSE 2.5 * length(t) END AS score,
+               CASE WHEN length(t) > 3 THEN length(t) END AS days,
+               length(t) > 4 AS flag,
+               DATE '2026-03-31' + CAST(length(COALESCE(t, '')) AS INTEGER) AS renewal,
+               CASE WHEN t IS NOT NULL THEN TIMESTAMP '2026-01-02 10:00:00' END AS seen
+        FROM (VALUES {values}) AS v(t)
+    """
+    written, expected = _via_copy(select, tmp_path, keep_numbers)
+    assert written == expected
+    lines = list(csv.reader(io.StringIO(written)))
+    assert lines[0][0] == "'=rank" and lines[0][2] == "'-header"  # the header row is made safe too
+    cells = [cell for row in lines[1:] for cell in row]
+    assert not any(c.startswith(("=", "+", "@", "\t")) for c in cells)
+    assert not any("\u202e" in c or "\x00" in c for c in cells)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.none(), min_size=1, max_size=30))
+def test_export_rounding_matches_the_frame_path(values: list[float | None]) -> None:
+    """export_select rounds as export_table (pandas) does, half to even on the scaled value."""
+    model = get_model("technical-csm")
+    con = engine()
+    try:
+        rows = ", ".join(f"({'NULL' if v is None else repr(float(v))})" for v in values)
+        frame = con.execute(f"SELECT x AS coverage, x AS arr, x AS usage_rate FROM (VALUES {rows}) v(x)").df()
+        con.register("given", frame)
+        rounded = con.execute(
+            "SELECT round_even(coverage * 100.0, 0) / 100.0 AS coverage, round_even(arr * 1.0, 0) / 1.0 AS arr "
+            "FROM given"
+        ).df()
+        expected = export_table(model, frame)
+        assert rounded["coverage"].equals(expected["coverage"])
+        assert rounded["arr"].equals(expected["arr"])
+    finally:
+        con.close()
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["portfolio", *args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _monthly(path: Path, nps: str = "ratings") -> Path:
+    """A clean monthly export (one pass reads it): 40 accounts x 3 months, NPS as 0-10 ratings or as NPS."""
+    lines = ["Account ID,Account Name,Month,Licensed Seats,Active Users,Usage %,NPS,CSAT,teams_live,override_rate"]
+    for a in range(40):
+        for m in range(1, 4):
+            rating = (a * 3 + m) % 11
+            value = rating if nps == "ratings" else rating * 20 - 100
+            lines.append(
+                f"A-{a:03d},=Name {a},2026-0{m}-01,{20 + a},{(a * 7 + m) % 20 + 1},{(a * 13 + m * 5) % 100}%,"
+                f"{value},{(a * 11 + m) % 100},{(a * 5) % 100},{(a * 3 + m) % 40}"
+            )
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.usefixtures("db_path")
+@pytest.mark.parametrize("model", ["technical-csm", "three-pillar"])
+def test_nps_ratings_are_rescaled_in_the_scan_with_a_note(tmp_path: Path, model: str) -> None:
+    """A 0-10 NPS column scores as the same column written as NPS, and the note says it was converted.
+
+    three-pillar scores NPS (a second scan on the rescaled values); the
+    technical model does not read it, so its one scan stands.
+    """
+    ratings = _monthly(tmp_path / "ratings.csv")
+    already = _monthly(tmp_path / "already.csv", nps="nps")
+    code, out, err = _cli(str(ratings), "--model", model)
+    code_ref, out_ref, err_ref = _cli(str(already), "--model", model)
+    assert code == code_ref == 0
+    assert out == out_ref
+    assert "'NPS' looks like 0-10 ratings, so it was converted to NPS" in err
+    assert "looks like" not in err_ref
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 40
+
+
+@pytest.mark.usefixtures("db_path")
+def test_a_clean_dated_file_names_its_latest_month_as_the_as_of_source(tmp_path: Path) -> None:
+    code, _, err = _cli(str(_monthly(tmp_path / "usage.csv", nps="nps")), "--model", "technical-csm")
+    assert code == 0
+    assert err.splitlines()[0] == "as of 2026-03-31 (the end of the latest month in the files; set it with --as-of)"
+
+
+@pytest.mark.usefixtures("db_path")
+def test_the_cli_accounts_are_the_pages_accounts(tmp_path: Path) -> None:
+    """The CLI's bytes equal the page's download of the same file (to_csv over export_table)."""
+    path = _monthly(tmp_path / "usage.csv")
+    model = get_model("technical-csm")
+    page = score_exports([Export.from_path(path)], model)
+    code, out, _ = _cli(str(path), "--model", "technical-csm")
+    assert code == 0
+    assert out == to_csv(export_table(model, page.accounts))
+    assert page.as_of == date(2026, 3, 31)
+
+
+def _big_csv(path: Path, rows: int, quoted_break_at: int | None = None) -> Path:
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["Account ID", "Note", "Usage %"])
+        for i in range(rows):
+            note = "two\nlines" if i == quoted_break_at else f"note {i}"
+            writer.writerow([f"A-{i}", note, i % 100])
+    return path
+
+
+@pytest.mark.parametrize("quoted_break_at", [None, 3, 1999])
+def test_the_header_sample_from_the_first_lines_is_the_files_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quoted_break_at: int | None
+) -> None:
+    """Sampled from its first lines, a file longer than the small read gives the rows the whole file gives."""
+    monkeypatch.setattr(read, "SAMPLE_HEAD_BYTES", 128 * 1024)  # a 400 KB file stands in for a 300 MB one
+    path = _big_csv(tmp_path / "big.csv", 20_000, quoted_break_at)
+    assert read._first_lines(path) is not None  # the small read happens
+    con = engine()
+    try:
+        src, problems = read.open_export(con, Export.from_path(path), tmp_path, 0)
+        assert src is not None and not problems
+        whole = read._sampled(con, src, src.path)
+    finally:
+        con.close()
+    assert src.sample == whole.sample and src.headers == whole.headers
+    assert len(src.sample) == read.SAMPLE_ROWS and src.path == path
+    if quoted_break_at is not None:
+        assert ("A-" + str(quoted_break_at), "two\nlines", str(quoted_break_at % 100)) in src.sample
+
+
+def test_a_short_csv_is_sampled_from_the_file_itself(tmp_path: Path) -> None:
+    assert read._first_lines(_big_csv(tmp_path / "small.csv", 100)) is None
+
+
+def test_mixed_line_endings_late_in_a_big_file_are_still_found(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 2_000_000 + b"3,4\r\n5,6\r\n")
+    assert read._mixed_line_endings(path)
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(b"a,b\r\n" + b"1,2\r\n" * 10)
+    assert not read._mixed_line_endings(plain)
+
+
+def test_scores_are_unchanged_by_where_the_csv_is_written(tmp_path: Path) -> None:
+    """score_exports with csv_out keeps only ids and signals in accounts; the scores agree with the frame."""
+    path = _monthly(tmp_path / "usage.csv")
+    model = get_model("technical-csm")
+    sink = io.StringIO()
+    slim = score_exports([Export.from_path(path)], model, csv_out=sink)
+    full = score_exports([Export.from_path(path)], model)
+    assert list(slim.accounts.columns) == ["account_id", *model.signal_ids]
+    pd.testing.assert_frame_equal(slim.accounts, full.accounts[["account_id", *model.signal_ids]])
+    assert [p.message for p in slim.problems] == [p.message for p in full.problems]
+    assert sink.getvalue() == to_csv(export_table(model, full.accounts))
+
+
+@pytest.mark.usefixtures("db_path")
+def test_rescale_notes_follow_the_files_columns(tmp_path: Path) -> None:
+    """Several columns on another scale are noted in the file's column order, as the general path notes them."""
+    path = tmp_path / "scaled.csv"
+    lines = ["Account ID,Month,Usage %,NPS,CSAT,teams_live"]
+    lines += [f"A-{a},2026-0{m}-01,0.{a % 9 + 1},{a % 11},0.{m + 4},{a * 3 % 100}" for a in range(30) for m in (1, 2)]
+    path.write_text("\n".join(lines) + "\n")
+    code, _, err = _cli(str(path), "--model", "four-component")
+    assert code == 0
+    noted = [line.split("'")[1] for line in err.splitlines() if "looks like" in line]
+    assert noted == ["Usage %", "NPS", "CSAT"]
