@@ -18,8 +18,9 @@ def score(page: Any) -> Any:
 
 
 def thumb(page: Any, label: str) -> Any:
-    slider = page.get_by_test_id("stSlider").filter(has_text=label)
-    return slider.get_by_role("slider")
+    """The slider as the latest run drew it (a rerun can briefly keep the previous one, marked data-stale)."""
+    live = page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+    return live.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
 
 
 def test_keyboard_on_a_slider_updates_score_band_drivers_and_actions(app_server: AppServer, page: Any) -> None:
