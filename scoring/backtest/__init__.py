@@ -27,3 +27,7 @@ the domain (``scoring.snapshots``, ``scoring.storage``); headers are read with
 the portfolio's own rules (``scoring.portfolio.ingest.fields``).  So the CLI,
 the page and the tests share one core.
 """
+
+# The lead times the lab offers, in days before an outcome.  Here rather than in
+# ``point_in_time`` so the command line can offer them without loading pandas.
+LEAD_DAYS: tuple[int, ...] = (30, 60, 90, 180)

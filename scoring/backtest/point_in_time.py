@@ -30,7 +30,6 @@ from scoring.model import COVERAGE_EPSILON, INSUFFICIENT, LIGHT_POINTS, Model, S
 
 from .outcomes import Outcome
 
-LEAD_DAYS: tuple[int, ...] = (30, 60, 90, 180)
 # Optional history column: the day a row's values were known (a saved snapshot's as-of date).
 # Empty (NaT) for an export's month, which is known once the month has ended.
 KNOWN_ON = "known_on"

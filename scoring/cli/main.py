@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scoring.backtest.point_in_time import LEAD_DAYS
+from scoring.backtest import LEAD_DAYS
 from scoring.catalog import CatalogError
 from scoring.cli.common import MODEL_HELP, Parser, UsageError
 from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one

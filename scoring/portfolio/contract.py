@@ -16,13 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from scoring.db import Connection, Store
 from scoring.model import Model
 from scoring.portfolio.sqlkit import att_column, bonus_column, value_column
+
+if TYPE_CHECKING:  # the command line's scoring paths never build a frame, so they need not load pandas
+    import pandas as pd
 
 Severity = Literal["error", "warning"]
 

@@ -28,7 +28,7 @@ from pages.ui.backtest.keys import (
 )
 from pages.ui.common.text import plain
 from pages.ui.portfolio.upload import FILE_TYPES, Source, demo_source, source_of
-from scoring.backtest.point_in_time import LEAD_DAYS
+from scoring.backtest import LEAD_DAYS
 from scoring.backtest.report import Floors
 from scoring.portfolio.contract import Export
 from scoring.portfolio.demo import DEMO_DIR
