@@ -367,3 +367,17 @@ def test_monthly_scores_carry_each_months_own_date_across_a_gap() -> None:
         for r, bonus in ((50.0, ["roi_articulated"]), (70.0, []), (90.0, []))
     ]
     assert line["score"].tolist() == expected
+
+
+def test_two_weeks_of_one_extract_in_one_upload_are_refused_by_name(store: Store) -> None:
+    """The uploader adds files: last week's extract left beside this week's must not save as one book."""
+    from scoring.snapshots.capture import SnapshotError
+
+    week1, week2 = (Export.from_path(p) for p in demo_files())
+    with pytest.raises(SnapshotError) as refused:
+        save_exports(store, [week1, week2], MODEL)
+    message = str(refused.value)
+    assert week1.name in message and week2.name in message and "Remove the older file" in message
+    assert history.snapshots(store) == []
+    saved, _ = save_exports(store, [week2], MODEL)  # the same week alone is fine
+    assert saved.created

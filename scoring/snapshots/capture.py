@@ -74,6 +74,42 @@ def date_in_names(names: Sequence[str]) -> date | None:
     return max(found) if found else None
 
 
+def _first_line(export: Export) -> bytes:
+    """The header row of a text export, read from the start of the file only."""
+    if export.path is not None:
+        with export.path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+    else:
+        head = export.data[: 64 * 1024]
+    return head.split(b"\n", 1)[0].strip()
+
+
+def same_extract_twice(exports: Sequence[Export]) -> str | None:
+    """Why these files cannot make one snapshot, when two are the same extract from different days.
+
+    The uploader adds files; it does not replace them.  Dropping this week's
+    extract beside last week's scores both weeks as one book (the first
+    file's values mostly win) and the snapshot would carry the later date.
+    Two files with the same header row and different dates in their names
+    are that mistake, never two parts of one book.
+    """
+    seen: dict[bytes, tuple[str, date]] = {}
+    for export in exports:
+        named = date_in_names([export.name])
+        if named is None:
+            continue
+        header = _first_line(export)
+        if header in seen and seen[header][1] != named:
+            first, when = seen[header]
+            return (
+                f"{first} and {export.name} are the same export from two days ({when:%d %b %Y} and "
+                f"{named:%d %b %Y}), so together they would save two weeks as one. Remove the older file from "
+                "the upload and save again; a snapshot is one day's book."
+            )
+        seen.setdefault(header, (export.name, named))
+    return None
+
+
 def as_of_for(result: PortfolioResult, names: Sequence[str], requested: date | None = None) -> date:
     """The snapshot's as-of date: the one asked for, else the data's.
 
@@ -198,6 +234,9 @@ def save_exports(
     Scoring again at the snapshot's as-of date keeps the days-based signals
     (responsiveness, days to renewal) true to that date rather than to today.
     """
+    mixed = same_extract_twice(exports)
+    if mixed is not None:
+        raise SnapshotError(mixed)
     names = [e.name for e in exports]
     scored = result if result is not None else score_exports(exports, model, overrides, store, as_of)
     when = as_of_for(scored, names, as_of)
