@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.identity_browser import give_name
+from tests.live_elements import live
 from tests.servers import AppServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("very_patient")]
@@ -29,7 +30,7 @@ SHADOW = "Sit in on customer calls from several segments"
 
 
 def checkbox(page: Any, label: str) -> Any:
-    return page.get_by_role("checkbox", name=label)
+    return live(page).get_by_role("checkbox", name=label)
 
 
 def tick(page: Any, label: str) -> None:

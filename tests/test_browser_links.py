@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.live_elements import live
 from tests.servers import AppServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("very_patient")]
@@ -30,10 +31,8 @@ def score(page: Any) -> Any:
 
 
 def thumb(page: Any, label: str) -> Any:
-    """The slider as the latest run drew it: while a rerun redraws the page, Streamlit can keep the
-    previous run's slider beside the new one for a moment, marked data-stale."""
-    live = page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
-    return live.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
+    """The slider as the latest run drew it (see tests/live_elements.py)."""
+    return live(page).get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
 
 
 def opened(page: Any, url: str) -> Any:

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from scoring.checklists import TICK, plan_id, preset_checklists
 from scoring.db import Store
 from tests.identity_browser import give_name
+from tests.live_elements import live
 from tests.servers import AppServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
@@ -34,12 +35,12 @@ def test_six_ticks_clicked_with_no_gap_are_all_saved(app_server: AppServer, page
     for item in LEARN:
         row = page.get_by_test_id("stColumn").filter(has=boxes.filter(has_text=item.text))
         if row.get_by_text("This click did not reach the server").count():
-            expect(page.get_by_role("checkbox", name=item.text)).not_to_be_checked()
+            expect(live(page).get_by_role("checkbox", name=item.text)).not_to_be_checked()
             row.get_by_test_id("stCheckbox").click()
             expect(row.get_by_test_id("stCaptionContainer").filter(has_text="Ticked by")).to_be_visible()
     expect(page.get_by_text("6 of 6 done").first).to_be_visible()
     for item in LEARN:
-        expect(page.get_by_role("checkbox", name=item.text)).to_be_checked()
+        expect(live(page).get_by_role("checkbox", name=item.text)).to_be_checked()
     app_server.stop()
     store = Store(app_server.db_path)
     try:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.live_elements import live
 from tests.servers import AppServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_assertions")]
@@ -18,9 +19,8 @@ def score(page: Any) -> Any:
 
 
 def thumb(page: Any, label: str) -> Any:
-    """The slider as the latest run drew it (a rerun can briefly keep the previous one, marked data-stale)."""
-    live = page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
-    return live.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
+    """The slider as the latest run drew it (see tests/live_elements.py)."""
+    return live(page).get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
 
 
 def test_keyboard_on_a_slider_updates_score_band_drivers_and_actions(app_server: AppServer, page: Any) -> None:

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.db import Store
 from tests.identity_browser import give_name
+from tests.live_elements import live
 from tests.servers import ROOT, AppServer
 
 TIMEOUT = 60
@@ -169,7 +170,7 @@ RAMP_ITEMS = (
 def tick(page: Any, label: str, ticked_so_far: int) -> None:
     """Tick and wait for the page to redraw from the database, which shows the save landed."""
     page.get_by_test_id("stCheckbox").filter(has_text=label).click()
-    expect(page.get_by_role("checkbox", name=label)).to_be_checked()
+    expect(live(page).get_by_role("checkbox", name=label)).to_be_checked()
     saved = page.get_by_test_id("stCaptionContainer").filter(has_text="Ticked by")
     expect(saved).to_have_count(ticked_so_far)
 
@@ -200,7 +201,7 @@ def test_kill9_mid_session_loses_no_tick_and_no_saved_model(app_server: AppServe
     page.goto(f"{app_server.url}/ramp")
     expect(page.get_by_text("2 of 6 done")).to_be_visible()
     for label in RAMP_ITEMS:
-        expect(page.get_by_role("checkbox", name=label)).to_be_checked()
+        expect(live(page).get_by_role("checkbox", name=label)).to_be_checked()
     page.goto(f"{app_server.url}/scorecard")
     page.get_by_test_id("stSelectbox").filter(has_text="Health model").click()
     expect(page.get_by_role("option", name="Renewal focus (custom)")).to_be_visible()
