@@ -25,6 +25,7 @@ from pages.ui.portfolio.keys import (
     CHANGES_SECTION_KEY,
     CHANGES_WHY_KEY,
 )
+from scoring.formatting import score
 from scoring.model import Model
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.snapshots import changes, history
@@ -177,6 +178,8 @@ def _worse_table(frame: pd.DataFrame) -> None:
     if worse.empty:
         st.caption("No account moved down a band.")
         return
+    # Each score as every page writes it (one decimal, rounded half up as the band rule rounds).
+    moves = [f"{score(a)} → {score(b)}" for a, b in zip(worse["old_score"], worse["new_score"], strict=True)]
     st.dataframe(
         pd.DataFrame(
             {
@@ -184,7 +187,7 @@ def _worse_table(frame: pd.DataFrame) -> None:
                 "CSM": worse["owner"],
                 "ARR": [money(v) if pd.notna(v) else "no ARR in the data" for v in worse["arr"]],
                 "Band": worse["old_band"].str.capitalize() + " → " + worse["new_band"].str.capitalize(),
-                "Score": worse["old_score"].round(1).astype(str) + " → " + worse["new_score"].round(1).astype(str),
+                "Score": moves,
                 "Change": worse["delta"],
             }
         ),
