@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,10 +25,10 @@ from scoring.catalog import get_model
 from scoring.cli.main import main
 from scoring.csv_export import copy_select, to_csv
 from scoring.db import engine
-from scoring.portfolio.contract import Export
+from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.finish import export_table
 from scoring.portfolio.ingest import read
-from scoring.portfolio.run import score_exports
+from scoring.portfolio.run import score_exports, stream_exports
 
 HOSTILE_TEXT = [
     '=HYPERLINK("http://x")',
@@ -43,6 +44,9 @@ HOSTILE_TEXT = [
     None,
     "line\nbreak",
 ]
+
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _via_copy(select: str, tmp_path: Path, keep_numbers: bool = False) -> tuple[str, str]:
@@ -201,17 +205,31 @@ def test_mixed_line_endings_late_in_a_big_file_are_still_found(tmp_path: Path) -
     assert not read._mixed_line_endings(plain)
 
 
-def test_scores_are_unchanged_by_where_the_csv_is_written(tmp_path: Path) -> None:
-    """score_exports with csv_out keeps only ids and signals in accounts; the scores agree with the frame."""
+def test_streaming_reports_what_the_frame_holds(tmp_path: Path) -> None:
+    """stream_exports builds no frame, yet its summary and CSV are what score_exports says of the same file."""
     path = _monthly(tmp_path / "usage.csv")
     model = get_model("technical-csm")
     sink = io.StringIO()
-    slim = score_exports([Export.from_path(path)], model, csv_out=sink)
+    streamed = stream_exports([Export.from_path(path)], model, sink)
     full = score_exports([Export.from_path(path)], model)
-    assert list(slim.accounts.columns) == ["account_id", *model.signal_ids]
-    pd.testing.assert_frame_equal(slim.accounts, full.accounts[["account_id", *model.signal_ids]])
-    assert [p.message for p in slim.problems] == [p.message for p in full.problems]
+    assert not isinstance(streamed, PortfolioResult)
+    assert streamed.scored == len(full.accounts) > 0
+    assert streamed.signal_fill == {s: float(full.accounts[s].notna().mean()) for s in model.signal_ids}
+    assert [p.message for p in streamed.problems] == [p.message for p in full.problems]
+    assert (streamed.rows_read, streamed.rows_scored, streamed.as_of) == (full.rows_read, full.rows_scored, full.as_of)
     assert sink.getvalue() == to_csv(export_table(model, full.accounts))
+
+
+def test_the_command_line_never_loads_pandas(tmp_path: Path) -> None:
+    """pandas costs most of a second to import: a plain portfolio run must not pay for it."""
+    path = _monthly(tmp_path / "usage.csv")
+    probe = (
+        "import sys, io; from scoring.cli.main import main; "
+        f"code = main(['portfolio', {str(path)!r}, '--model', 'technical-csm'], out=io.StringIO(), err=io.StringIO()); "
+        "print(code, 'pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["0", "False"]
 
 
 @pytest.mark.usefixtures("db_path")

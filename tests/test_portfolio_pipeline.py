@@ -20,7 +20,7 @@ from scoring.engine import score
 from scoring.model import Model
 from scoring.portfolio import demo_exports, load_portfolio, one_pass
 from scoring.portfolio import run as run_module
-from scoring.portfolio.contract import Export, PortfolioResult
+from scoring.portfolio.contract import Export, PortfolioResult, RunSummary
 from scoring.portfolio.ingest.read import Opened
 from scoring.portfolio.kpis import kpis
 from scoring.portfolio.sqlkit import month_end
@@ -447,7 +447,7 @@ def one_pass_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     real = one_pass.try_one_pass
 
-    def spy(*args: Any, **kwargs: Any) -> PortfolioResult | None:
+    def spy(*args: Any, **kwargs: Any) -> RunSummary | None:
         found = real(*args, **kwargs)
         taken.append(found is not None)
         return found

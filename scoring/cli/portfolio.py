@@ -23,12 +23,12 @@ from typing import TextIO
 
 from scoring.cli.common import UsageError, resolve_model
 from scoring.model import Model
-from scoring.portfolio.contract import Export, InputProblem
+from scoring.portfolio.contract import Export, InputProblem, RunSummary
 from scoring.portfolio.ingest.fields import model_fields
 from scoring.portfolio.ingest.gaps import signal_coverage
 from scoring.portfolio.ingest.mapping import IGNORE
 from scoring.portfolio.ingest.mapping_file import MappingFileError, read_mapping_file
-from scoring.portfolio.run import score_exports
+from scoring.portfolio.run import score_exports, stream_exports
 
 
 def parse_overrides(items: list[str], model: Model) -> dict[str, str]:
@@ -73,24 +73,25 @@ def run_portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     exports = [Export.from_path(path) for path in args.files]
     requested = as_of_date(getattr(args, "as_of", None))
     # Without --save the table goes from DuckDB to stdout as it is ranked; --save keeps the whole frame.
-    result = score_exports(exports, model, overrides, as_of=requested, csv_out=None if args.save else out)
-    if result.accounts.empty:
-        reason = result.errors[0] if result.errors else None
+    result = score_exports(exports, model, overrides, as_of=requested) if args.save else None
+    summary: RunSummary = result or stream_exports(exports, model, out, overrides, as_of=requested)
+    if not summary.scored:
+        reason = summary.errors[0] if summary.errors else None
         raise UsageError("nothing could be scored" + (f": {_line(reason)}" if reason else ""))
-    if result.as_of is not None:
+    if summary.as_of is not None:
         if requested:
             why = "given with --as-of"
-        elif result.periods:
+        elif summary.periods:
             why = "the end of the latest month in the files; set it with --as-of"
         else:
             why = "today: no file has a month column; set it with --as-of"
-        err.write(f"as of {result.as_of:%Y-%m-%d} ({why})\n")
-    for problem in result.problems:
+        err.write(f"as of {summary.as_of:%Y-%m-%d} ({why})\n")
+    for problem in summary.problems:
         err.write(f"{'error' if problem.severity == 'error' else 'warning'}: {_line(problem)}\n")
-    gap = signal_coverage(model, result).sentence()
+    gap = signal_coverage(model, summary).sentence()
     if gap:
         err.write(f"warning: {gap}\n")
-    if args.save:
+    if result is not None:
         # Imported here: snapshots and the frame writer bring pandas, which a plain run never needs.
         from scoring.cli.snapshots import save_portfolio
         from scoring.csv_export import to_csv

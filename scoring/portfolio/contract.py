@@ -158,8 +158,42 @@ class FilePeriod:
     last: date
 
 
-@dataclass
-class PortfolioResult:
+@dataclass(kw_only=True)
+class RunSummary:
+    """What a run found, whether or not it built the account table as a frame.
+
+    The command line streams its triage list from DuckDB (``run.stream_exports``)
+    and needs only this: how many accounts were scored, which signals they
+    hold, the problems and the dates.  ``signal_fill`` is, per model signal,
+    the share of scored accounts that have a value for it (what the gap
+    banner and the CLI's gap sentence read).  ``as_of`` is the date the day
+    counts are measured from; ``periods`` the months each dated file covers.
+    ``rows_read`` counts data rows in all files (unreadable ones included);
+    ``rows_scored`` those that fed a scored account.
+    """
+
+    model_id: str
+    mappings: list[FileMapping] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    rows_read: int = 0
+    rows_scored: int = 0
+    scored: int = 0
+    signal_fill: dict[str, float] = field(default_factory=dict)
+    as_of: date | None = None
+    # Each dated file's months (``scoring.portfolio.periods``): shown when files cover different periods.
+    periods: list[FilePeriod] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[InputProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[InputProblem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
+@dataclass(kw_only=True)
+class PortfolioResult(RunSummary):
     """Per-account scores for the latest period, with each account's trend.
 
     ``accounts`` has one row per account, sorted in triage order, with the
@@ -177,28 +211,10 @@ class PortfolioResult:
     ``weakest`` (labels of the two signals losing most points) and, per
     signal, ``att_column(signal id)`` (its 0..1 attainment, for colouring a
     heatmap) and, per bonus, ``bonus_column(bonus id)`` (earned or not, NA
-    when no column says).  ``as_of`` is the date the day counts are measured
-    from; ``periods`` the months each dated file covers.  ``rows_read`` counts data rows in all files (unreadable ones
-    included); ``rows_scored`` those that fed a scored account.
+    when no column says).
     """
 
-    model_id: str
     accounts: pd.DataFrame
-    mappings: list[FileMapping] = field(default_factory=list)
-    problems: list[InputProblem] = field(default_factory=list)
-    rows_read: int = 0
-    rows_scored: int = 0
-    as_of: date | None = None
-    # Each dated file's months (``scoring.portfolio.periods``): shown when files cover different periods.
-    periods: list[FilePeriod] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[InputProblem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[InputProblem]:
-        return [p for p in self.problems if p.severity != "error"]
 
 
 __all__ = [
@@ -213,6 +229,7 @@ __all__ = [
     "MappingReason",
     "PortfolioResult",
     "RunContext",
+    "RunSummary",
     "Severity",
     "account_columns",
     "att_column",

@@ -27,6 +27,7 @@ from scoring.portfolio.contract import (
     InputProblem,
     PortfolioResult,
     RunContext,
+    RunSummary,
     account_columns,
     export_columns,
 )
@@ -132,11 +133,17 @@ def rows_counter(con: Connection, tables: Sequence[str], rows: str = "count(*)")
     return rows_of
 
 
-def coverage_problems(model: Model, con: Connection) -> list[InputProblem]:
-    """Signals no scored account has a value for."""
+def _signal_fill(model: Model, con: Connection) -> tuple[int, dict[str, float]]:
+    """How many accounts were scored, and the share of them that hold a value for each signal."""
     counts = ", ".join(f"count({quote(s)})" for s in model.signal_ids)
-    seen = con.execute(f"SELECT {counts} FROM {ACCOUNTS} WHERE score IS NOT NULL").fetchall()[0]
-    missing = [s for s, n in zip(model.signals, seen, strict=True) if not n]
+    row = con.execute(f"SELECT count(*), {counts} FROM {ACCOUNTS} WHERE score IS NOT NULL").fetchall()[0]
+    scored = int(row[0])
+    return scored, {s: (int(n) / scored if scored else 0.0) for s, n in zip(model.signal_ids, row[1:], strict=True)}
+
+
+def coverage_problems(model: Model, fill: dict[str, float]) -> list[InputProblem]:
+    """Signals no scored account has a value for."""
+    missing = [s for s in model.signals if not fill.get(s.id)]
     if not missing:
         return []
     names = ", ".join(f"{s.label} ({s.id})" for s in missing)
@@ -176,14 +183,14 @@ def finish(
     rows_used: int,
     rows_of: RowsOf,
     csv_out: TextIO | None = None,
-) -> PortfolioResult:
+) -> RunSummary:
     """Report unscored accounts and missing signals, and package the result.
 
     ``rows_of(subquery)`` counts the input rows of accounts that could not
     be scored, so ``rows_scored`` only counts rows that fed a score.  With
     ``csv_out`` the triage list is written there as the CLI prints it
-    (``export_select``), straight from DuckDB, and ``accounts`` holds only
-    what the CLI reads back: the account ids and signal values.
+    (``export_select``), straight from DuckDB, and no frame is built: the
+    summary alone comes back.  Otherwise it is a ``PortfolioResult``.
     """
     con, model = ctx.con, ctx.model
     over_cap = account_cap(con, ACCOUNTS) if csv_out is None else None  # the page's frame grows with accounts
@@ -193,8 +200,8 @@ def finish(
     if unscored is not None:
         problems.append(unscored)
         rows_used -= unscored_rows
-    kept = con.execute(f"SELECT count(*) FROM {ACCOUNTS} WHERE score IS NOT NULL").fetchall()[0][0]
-    if not kept:
+    scored, fill = _signal_fill(model, con)
+    if not scored:
         problems.append(
             error(
                 "(all files)",
@@ -203,22 +210,25 @@ def finish(
             )
         )
     else:
-        problems.extend(coverage_problems(model, con))
-    if csv_out is not None and kept:
-        copy_select(con, export_select(model, con), [], csv_out, ctx.workdir)
-        columns = ", ".join(quote(c) for c in ["account_id", *model.signal_ids])
-    else:
-        columns = "* EXCLUDE (_dups)"
-    accounts = con.execute(f"SELECT {columns} FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank").df()
-    return PortfolioResult(
+        problems.extend(coverage_problems(model, fill))
+    summary = RunSummary(
         model_id=model.id,
-        accounts=accounts,
         mappings=mappings,
         problems=problems,
         rows_read=rows_read,
         rows_scored=max(rows_used, 0),
+        scored=scored,
+        signal_fill=fill,
         as_of=as_of,
     )
+    if csv_out is not None:
+        if scored:
+            copy_select(con, export_select(model, con), [], csv_out, ctx.workdir)
+        return summary
+    accounts = con.execute(
+        f"SELECT * EXCLUDE (_dups) FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank"
+    ).df()
+    return PortfolioResult(**vars(summary), accounts=accounts)
 
 
 # Decimals of each numeric export column, as the page shows it: scores with

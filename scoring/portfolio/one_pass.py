@@ -26,7 +26,7 @@ from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
 from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
-from scoring.portfolio.contract import FilePeriod, PortfolioResult, RunContext
+from scoring.portfolio.contract import FilePeriod, RunContext, RunSummary
 from scoring.portfolio.finish import PASS_THROUGH, finish, ranked, rolled_columns, rows_counter
 from scoring.portfolio.ingest.gaps import inputs_of
 from scoring.portfolio.ingest.load import SCALED, Loaded, parsed_columns, scaling
@@ -145,7 +145,7 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     return _Totals(int(rows or 0), min_period, max_period, max_checkin, ranges)
 
 
-def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None) -> PortfolioResult | None:
+def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None) -> RunSummary | None:
     """Score a single clean export in one pass, or None to say: use the general pipeline.
 
     ``csv_out`` is ``finish``'s: where the CLI wants the triage list written.

@@ -34,7 +34,7 @@ from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
 from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.compute.rollup import latest_join, rollup_select
-from scoring.portfolio.contract import Export, FileMapping, InputProblem, PortfolioResult, RunContext
+from scoring.portfolio.contract import Export, FileMapping, InputProblem, PortfolioResult, RunContext, RunSummary
 from scoring.portfolio.finish import PASS_THROUGH, empty, finish, ranked, rolled_columns, rows_counter
 from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
 from scoring.portfolio.ingest.parse import MACROS
@@ -150,15 +150,39 @@ def score_exports(
     store: Store | None = None,
     as_of: date | None = None,
     progress: Progress | None = None,
-    csv_out: TextIO | None = None,
 ) -> PortfolioResult:
-    """Load and score; a single file is read in one pass when it is clean (see ``one_pass``).
+    """Load and score; a single file is read in one pass when it is clean (see ``one_pass``)."""
+    result = _run(exports, model, overrides, store, as_of, progress, None)
+    assert isinstance(result, PortfolioResult)  # without csv_out, finish builds the frame
+    return result
 
-    ``csv_out`` (the CLI's stdout) receives the triage list as formula-safe
-    CSV, written by DuckDB from the ranked table; the result's ``accounts``
-    then holds only the account ids and signal values (see ``finish.finish``).
-    Nothing is written when no account is scored.
+
+def stream_exports(
+    exports: Sequence[Export],
+    model: Model,
+    out: TextIO,
+    overrides: Mapping[str, str | None] | None = None,
+    as_of: date | None = None,
+) -> RunSummary:
+    """``score_exports`` for the command line: the triage list goes to ``out``, and no frame is built.
+
+    The list is formula-safe CSV written by DuckDB from the ranked table
+    (``finish.export_select``), the bytes the page downloads; nothing is
+    written when no account is scored.  pandas is never imported, which
+    is a good part of a short run's time.
     """
+    return _run(exports, model, overrides, None, as_of, None, out)
+
+
+def _run(
+    exports: Sequence[Export],
+    model: Model,
+    overrides: Mapping[str, str | None] | None,
+    store: Store | None,
+    as_of: date | None,
+    progress: Progress | None,
+    csv_out: TextIO | None,
+) -> RunSummary:
     report = progress or _silent
     problems: list[InputProblem] = []
     mappings: list[FileMapping] = []
@@ -227,7 +251,7 @@ def _open(ctx: RunContext, export: Export, index: int) -> Opened:
         return None, [_load_failure(export.name, exc)]
 
 
-def _one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None) -> PortfolioResult | None:
+def _one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None) -> RunSummary | None:
     """The one-pass result for a single clean file, or None (then the general path runs on the same file)."""
     try:
         return try_one_pass(ctx, opened, csv_out)
@@ -279,7 +303,7 @@ def _score(
     rows_read: int,
     report: Progress,
     csv_out: TextIO | None,
-) -> PortfolioResult:
+) -> RunSummary:
     con, model, requested_as_of = ctx.con, ctx.model, ctx.requested_as_of
     relations = []
     for item in loaded:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from scoring.model import Model, Signal
-from scoring.portfolio.contract import PortfolioResult
+from scoring.portfolio.contract import RunSummary
 from scoring.portfolio.ingest.fields import CANONICAL_BY_ID
 
 # A signal with values for fewer than this share of accounts counts as missing.
@@ -62,16 +62,12 @@ def inputs_of(signal: Signal) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n in CANONICAL_BY_ID))
 
 
-def signal_coverage(model: Model, result: PortfolioResult) -> SignalCoverage:
+def signal_coverage(model: Model, result: RunSummary) -> SignalCoverage:
     """The model's signals against what the scored accounts hold."""
     mapped = {f for m in result.mappings for f in m.columns.values() if f}
-    accounts = result.accounts
     gaps = []
     for signal in model.signals:
-        has_values = 0.0
-        if len(accounts) and signal.id in accounts.columns:
-            has_values = float(accounts[signal.id].notna().mean())
-        if has_values >= MOST:
+        if result.signal_fill.get(signal.id, 0.0) >= MOST:
             continue
         inputs = inputs_of(signal)
         fed = signal.id in mapped or (bool(inputs) and all(f in mapped for f in inputs))
