@@ -21,7 +21,7 @@ from scoring.csv_export import copy_select
 from scoring.db import Connection
 from scoring.formatting import decimals
 from scoring.model import Model
-from scoring.portfolio.compute.triage import TRIAGE_ORDER, accounts_select
+from scoring.portfolio.compute.triage import accounts_select, days_to_renewal
 from scoring.portfolio.contract import (
     FileMapping,
     InputProblem,
@@ -42,11 +42,14 @@ if TYPE_CHECKING:
 PASS_THROUGH = ("account_name", "owner", "segment", "arr", "renewal_date", "days_since_checkin")
 ACCOUNTS = "ranked_accounts"  # every account of the run, numbered in triage order (``ranked``)
 UNSCORED = f"SELECT account_id FROM {ACCOUNTS} WHERE score IS NULL"
+# Columns named with a leading underscore are the pipeline's bookkeeping (``_dups``, the one-pass
+# path's scan totals): they stay in DuckDB.
+PUBLIC = "COLUMNS(lambda c: NOT starts_with(c, '_'))"
 
 # Builds the rolled-up accounts SQL (one row per account, see compute.rollup)
 # with its parameters in ``p``; ``merge`` asks for repeated months to be
-# merged first, and None says this path cannot merge them.
-Rollup = Callable[[Params, bool], str | None]
+# merged first.
+Rollup = Callable[[Params, bool], str]
 # Counts the input rows of the accounts a subquery selects (see ``rows_counter``).
 RowsOf = Callable[[str], int]
 
@@ -80,38 +83,35 @@ def empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping
     )
 
 
-def _rank(ctx: RunContext, as_of: date, rollup: Rollup, merge: bool) -> bool:
-    """Build ``ACCOUNTS`` (scored accounts numbered first, in triage order); False when the rollup cannot."""
+def _rank(ctx: RunContext, as_of: date, rollup: Rollup, merge: bool) -> None:
     p = Params()
-    rolled = rollup(p, merge)
-    if rolled is None:
-        return False
-    select = accounts_select(ctx.model, f"({rolled})", as_of, p)
-    ctx.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS SELECT row_number() OVER "
-        f"(ORDER BY score IS NULL, {TRIAGE_ORDER}) AS triage_rank, * FROM ({select})",
-        p.values,
-    ).fetchall()
-    return True
+    select = accounts_select(ctx.model, f"({rollup(p, merge)})", as_of, p)
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS {select}", p.values).fetchall()
 
 
-def ranked(ctx: RunContext, as_of: date, rollup: Rollup) -> bool | None:
+def ranked(ctx: RunContext, as_of: date, rollup: Rollup) -> bool:
     """Rank the accounts into ``ACCOUNTS``; whether repeated months had to be merged first.
 
     Files are read as they are; only when an account turns out to have a
     month twice (``_dups``) is the rollup built again with the repeats merged,
-    so clean files never pay for deduplication.  None when the rollup cannot
-    merge (the one-pass path, whose caller then runs the general one).
-    Unscored accounts are numbered after every scored one, so dropping them
-    leaves the scored accounts numbered 1..n.
+    so clean files never pay for deduplication.
     """
-    if not _rank(ctx, as_of, rollup, merge=False):
-        return None
-    row = ctx.con.execute(f"SELECT COALESCE(bool_or(_dups > 0), false) FROM {ACCOUNTS}").fetchall()[0]
-    merged = bool(row[0])
-    if merged and not _rank(ctx, as_of, rollup, merge=True):
-        return None
-    return merged
+    _rank(ctx, as_of, rollup, merge=False)
+    if not has_repeats(ctx.con):
+        return False
+    _rank(ctx, as_of, rollup, merge=True)
+    return True
+
+
+def has_repeats(con: Connection) -> bool:
+    """Whether an account of ``ACCOUNTS`` may have a scored month twice (see ``compute.rollup.repeats``)."""
+    return bool(con.execute(f"SELECT COALESCE(bool_or(_dups > 0), false) FROM {ACCOUNTS}").fetchall()[0][0])
+
+
+def set_days_to_renewal(con: Connection, as_of: date) -> None:
+    """Fill ``days_to_renewal`` of a table ranked before its as-of date was known (``accounts_select``)."""
+    p = Params()
+    con.execute(f"UPDATE {ACCOUNTS} SET days_to_renewal = {days_to_renewal(as_of, p)}", p.values).fetchall()
 
 
 def rows_counter(con: Connection, tables: Sequence[str], rows: str = "count(*)") -> RowsOf:
@@ -225,9 +225,7 @@ def finish(
         if scored:
             copy_select(con, export_select(model, con), [], csv_out, ctx.workdir)
         return summary
-    accounts = con.execute(
-        f"SELECT * EXCLUDE (_dups) FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank"
-    ).df()
+    accounts = con.execute(f"SELECT {PUBLIC} FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank").df()
     return PortfolioResult(**vars(summary), accounts=accounts)
 
 

@@ -2,10 +2,13 @@
 
 The general pipeline parses each file into a table, counts its problems,
 then scores; that is three trips over millions of rows.  When a single file
-is given, this path reads the file once: parse, score every month and roll
-each account up in a single aggregate, which also carries everything needed
-to prove the file was clean (no bad cell, no row without account or month,
-no repeated month, no unreadable row).  A column on another scale (0-10
+is given, this path reads the file once: parse, score every month, roll
+each account up and rank the accounts in a single statement, whose
+per-account aggregate also carries everything needed to prove the file was
+clean (no bad cell, no row without account or month, no repeated month, no
+unreadable row).  Those scan totals ride along in the ranked table as
+underscore columns (``SCAN_COLUMNS``), with the group of rows that had no
+account id, and are checked before anything is reported.  A column on another scale (0-10
 NPS ratings, CSAT fractions) is rescaled and noted here too: its range comes
 out of the same aggregate, and only when the column feeds a signal is the
 file scored a second time with the rescaled values (``_feeds``).  If anything at
@@ -26,18 +29,28 @@ from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
 from scoring.portfolio.compute.formula_sql import score_select
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
+from scoring.portfolio.compute.triage import accounts_select
 from scoring.portfolio.contract import FilePeriod, RunContext, RunSummary
-from scoring.portfolio.finish import PASS_THROUGH, finish, ranked, rolled_columns, rows_counter
+from scoring.portfolio.finish import (
+    ACCOUNTS,
+    PASS_THROUGH,
+    finish,
+    has_repeats,
+    rolled_columns,
+    rows_counter,
+    set_days_to_renewal,
+)
 from scoring.portfolio.ingest.gaps import inputs_of
 from scoring.portfolio.ingest.load import SCALED, Loaded, parsed_columns, scaling
 from scoring.portfolio.ingest.mapping import resolve_mapping
 from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, typed_select
 from scoring.portfolio.ingest.problems import FileStats, rejected
-from scoring.portfolio.ingest.read import Opened
+from scoring.portfolio.ingest.read import Opened, Source
 from scoring.portfolio.sqlkit import Params, month_end, quote
 
-ROLLED = "one_pass_rolled"
 SCORED_MONTH = "_kept AND score IS NOT NULL"
+# The per-account totals of the scan, checked by ``_clean`` (plus ``_min_``/``_max_`` ranges and parse masks).
+SCAN_COLUMNS = ("_rows", "_with_data", "_no_period", "_later", "_max_period", "_min_period", "_max_checkin")
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ def _aggregate(
     scored = score_select(model, f"({facts})", direct, bonuses, p, keep=keep)
     has_data = " OR ".join(f"{quote(f)} IS NOT NULL" for f in plan.fields) or "false"
     ranges = [
-        f"min({quote(f)}) AS {quote('min_' + f)}, max({quote(f)}) AS {quote('max_' + f)}"
+        f"min({quote(f)}) AS {quote('_min_' + f)}, max({quote(f)}) AS {quote('_max_' + f)}"
         for f in SCALED
         if f in plan.fields
     ]
@@ -92,7 +105,6 @@ def _aggregate(
         SELECT account_id,
                {packed(SCORED_MONTH)} AS h,
                {repeats(SCORED_MONTH)} AS _dups,
-               max(period) FILTER (WHERE {SCORED_MONTH}) AS latest_period,
                arg_max({latest_row}, COALESCE(period, DATE '0001-01-01')) FILTER (WHERE {SCORED_MONTH}) AS cur,
                count(*) AS _rows,
                count(*) FILTER (WHERE {has_data}) AS _with_data,
@@ -105,6 +117,31 @@ def _aggregate(
         FROM ({scored}) AS s
         GROUP BY account_id
     """
+
+
+def _scan_columns(plan: _Plan) -> list[str]:
+    """The underscore columns ``_aggregate`` adds for ``_clean``, as the ranked table carries them."""
+    scaled = [f for f in SCALED if f in plan.fields]
+    return [*SCAN_COLUMNS, *(f"_{end}_{f}" for f in scaled for end in ("min", "max")), *plan.carry]
+
+
+def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: dict[str, str] | None = None) -> None:
+    """Read, score, roll up and rank the file in one statement, into ``ACCOUNTS`` (see the module docstring)."""
+    model = ctx.model
+    p = Params()
+    typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
+    extra = _scan_columns(plan)
+    rolled = rollup_select(
+        "",
+        None,
+        rolled_columns(model),
+        model.bands,
+        p,
+        months=_aggregate(model, plan, typed, p, bound, scales),
+        extra=extra,
+    )
+    select = accounts_select(model, f"({rolled})", ctx.requested_as_of, p, extra)
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS {select}", p.values).fetchall()
 
 
 def _plan(columns: list[Parsed]) -> _Plan | None:
@@ -133,9 +170,9 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
         "max(_max_checkin)",
         "min(_min_period)",
         *(f"bit_or({c})" for c in carry),
-        *(f"min({quote('min_' + f)}), max({quote('max_' + f)})" for f in scaled),
+        *(f"min({quote('_min_' + f)}), max({quote('_max_' + f)})" for f in scaled),
     ]
-    row = con.execute(f"SELECT {', '.join(select)} FROM {ROLLED}").fetchall()[0]
+    row = con.execute(f"SELECT {', '.join(select)} FROM {ACCOUNTS}").fetchall()[0]
     rows, no_account, no_period, later, max_period, max_checkin, min_period = row[:7]
     masks = row[7 : 7 + len(carry)]
     if no_account or no_period or later or any(masks):
@@ -164,38 +201,26 @@ def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None)
     src = replace(src, rejects="rejects_one_pass")
     cutoff = requested_as_of or (date.today() + timedelta(days=366))
     bound = requested_as_of or (month_end(cutoff) if plan.dated else date.today())
-    p = Params()
-    typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROLLED} AS {_aggregate(model, plan, typed, p, bound)}", p.values)
+    _rank_scan(ctx, plan, src, bound)
     if rejected(con, src):
         return None
     totals = _clean(con, plan)
     if totals is None or totals.rows == 0:
         return None
     stats = FileStats(rows=totals.rows, no_account=0, bad=(), odd=(), no_period=0, ranges=totals.ranges)
-    scales, notes = scaling(Loaded(src, ROLLED, plan.columns, stats, 0))
+    scales, notes = scaling(Loaded(src, ACCOUNTS, plan.columns, stats, 0))
     if _feeds(model, scales):
         # The ranges are only known once the file has been read: score it again on the rescaled values.
-        src = replace(src, rejects="rejects_one_pass_rescaled")
-        q = Params()
-        typed = f"({typed_select(plan.columns, src.numbered_relation(q))})"
-        rescored = _aggregate(model, plan, typed, q, bound, scales)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {ROLLED} AS {rescored}", q.values)
+        _rank_scan(ctx, plan, replace(src, rejects="rejects_one_pass_rescaled"), bound, scales)
     as_of = requested_as_of or (month_end(totals.max_period) if totals.max_period else date.today())
     if totals.max_checkin is not None and totals.max_checkin > as_of:
         return None
-
-    def rollup(q: Params, merge: bool) -> str | None:
-        """The rollup from the aggregate; repeated months are left to the general path to merge."""
-        if merge:
-            return None
-        months = f"SELECT account_id, h, latest_period, _dups FROM {ROLLED} WHERE account_id IS NOT NULL"
-        latest = f"SELECT cur.* FROM {ROLLED} WHERE cur IS NOT NULL"
-        return rollup_select("", latest, rolled_columns(model), model.bands, q, months=months)
-
-    if ranked(ctx, as_of, rollup) is None:
-        return None
-    rows_of = rows_counter(con, [ROLLED], rows="sum(_rows)")
+    if has_repeats(con):
+        return None  # repeated months are the general path's to merge
+    con.execute(f"DELETE FROM {ACCOUNTS} WHERE account_id IS NULL").fetchall()  # blank rows: counted, not an account
+    if requested_as_of is None:
+        set_days_to_renewal(con, as_of)
+    rows_of = rows_counter(con, [ACCOUNTS], rows="sum(_rows)")
     result = finish(ctx, notes, [mapping], as_of, totals.rows, totals.rows, rows_of, csv_out)
     if totals.min_period is not None and totals.max_period is not None:
         # As the general path's file_periods has it, so the CLI names where its as-of date came from.

@@ -342,9 +342,7 @@ def _score(
         return rollup_select(scored, latest, rolled_columns(model), model.bands, p)
 
     report("Ranking accounts", 0.85)
-    merged = ranked(ctx, as_of, rollup)
-    assert merged is not None  # this rollup can always merge
-    if merged:
+    if ranked(ctx, as_of, rollup):
         problems.extend(_duplicate_problems(con, loaded, relations))
 
     rows_used = sum(item.stats.rows - item.stats.no_account - item.stats.no_period for item in loaded) - later

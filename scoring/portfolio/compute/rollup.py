@@ -68,7 +68,13 @@ def repeats(scored_filter: str = "score IS NOT NULL") -> str:
 
 
 def rollup_select(
-    scored: str, latest: str, columns: Sequence[str], bands: Bands, p: Params, months: str | None = None
+    scored: str,
+    latest: str | None,
+    columns: Sequence[str],
+    bands: Bands,
+    p: Params,
+    months: str | None = None,
+    extra: Sequence[str] = (),
 ) -> str:
     """SELECT one row per account: its latest scored row plus trend columns.
 
@@ -76,7 +82,10 @@ def rollup_select(
     each account (see latest_join), so the wide columns of the latest row are
     computed for one row per account rather than for every month.  ``months``
     replaces the per-account aggregate when the caller already has it
-    (account_id, h, latest_period, _dups; the one-pass path).
+    (account_id, h and _dups).  With ``latest`` None, ``months`` also
+    carries each account's latest scored row as the struct ``cur`` (the
+    one-pass aggregate), so no join is needed.  ``extra`` columns of
+    ``months`` are passed through.
 
     Accounts with no scored month come back with NULL scores, so the caller
     can report them rather than lose them silently.  ``_dups`` counts scored
@@ -84,7 +93,8 @@ def rollup_select(
     deduplicated when that happens (a cheap check, see ``repeats``, instead
     of a costly DISTINCT over every row up front).
     """
-    picked = ", ".join(f"l.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
+    row = "l" if latest is not None else "m.cur"
+    picked = ", ".join(f"{row}.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
     months = months or (
         f"SELECT account_id, {packed()} AS h, max(period) FILTER (WHERE score IS NOT NULL) AS latest_period, "
         f"{repeats()} AS _dups FROM {scored} GROUP BY account_id"
@@ -93,9 +103,11 @@ def rollup_select(
     colour = band_case(f"CAST(x % {SCORE_MASK} AS DOUBLE) / 10.0", bands, p)
     band_of_month = f"CASE WHEN x % {PACK} >= {SCORE_MASK} THEN '{INSUFFICIENT}' ELSE {colour} END"
     bands_of = f"list_transform(m.h, lambda x: {band_of_month})"
+    joined = "trend AS m" if latest is None else "trend AS m LEFT JOIN latest AS l ON l.account_id = m.account_id"
+    passed = "".join(f", m.{quote(c)} AS {quote(c)}" for c in extra)
     return f"""
         WITH months AS ({months}),
-        latest AS ({latest}),
+        {"" if latest is None else f"latest AS ({latest}),"}
         trend AS (
             SELECT *, {prev} AS prev_score, {bands_of} AS bands FROM months AS m
         )
@@ -105,11 +117,11 @@ def rollup_select(
                    AS score_trend,
                m.prev_score AS prev_score,
                m.bands[2] AS prev_band,
-               round(l.score - m.prev_score, 1) AS score_change,
+               round({row}.score - m.prev_score, 1) AS score_change,
                COALESCE(list_position(list_transform(m.bands, lambda b: b <> m.bands[1]), true) - 1, len(m.h))
                    AS periods_in_band,
-               COALESCE(l.band = 'red' AND m.bands[2] <> 'red', false) AS turned_red,
-               COALESCE(m.bands[2] = 'green' AND l.band IN ('yellow', 'red'), false) AS moved_down,
-               m._dups AS _dups
-        FROM trend AS m LEFT JOIN latest AS l ON l.account_id = m.account_id
+               COALESCE({row}.band = 'red' AND m.bands[2] <> 'red', false) AS turned_red,
+               COALESCE(m.bands[2] = 'green' AND {row}.band IN ('yellow', 'red'), false) AS moved_down,
+               m._dups AS _dups{passed}
+        FROM {joined}
     """

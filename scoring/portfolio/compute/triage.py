@@ -17,6 +17,7 @@ as ``actions.band_action`` words them, computed for every account at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from scoring.actions import insufficient_why, playbooks
@@ -44,15 +45,29 @@ def _safe_text(column: str) -> str:
     return f"left(regexp_replace({quote(column)}, '{_UNSAFE_TEXT}', '', 'g'), {MAX_TEXT})"
 
 
-# The triage order of the module docstring, over the columns of ``accounts_select``.
+# The triage order of the module docstring, over the columns of ``accounts_select``.  Days to
+# renewal sort as the renewal dates do, so the order is known before the as-of date is.
 TRIAGE_ORDER = (
     "CASE band WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, "
-    "score, arr_at_risk DESC NULLS LAST, days_to_renewal ASC NULLS LAST, account_id"
+    "score, arr_at_risk DESC NULLS LAST, renewal_date ASC NULLS LAST, account_id"
 )
 
 
-def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
-    """The final per-account table, unsorted: the caller numbers ``triage_rank`` in ``TRIAGE_ORDER``.
+def days_to_renewal(as_of: date, p: Params) -> str:
+    """Days from the as-of date to the renewal date (negative once it has passed)."""
+    return f"CAST(renewal_date - {p.date(as_of)} AS BIGINT)"
+
+
+def accounts_select(model: Model, rolled: str, as_of: date | None, p: Params, extra: Sequence[str] = ()) -> str:
+    """The final per-account table, each account numbered (``triage_rank``) in ``TRIAGE_ORDER``.
+
+    Scored accounts come first, so dropping the unscored ones leaves the
+    scored accounts numbered 1..n.  The ranking sorts the accounts before
+    their action, weakest-signal and cadence texts are written, so the sort
+    carries numbers rather than sentences.  ``as_of`` None leaves ``days_to_renewal`` empty for the caller to fill
+    (``days_to_renewal``) once the date is known: the one-pass path learns it
+    from the same scan that ranks.  ``extra`` columns of ``rolled`` are
+    passed through.
 
     The weakest signals are found by sorting small (-lost, rank) pairs per
     account, where rank is the signal id's alphabetical place: the same order
@@ -76,7 +91,7 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
         f"ELSE {summary} || ' Biggest gaps: ' || {first} || ' and ' || {second} || '.' END END"
     )
     threshold = p.num(-LOST_THRESHOLD)
-    as_of_sql = p.date(as_of)
+    to_renewal = "CAST(NULL AS BIGINT)" if as_of is None else days_to_renewal(as_of, p)
     signals = ", ".join(f"{quote(value_column(s))} AS {quote(s)}" for s in model.signal_ids)
     per_account = [*(att_column(s) for s in model.signal_ids), *(bonus_column(b.id) for b in model.bonuses)]
     atts = ", ".join(quote(c) for c in per_account)
@@ -86,11 +101,12 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
         SELECT *,
                list_sort(list_filter([{gaps}], lambda x: x.k < {threshold}))[1:2] AS gaps,
                {at_risk} AS arr_at_risk,
-               CAST(renewal_date - {as_of_sql} AS BIGINT) AS days_to_renewal
+               {to_renewal} AS days_to_renewal
         FROM {rolled}
     """
+    ranked = f"SELECT row_number() OVER (ORDER BY score IS NULL, {TRIAGE_ORDER}) AS triage_rank, * FROM ({with_gaps})"
     return f"""
-        SELECT account_id,
+        SELECT triage_rank, account_id,
                {_safe_text("account_name")} AS account_name, {_safe_text("owner")} AS owner,
                {_safe_text("segment")} AS segment,
                band, score, score_change, arr, arr_at_risk, renewal_date, days_to_renewal,
@@ -100,6 +116,6 @@ def accounts_select(model: Model, rolled: str, as_of: date, p: Params) -> str:
                coverage, raw, period, periods_scored, score_trend, days_since_checkin,
                array_to_string(list_transform(gaps, lambda x: {labels}[x.i]), ', ') AS weakest,
                {cadence} AS cadence,
-               {atts}, _dups
-        FROM ({with_gaps})
+               {atts}, _dups{"".join(", " + quote(c) for c in extra)}
+        FROM ({ranked})
     """

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from scoring.portfolio.contract import InputProblem
 
@@ -49,8 +50,19 @@ def _number(cell: str | None) -> float | None:
     return float(text.replace(",", ""))
 
 
+@lru_cache(maxsize=4096)
 def _is_date(cell: str) -> bool:
+    """Whether the cell reads as a date; ISO dates first, as most exports write them and it is cheapest.
+
+    Cached: a sample repeats the same dates many times over.
+    """
     text = cell.strip()[:19].replace("T", " ")
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    else:
+        return True
     for candidate in (text, text[:10]):
         for fmt in _DATE_FORMATS:
             try:
@@ -58,11 +70,7 @@ def _is_date(cell: str) -> bool:
             except ValueError:
                 continue
             return True
-    try:
-        date.fromisoformat(text[:10])
-    except ValueError:
-        return False
-    return True
+    return False
 
 
 def _column(headers: Sequence[str], sample: Sequence[Sequence[str | None]], header: str) -> list[str]:
