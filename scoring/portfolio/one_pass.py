@@ -50,7 +50,7 @@ from scoring.portfolio.sqlkit import Params, month_end, quote
 
 SCORED_MONTH = "_kept AND score IS NOT NULL"
 # The per-account totals of the scan, checked by ``_clean`` (plus ``_min_``/``_max_`` ranges and parse masks).
-SCAN_COLUMNS = ("_rows", "_with_data", "_no_period", "_later", "_max_period", "_min_period", "_max_checkin")
+SCAN_COLUMNS = ("_rows", "_flags", "_max_period", "_min_period", "_max_checkin")
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,18 @@ def _aggregate(
     masks = [f"bit_or({c}) AS {c}" for c in carry]
     checkin = "max(last_checkin)" if "last_checkin" in plan.fields else "CAST(NULL AS DATE)"
     latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in rolled_columns(model)) + ")"
-    no_period = "count(*) FILTER (WHERE account_id IS NOT NULL AND period IS NULL)" if plan.dated else "0"
+    # Rows that make the file unclean, as bits: no account but some data, no month, a month after the cut-off.
+    flags = (
+        f"CASE WHEN account_id IS NULL THEN CASE WHEN {has_data} THEN 1 ELSE 0 END "
+        f"WHEN period IS NULL THEN {2 if plan.dated else 0} WHEN NOT _kept THEN 4 ELSE 0 END"
+    )
     return f"""
         SELECT account_id,
                {packed(SCORED_MONTH)} AS h,
                {repeats(SCORED_MONTH)} AS _dups,
                arg_max({latest_row}, COALESCE(period, DATE '0001-01-01')) FILTER (WHERE {SCORED_MONTH}) AS cur,
                count(*) AS _rows,
-               count(*) FILTER (WHERE {has_data}) AS _with_data,
-               {no_period} AS _no_period,
-               count(*) FILTER (WHERE account_id IS NOT NULL AND period IS NOT NULL AND NOT _kept) AS _later,
+               bit_or({flags}) AS _flags,
                max(period) FILTER (WHERE account_id IS NOT NULL AND _kept) AS _max_period,
                min(period) FILTER (WHERE account_id IS NOT NULL AND _kept) AS _min_period,
                {checkin} AS _max_checkin
@@ -131,15 +133,8 @@ def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: d
     p = Params()
     typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
     extra = _scan_columns(plan)
-    rolled = rollup_select(
-        "",
-        None,
-        rolled_columns(model),
-        model.bands,
-        p,
-        months=_aggregate(model, plan, typed, p, bound, scales),
-        extra=extra,
-    )
+    months = _aggregate(model, plan, typed, p, bound, scales)
+    rolled = rollup_select("", None, rolled_columns(model), months=months, extra=extra)
     select = accounts_select(model, f"({rolled})", ctx.requested_as_of, p, extra)
     ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS {select}", p.values).fetchall()
 
@@ -163,9 +158,7 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     scaled = [f for f in plan.fields if f in SCALED]  # in file order, as the general path words its notes
     select = [
         "sum(_rows)",
-        "sum(_with_data) FILTER (WHERE account_id IS NULL)",
-        "sum(_no_period)",
-        "sum(_later)",
+        "bit_or(_flags)",
         "max(_max_period)",
         "max(_max_checkin)",
         "min(_min_period)",
@@ -173,11 +166,11 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
         *(f"min({quote('_min_' + f)}), max({quote('_max_' + f)})" for f in scaled),
     ]
     row = con.execute(f"SELECT {', '.join(select)} FROM {ACCOUNTS}").fetchall()[0]
-    rows, no_account, no_period, later, max_period, max_checkin, min_period = row[:7]
-    masks = row[7 : 7 + len(carry)]
-    if no_account or no_period or later or any(masks):
+    rows, flags, max_period, max_checkin, min_period = row[:5]
+    masks = row[5 : 5 + len(carry)]
+    if flags or any(masks):
         return None
-    tail = row[7 + len(carry) :]
+    tail = row[5 + len(carry) :]
     ranges = {f: (tail[2 * i], tail[2 * i + 1]) for i, f in enumerate(scaled)}
     return _Totals(int(rows or 0), min_period, max_period, max_checkin, ranges)
 

@@ -339,7 +339,7 @@ def _score(
         rels = [replace(r, duplicates=True) for r in relations] if merge else relations
         scored = f"({_scored_sql(model, rels, p, as_of)})"
         latest = _scored_sql(model, rels, p, as_of, latest_only=True)
-        return rollup_select(scored, latest, rolled_columns(model), model.bands, p)
+        return rollup_select(scored, latest, rolled_columns(model))
 
     report("Ranking accounts", 0.85)
     if ranked(ctx, as_of, rollup):

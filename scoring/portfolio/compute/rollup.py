@@ -12,15 +12,15 @@ Choices, so the numbers can be explained to a CSM:
   ``moved_down``: green last period and yellow or red now (an account that
   became "insufficient" did not move down: nothing says how it is doing).
 
-Each account's scored months are packed into single integers, month x 2048
-+ 1024 when the month's band was "insufficient" + score x 10 (a one-decimal
-score out of 100 needs 10 bits), collected as one list per account and sorted
-newest first: integer lists sort far faster than lists of structs or an
-ordered aggregate over millions of rows.  The band of a packed month is
-recomputed from its score with the model's band lines, unless its
-insufficient bit is set (coverage is not packed, the verdict is).  The
-latest row itself is found by joining the facts on (account, latest month)
-and scoring just those rows.
+Each account's scored months are packed into single integers, month x 4096
++ band code x 1024 + score x 10 (a one-decimal score out of 100 needs 10
+bits; the code numbers green, yellow, red and "insufficient" 0 to 3),
+collected as one list per account and sorted newest first: integer lists
+sort far faster than lists of structs or an ordered aggregate over millions
+of rows, and comparing codes is far cheaper than writing each month's band
+out as text.  The latest row itself comes with the list: the one-pass
+aggregate keeps it with ``arg_max``, the general path joins the facts on
+(account, latest month) and scores just those rows.
 
 Repeated months are spotted in the same aggregate by setting one bit per
 month (month mod 64) and comparing the number of bits set with the number of
@@ -34,11 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scoring.model import INSUFFICIENT, Bands
-from scoring.portfolio.sqlkit import Params, band_case, quote
+from scoring.model import BAND_NAMES, INSUFFICIENT
+from scoring.portfolio.sqlkit import quote
 
-PACK = 2048  # room for the insufficient flag and score x 10 (0..1000) below the month
-SCORE_MASK = 1024  # score x 10 lives below this bit; the bit itself flags an insufficient month
+PACK = 4096  # room for the band code and score x 10 (0..1000) below the month
+SCORE_MASK = 1024  # score x 10 lives below this; the band code above it
+BAND_CODES = (*BAND_NAMES, INSUFFICIENT)  # a month's band code is its place here
 TREND_MONTHS = 12  # the sparkline of a triage row: a year of scored months, oldest first
 
 
@@ -55,9 +56,14 @@ MONTH_NUMBER = "CASE WHEN period IS NULL THEN 0 ELSE year(period) * 12 + month(p
 
 def packed(scored_filter: str = "score IS NOT NULL") -> str:
     """The account's scored months as one newest-first list of packed integers."""
-    flag = f"CASE WHEN band = '{INSUFFICIENT}' THEN {SCORE_MASK} ELSE 0 END"
-    value = f"CAST({MONTH_NUMBER} * {PACK} + {flag} + round(score * 10) AS BIGINT)"
+    code = "CASE band " + " ".join(f"WHEN '{b}' THEN {i}" for i, b in enumerate(BAND_CODES)) + " END"
+    value = f"CAST({MONTH_NUMBER} * {PACK} + {code} * {SCORE_MASK} + round(score * 10) AS BIGINT)"
     return f"list_reverse_sort(list({value}) FILTER (WHERE {scored_filter}))"
+
+
+def _code(x: str) -> str:
+    """The band code of a packed month."""
+    return f"(({x} // {SCORE_MASK}) % 4)"
 
 
 def repeats(scored_filter: str = "score IS NOT NULL") -> str:
@@ -71,8 +77,6 @@ def rollup_select(
     scored: str,
     latest: str | None,
     columns: Sequence[str],
-    bands: Bands,
-    p: Params,
     months: str | None = None,
     extra: Sequence[str] = (),
 ) -> str:
@@ -100,28 +104,28 @@ def rollup_select(
         f"{repeats()} AS _dups FROM {scored} GROUP BY account_id"
     )
     prev = f"CAST(m.h[2] % {SCORE_MASK} AS DOUBLE) / 10.0"
-    colour = band_case(f"CAST(x % {SCORE_MASK} AS DOUBLE) / 10.0", bands, p)
-    band_of_month = f"CASE WHEN x % {PACK} >= {SCORE_MASK} THEN '{INSUFFICIENT}' ELSE {colour} END"
-    bands_of = f"list_transform(m.h, lambda x: {band_of_month})"
+    names = "[" + ", ".join(f"'{b}'" for b in BAND_CODES) + "]"
+    prev_band = f"{names}[{_code('m.h[2]')} + 1]"
     joined = "trend AS m" if latest is None else "trend AS m LEFT JOIN latest AS l ON l.account_id = m.account_id"
     passed = "".join(f", m.{quote(c)} AS {quote(c)}" for c in extra)
     return f"""
         WITH months AS ({months}),
         {"" if latest is None else f"latest AS ({latest}),"}
         trend AS (
-            SELECT *, {prev} AS prev_score, {bands_of} AS bands FROM months AS m
+            SELECT *, {prev} AS prev_score, {prev_band} AS prev_band FROM months AS m
         )
         SELECT m.account_id AS account_id, {picked},
                COALESCE(len(m.h), 0) AS periods_scored,
                list_reverse(list_transform(m.h[1:{TREND_MONTHS}], lambda x: CAST(x % {SCORE_MASK} AS DOUBLE) / 10.0))
                    AS score_trend,
                m.prev_score AS prev_score,
-               m.bands[2] AS prev_band,
+               m.prev_band AS prev_band,
                round({row}.score - m.prev_score, 1) AS score_change,
-               COALESCE(list_position(list_transform(m.bands, lambda b: b <> m.bands[1]), true) - 1, len(m.h))
-                   AS periods_in_band,
-               COALESCE({row}.band = 'red' AND m.bands[2] <> 'red', false) AS turned_red,
-               COALESCE(m.bands[2] = 'green' AND {row}.band IN ('yellow', 'red'), false) AS moved_down,
+               COALESCE(
+                   list_position(list_transform(m.h, lambda x: {_code("x")} <> {_code("m.h[1]")}), true) - 1, len(m.h)
+               ) AS periods_in_band,
+               COALESCE({row}.band = 'red' AND m.prev_band <> 'red', false) AS turned_red,
+               COALESCE(m.prev_band = 'green' AND {row}.band IN ('yellow', 'red'), false) AS moved_down,
                m._dups AS _dups{passed}
         FROM {joined}
     """
