@@ -41,7 +41,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The same tests for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
 FORMULA_START_PATTERN = r"^[=+\-@\t\r]"
 NEEDS_CARE_PATTERN = f"{FORMULA_START_PATTERN}|{HIDDEN_RE2}"
-_SAFE_TEXT = "hs_safe_text"  # safe_cell(text)
 _SAFE_NUMBER = "hs_safe_number"  # safe_cell(text, keep_numbers=True)
 
 
@@ -70,17 +69,13 @@ def _database() -> Connection:
     """One in-memory database for every export, opened once: a connection costs more than a small export.
 
     Each export works in its own cursor, so concurrent sessions do not share
-    registered frames.  The formula rule is registered as SQL functions that
-    call ``safe_cell`` itself, so SQL and Python cannot drift apart.
+    registered frames.  The ``keep_numbers`` rule is registered as a SQL
+    function that calls ``safe_cell`` itself (see ``_text_cell``).
     """
     # Imported here: scoring.db imports the checklist records, whose package exports CSV through this module.
     from scoring.db import engine_with_text_functions
 
-    return engine_with_text_functions({_SAFE_TEXT: _safe_text, _SAFE_NUMBER: _safe_number})
-
-
-def _safe_text(text: str) -> str:
-    return safe_cell(text)
+    return engine_with_text_functions({_SAFE_NUMBER: _safe_number})
 
 
 def _safe_number(text: str) -> str:
@@ -114,10 +109,28 @@ def _cell(series: pd.Series, name: str, keep_numbers: bool) -> str:
 
 
 def _text_cell(name: str, keep_numbers: bool) -> str:
-    """A text column made formula-safe; only the cells the pattern picks reach ``safe_cell``."""
+    """A text column made formula-safe; only the cells the pattern picks are rewritten.
+
+    Without ``keep_numbers`` the rewrite is ``safe_cell`` in SQL (``_safe_text_sql``),
+    so no Python function is called per cell or registered at all (registering
+    one loads numpy into the process).  With it, the cells go to ``safe_cell``
+    itself: "is this a number" is Python's ``float``, which SQL's casts do not
+    match exactly.
+    """
     text = f"NULLIF(CAST({name} AS VARCHAR), '')"
-    safe = _SAFE_NUMBER if keep_numbers else _SAFE_TEXT
-    return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {safe}({text}) ELSE {text} END"
+    safe = f"{_SAFE_NUMBER}({text})" if keep_numbers else _safe_text_sql(text)
+    return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {safe} ELSE {text} END"
+
+
+def _safe_text_sql(text: str) -> str:
+    """``safe_cell(text)`` as a SQL expression: hidden characters stripped, then a formula start quoted.
+
+    Built from the same patterns as ``safe_cell`` (``HIDDEN_RE2`` is ``HIDDEN``
+    in RE2's syntax); a property test holds the two to the same output.
+    """
+    stripped = f"regexp_replace({text}, '{HIDDEN_RE2}', '', 'g')"
+    quoted = "'''' || " + stripped  # a single quote, written as SQL writes one inside a literal
+    return f"CASE WHEN regexp_matches({stripped}, '{FORMULA_START_PATTERN}') THEN {quoted} ELSE {stripped} END"
 
 
 # DuckDB types a frame column keeps through ``to_csv`` unchanged (written as DuckDB writes them).
@@ -159,13 +172,14 @@ def copy_select(
     The same cells as ``to_csv(con.execute(select, params).df())``, written by
     DuckDB straight from the query: each column's projection is taken from
     its type (``_typed_cell``), so no frame is built, registered and copied
-    back.  ``con`` gets the formula rule as SQL functions (they call
-    ``safe_cell``); the lines go through two files in ``workdir`` and are
-    streamed to ``out`` in pieces.
+    back.  With ``keep_numbers``, ``con`` gets the formula rule as a SQL
+    function that calls ``safe_cell``; the lines go through two files in
+    ``workdir`` and are streamed to ``out`` in pieces.
     """
-    from scoring.db import add_text_functions
+    if keep_numbers:
+        from scoring.db import add_text_functions
 
-    add_text_functions(con, {_SAFE_TEXT: _safe_text, _SAFE_NUMBER: _safe_number})
+        add_text_functions(con, {_SAFE_NUMBER: _safe_number})
     columns = [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {select}", list(params)).fetchall()]
     names = [f"c{i}" for i in range(len(columns))]  # plain SQL names, whatever the headers hold
     renamed = f"SELECT * FROM ({select}) AS q({', '.join(names)})"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from scoring.catalog import get_model
 from scoring.cli.main import main
-from scoring.csv_export import copy_select, to_csv
+from scoring.csv_export import _text_cell, copy_select, safe_cell, to_csv
 from scoring.db import engine
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.finish import export_table
@@ -79,6 +79,52 @@ def test_copy_select_writes_the_cells_to_csv_writes(tmp_path: Path, keep_numbers
     cells = [cell for row in lines[1:] for cell in row]
     assert not any(c.startswith(("=", "+", "@", "\t")) for c in cells)
     assert not any("\u202e" in c or "\x00" in c for c in cells)
+
+
+# Hidden characters, formula starts, quotes, line breaks and ordinary text, mixed.
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            "=",
+            "+",
+            "-",
+            "@",
+            "\t",
+            "\r",
+            "\n",
+            "'",
+            '"',
+            ",",
+            "a",
+            "7",
+            " ",
+            "\x00",
+            "\x1f",
+            "\x7f",
+            "\x9f",
+            "\u061c",
+            "\u200e",
+            "\u202e",
+            "\u2066",
+            "é",
+            "名",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CELL_TEXT)
+def test_the_sql_text_rule_is_safe_cell(text: str) -> None:
+    """The SQL form of the formula rule the CSV writer uses writes exactly what ``safe_cell`` writes."""
+    con = engine()
+    try:
+        cell = _text_cell("CAST($1 AS VARCHAR)", keep_numbers=False)
+        written = con.execute(f"SELECT {cell}", [text]).fetchall()[0][0]
+    finally:
+        con.close()
+    assert (written or "") == safe_cell(text)
 
 
 @settings(max_examples=40, deadline=None)
@@ -220,16 +266,16 @@ def test_streaming_reports_what_the_frame_holds(tmp_path: Path) -> None:
     assert sink.getvalue() == to_csv(export_table(model, full.accounts))
 
 
-def test_the_command_line_never_loads_pandas(tmp_path: Path) -> None:
-    """pandas costs most of a second to import: a plain portfolio run must not pay for it."""
+def test_the_command_line_never_loads_pandas_or_numpy(tmp_path: Path) -> None:
+    """pandas costs most of a second to import, numpy a good part of that: a plain portfolio run pays for neither."""
     path = _monthly(tmp_path / "usage.csv")
     probe = (
         "import sys, io; from scoring.cli.main import main; "
         f"code = main(['portfolio', {str(path)!r}, '--model', 'technical-csm'], out=io.StringIO(), err=io.StringIO()); "
-        "print(code, 'pandas' in sys.modules)"
+        "print(code, 'pandas' in sys.modules, 'numpy' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert done.stdout.split() == ["0", "False"]
+    assert done.stdout.split() == ["0", "False", "False"]
 
 
 @pytest.mark.usefixtures("db_path")

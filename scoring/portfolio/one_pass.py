@@ -99,7 +99,8 @@ def _aggregate(
     ]
     masks = [f"bit_or({c}) AS {c}" for c in carry]
     checkin = "max(last_checkin)" if "last_checkin" in plan.fields else "CAST(NULL AS DATE)"
-    latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in rolled_columns(model)) + ")"
+    latest = [c for c in rolled_columns(model) if c != "account_id"]  # the group key is there already
+    latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in latest) + ")"
     # Rows that make the file unclean, as bits: no account but some data, no month, a month after the cut-off.
     flags = (
         f"CASE WHEN account_id IS NULL THEN CASE WHEN {has_data} THEN 1 ELSE 0 END "
