@@ -27,7 +27,7 @@ from typing import TextIO
 from scoring.db import Connection
 from scoring.model import Model
 from scoring.portfolio.compute.facts import FileRelation, facts_select
-from scoring.portfolio.compute.formula_sql import score_select
+from scoring.portfolio.compute.formula_sql import score_select, score_values
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
 from scoring.portfolio.compute.triage import accounts_select
 from scoring.portfolio.contract import FilePeriod, RunContext, RunSummary
@@ -46,7 +46,7 @@ from scoring.portfolio.ingest.mapping import resolve_mapping
 from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, typed_select
 from scoring.portfolio.ingest.problems import FileStats, rejected
 from scoring.portfolio.ingest.read import Opened, Source
-from scoring.portfolio.sqlkit import Params, month_end, quote
+from scoring.portfolio.sqlkit import Params, bonus_column, month_end, quote, value_column
 
 SCORED_MONTH = "_kept AND score IS NOT NULL"
 # The per-account totals of the scan, checked by ``_clean`` (plus ``_min_``/``_max_`` ranges and parse masks).
@@ -99,8 +99,7 @@ def _aggregate(
     ]
     masks = [f"bit_or({c}) AS {c}" for c in carry]
     checkin = "max(last_checkin)" if "last_checkin" in plan.fields else "CAST(NULL AS DATE)"
-    latest = [c for c in rolled_columns(model) if c != "account_id"]  # the group key is there already
-    latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in latest) + ")"
+    latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in _latest_values(model)) + ")"
     # Rows that make the file unclean, as bits: no account but some data, no month, a month after the cut-off.
     flags = (
         f"CASE WHEN account_id IS NULL THEN CASE WHEN {has_data} THEN 1 ELSE 0 END "
@@ -122,6 +121,23 @@ def _aggregate(
     """
 
 
+def _latest_values(model: Model) -> list[str]:
+    """What the aggregate keeps of an account's latest scored row: its month, the pass-through columns,
+    each signal's value and each bonus flag.
+
+    The rest of the row (attainments, coverage, score, band) is scored again
+    from these after the aggregate (``formula_sql.score_values``), for one row
+    per account: a narrow row is much cheaper for ``arg_max`` to keep than
+    the whole scored row, which it copies every time a later month comes.
+    """
+    return [
+        "period",
+        *PASS_THROUGH,
+        *(value_column(s) for s in model.signal_ids),
+        *(bonus_column(b.id) for b in model.bonuses),
+    ]
+
+
 def _scan_columns(plan: _Plan) -> list[str]:
     """The underscore columns ``_aggregate`` adds for ``_clean``, as the ranked table carries them."""
     scaled = [f for f in SCALED if f in plan.fields]
@@ -134,7 +150,9 @@ def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: d
     p = Params()
     typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
     extra = _scan_columns(plan)
-    months = _aggregate(model, plan, typed, p, bound, scales)
+    aggregate = _aggregate(model, plan, typed, p, bound, scales)
+    bonuses = [b.id for b in model.bonuses if b.id in plan.fields]
+    months = score_values(model, f"SELECT * EXCLUDE (cur), cur.* FROM ({aggregate})", bonuses, p)
     rolled = rollup_select("", None, rolled_columns(model), months=months, extra=extra)
     select = accounts_select(model, f"({rolled})", ctx.requested_as_of, p, extra)
     ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS {select}", p.values).fetchall()

@@ -103,6 +103,18 @@ def score_select(
         flag = quote(bonus.id) if bonus.id in bonuses else "CAST(NULL AS BOOLEAN)"
         layer1.append(f"{flag} AS {quote(bonus_column(bonus.id))}")
 
+    return score_values(model, f"SELECT {', '.join(layer1)} FROM {facts}", bonuses, p)
+
+
+def score_values(model: Model, values: str, bonuses: Collection[str], p: Params) -> str:
+    """The rest of ``score_select``: attainments, coverage, score and band from each signal's value.
+
+    ``values`` is a SELECT whose rows hold every signal's value
+    (``value_column``) and bonus flag (``bonus_column``); its other columns
+    pass through.  The one-pass path scores each account's latest row again
+    from the values it kept, rather than carrying every derived column
+    through its aggregate.
+    """
     layer2 = ["*"]
     for signal in model.signals:
         layer2.append(f"{attainment_expr(signal, quote(value_column(signal.id)), p)} AS {quote(att_column(signal.id))}")
@@ -147,7 +159,7 @@ def score_select(
     layer7 = ["*", f"_seen / {p.num(model.total_weight)} AS coverage"]
     layer8 = ["*", f"{band_case('score', model.bands, p, coverage='coverage')} AS band"]
 
-    sql = f"SELECT {', '.join(layer1)} FROM {facts}"
+    sql = values
     for layer in (layer2, layer3, layer3b, layer4, layer5, layer6, layer7, layer8):
         sql = f"SELECT {', '.join(layer)} FROM ({sql})"
     return sql

@@ -87,9 +87,9 @@ def rollup_select(
     computed for one row per account rather than for every month.  ``months``
     replaces the per-account aggregate when the caller already has it
     (account_id, h and _dups).  With ``latest`` None, ``months`` also
-    carries each account's latest scored row as the struct ``cur`` (the
-    one-pass aggregate), so no join is needed.  ``extra`` columns of
-    ``months`` are passed through.
+    carries the columns of each account's latest scored row (the one-pass
+    path), so no join is needed.  ``extra`` columns of ``months`` are passed
+    through.
 
     Accounts with no scored month come back with NULL scores, so the caller
     can report them rather than lose them silently.  ``_dups`` counts scored
@@ -97,7 +97,7 @@ def rollup_select(
     deduplicated when that happens (a cheap check, see ``repeats``, instead
     of a costly DISTINCT over every row up front).
     """
-    row = "l" if latest is not None else "m.cur"
+    row = "l" if latest is not None else "m"
     picked = ", ".join(f"{row}.{quote(c)} AS {quote(c)}" for c in columns if c != "account_id")
     months = months or (
         f"SELECT account_id, {packed()} AS h, max(period) FILTER (WHERE score IS NOT NULL) AS latest_period, "
