@@ -16,6 +16,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ from scoring.catalog import get_model
 from scoring.cli.main import main
 from scoring.csv_export import _text_cell, copy_select, safe_cell, to_csv
 from scoring.db import engine
+from scoring.portfolio import one_pass
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.finish import export_table
 from scoring.portfolio.ingest import read
@@ -174,8 +176,8 @@ def _monthly(path: Path, nps: str = "ratings") -> Path:
 def test_nps_ratings_are_rescaled_in_the_scan_with_a_note(tmp_path: Path, model: str) -> None:
     """A 0-10 NPS column scores as the same column written as NPS, and the note says it was converted.
 
-    three-pillar scores NPS (a second scan on the rescaled values); the
-    technical model does not read it, so its one scan stands.
+    three-pillar scores NPS, converted in the one scan because the header
+    sample already shows 0-10 ratings; the technical model does not read it.
     """
     ratings = _monthly(tmp_path / "ratings.csv")
     already = _monthly(tmp_path / "already.csv", nps="nps")
@@ -186,6 +188,59 @@ def test_nps_ratings_are_rescaled_in_the_scan_with_a_note(tmp_path: Path, model:
     assert "'NPS' looks like 0-10 ratings, so it was converted to NPS" in err
     assert "looks like" not in err_ref
     assert len(list(csv.DictReader(io.StringIO(out)))) == 40
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str] | None]:
+    """The conversions each one-pass scan of a run applied, in order."""
+    seen: list[dict[str, str] | None] = []
+    real = one_pass._rank_scan
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        seen.append(args[4] if len(args) > 4 else kwargs.get("scales"))
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(one_pass, "_rank_scan", spy)
+    return seen
+
+
+@pytest.mark.usefixtures("db_path")
+def test_a_rescaled_column_a_signal_reads_is_converted_in_the_one_scan(
+    tmp_path: Path, scans: list[dict[str, str] | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header sample shows 0-10 ratings, so the one scan converts them; no guess gives the same output in two."""
+    path = _monthly(tmp_path / "ratings.csv")
+    guessed = _cli(str(path), "--model", "three-pillar")
+    assert [list(s or {}) for s in scans] == [["nps"]]
+    scans.clear()
+    monkeypatch.setattr(one_pass, "_sample_ranges", lambda src, plan: {f: (None, None) for f in plan.scaled})
+    assert _cli(str(path), "--model", "three-pillar") == guessed
+    assert [list(s or {}) for s in scans] == [[], ["nps"]]
+
+
+@pytest.mark.usefixtures("db_path")
+def test_a_sample_that_misleads_the_guess_costs_a_second_scan_not_a_wrong_score(
+    tmp_path: Path, scans: list[dict[str, str] | None]
+) -> None:
+    """NPS looks like 0-10 ratings in the header sample only: the scan's own range overrules the guess."""
+    header = "Account ID,Month,Usage %,NPS,teams_live"
+    ratings = [
+        f"A-{a:04d},2026-0{m}-01,{(a * 13 + m) % 100}%,{(a + m) % 11},{a % 100}" for a in range(900) for m in (1, 2, 3)
+    ]
+    late = [f"B-{a:04d},2026-03-01,{a % 100}%,{(a % 5) * 20 - 40},{a % 70}" for a in range(300)]
+    path = tmp_path / "late_nps.csv"
+    path.write_text("\n".join([header, *ratings, *late]) + "\n")
+    code, out, err = _cli(str(path), "--model", "three-pillar")
+    assert code == 0
+    assert [list(s or {}) for s in scans] == [["nps"], []]
+    assert "0-10 ratings" not in err
+    reference = tmp_path / "late_first.csv"  # the same rows, the real NPS values first: the sample sees them
+    reference.write_text("\n".join([header, *late, *ratings]) + "\n")
+    scans.clear()
+    code_ref, out_ref, _ = _cli(str(reference), "--model", "three-pillar")
+    assert code_ref == 0
+    assert [list(s or {}) for s in scans] == [[]]
+    assert out == out_ref
 
 
 @pytest.mark.usefixtures("db_path")

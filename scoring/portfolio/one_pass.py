@@ -8,14 +8,18 @@ per-account aggregate also carries everything needed to prove the file was
 clean (no bad cell, no row without account or month, no repeated month, no
 unreadable row).  Those scan totals ride along in the ranked table as
 underscore columns (``SCAN_COLUMNS``), with the group of rows that had no
-account id, and are checked before anything is reported.  A column on another scale (0-10
-NPS ratings, CSAT fractions) is rescaled and noted here too: its range comes
-out of the same aggregate, and only when the column feeds a signal is the
-file scored a second time with the rescaled values (``_feeds``).  If anything at
-all is off it returns None and the caller runs the general pipeline on the
-same opened file, which words the problems with example rows.  Same SQL
-building blocks and the same finishing steps (``finish``) either way, so the
-scores are the same.
+account id, and are checked before anything is reported.
+
+A column on another scale (0-10 NPS ratings, CSAT fractions) is rescaled
+and noted here too: the scan converts what the header sample suggests, the
+same aggregate gives the column's true range, and only when that range asks
+for other conversions of a column a signal reads is the file scored a second
+time (``_fed``).
+
+If anything at all is off it returns None and the caller runs the general
+pipeline on the same opened file, which words the problems with example
+rows.  Same SQL building blocks and the same finishing steps (``finish``)
+either way, so the scores are the same.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from scoring.portfolio.compute.facts import FileRelation, facts_select
 from scoring.portfolio.compute.formula_sql import score_select, score_values
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
 from scoring.portfolio.compute.triage import accounts_select
-from scoring.portfolio.contract import FilePeriod, RunContext, RunSummary
+from scoring.portfolio.contract import FilePeriod, InputProblem, RunContext, RunSummary
 from scoring.portfolio.finish import (
     ACCOUNTS,
     PASS_THROUGH,
@@ -46,6 +50,7 @@ from scoring.portfolio.ingest.mapping import resolve_mapping
 from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, typed_select
 from scoring.portfolio.ingest.problems import FileStats, rejected
 from scoring.portfolio.ingest.read import Opened, Source
+from scoring.portfolio.ingest.sanity import sample_range
 from scoring.portfolio.sqlkit import Params, bonus_column, month_end, quote, value_column
 
 SCORED_MONTH = "_kept AND score IS NOT NULL"
@@ -74,15 +79,21 @@ class _Plan:
         """The parse mask columns (see ingest.parse), carried through scoring to prove the file clean."""
         return [f"_{kind}{w}" for w in range(self.words) for kind in ("bad", "odd")]
 
+    @property
+    def scaled(self) -> list[str]:
+        """The file's columns that may be on another scale (``ingest.load.RESCALES``), in file order."""
+        return [f for f in self.fields if f in SCALED]
+
 
 def _aggregate(
     model: Model, plan: _Plan, typed: str, p: Params, as_of_bound: date, scales: dict[str, str] | None = None
 ) -> str:
     """Score every row of the file and roll it up per account, with the cleanliness counts.
 
-    ``scales`` rescales columns (``ingest.load.RESCALES``) before scoring.
+    ``scales`` rescales columns (``ingest.load.RESCALES``) before scoring;
+    the ranges that decide them are taken from copies made before (``_raw``).
     """
-    carry = plan.carry
+    carry = [*plan.carry, *(_raw(f) for f in plan.scaled)]
     rel = FileRelation(
         table="", fields=plan.fields, dated=plan.dated, duplicates=False, scales=scales or {}, source=typed
     )
@@ -92,12 +103,12 @@ def _aggregate(
     keep = [*PASS_THROUGH, "_kept", *carry, *(f for f in plan.fields if f not in PASS_THROUGH)]
     scored = score_select(model, f"({facts})", direct, bonuses, p, keep=keep)
     has_data = " OR ".join(f"{quote(f)} IS NOT NULL" for f in plan.fields) or "false"
+    # The ranges of the values as the file writes them, whatever the scan converted.
     ranges = [
-        f"min({quote(f)}) AS {quote('_min_' + f)}, max({quote(f)}) AS {quote('_max_' + f)}"
-        for f in SCALED
-        if f in plan.fields
+        f"min({quote(_raw(f))}) AS {quote('_min_' + f)}, max({quote(_raw(f))}) AS {quote('_max_' + f)}"
+        for f in plan.scaled
     ]
-    masks = [f"bit_or({c}) AS {c}" for c in carry]
+    masks = [f"bit_or({c}) AS {c}" for c in plan.carry]
     checkin = "max(last_checkin)" if "last_checkin" in plan.fields else "CAST(NULL AS DATE)"
     latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in _latest_values(model)) + ")"
     # Rows that make the file unclean, as bits: no account but some data, no month, a month after the cut-off.
@@ -138,10 +149,14 @@ def _latest_values(model: Model) -> list[str]:
     ]
 
 
+def _raw(field: str) -> str:
+    """A column on another scale as the file writes it, copied before any conversion."""
+    return f"_raw_{field}"
+
+
 def _scan_columns(plan: _Plan) -> list[str]:
     """The underscore columns ``_aggregate`` adds for ``_clean``, as the ranked table carries them."""
-    scaled = [f for f in SCALED if f in plan.fields]
-    return [*SCAN_COLUMNS, *(f"_{end}_{f}" for f in scaled for end in ("min", "max")), *plan.carry]
+    return [*SCAN_COLUMNS, *(f"_{end}_{f}" for f in plan.scaled for end in ("min", "max")), *plan.carry]
 
 
 def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: dict[str, str] | None = None) -> None:
@@ -149,6 +164,9 @@ def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: d
     model = ctx.model
     p = Params()
     typed = f"({typed_select(plan.columns, src.numbered_relation(p))})"
+    if plan.scaled:
+        copies = ", ".join(f"{quote(f)} AS {quote(_raw(f))}" for f in plan.scaled)
+        typed = f"(SELECT *, {copies} FROM {typed})"
     extra = _scan_columns(plan)
     aggregate = _aggregate(model, plan, typed, p, bound, scales)
     bonuses = [b.id for b in model.bonuses if b.id in plan.fields]
@@ -174,7 +192,7 @@ def _plan(columns: list[Parsed]) -> _Plan | None:
 def _clean(con: Connection, plan: _Plan) -> _Totals | None:
     """The file's totals when it is clean, else None."""
     carry = plan.carry
-    scaled = [f for f in plan.fields if f in SCALED]  # in file order, as the general path words its notes
+    scaled = plan.scaled  # in file order, as the general path words its notes
     select = [
         "sum(_rows)",
         "bit_or(_flags)",
@@ -213,17 +231,17 @@ def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None)
     src = replace(src, rejects="rejects_one_pass")
     cutoff = requested_as_of or (date.today() + timedelta(days=366))
     bound = requested_as_of or (month_end(cutoff) if plan.dated else date.today())
-    _rank_scan(ctx, plan, src, bound)
+    guess = _fed(model, _scaling(src, plan, _sample_ranges(src, plan))[0])
+    _rank_scan(ctx, plan, src, bound, guess)
     if rejected(con, src):
         return None
     totals = _clean(con, plan)
     if totals is None or totals.rows == 0:
         return None
-    stats = FileStats(rows=totals.rows, no_account=0, bad=(), odd=(), no_period=0, ranges=totals.ranges)
-    scales, notes = scaling(Loaded(src, ACCOUNTS, plan.columns, stats, 0))
-    if _feeds(model, scales):
-        # The ranges are only known once the file has been read: score it again on the rescaled values.
-        _rank_scan(ctx, plan, replace(src, rejects="rejects_one_pass_rescaled"), bound, scales)
+    scales, notes = _scaling(src, plan, totals.ranges)
+    if _fed(model, scales) != guess:
+        # The sample's range misled the guess: score the file again with the conversions its own range asks for.
+        _rank_scan(ctx, plan, replace(src, rejects="rejects_one_pass_rescaled"), bound, _fed(model, scales))
     as_of = requested_as_of or (month_end(totals.max_period) if totals.max_period else date.today())
     if totals.max_checkin is not None and totals.max_checkin > as_of:
         return None
@@ -240,11 +258,27 @@ def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None)
     return result
 
 
-def _feeds(model: Model, scales: dict[str, str]) -> bool:
-    """Whether a rescaled column feeds a score (as a signal of its own or in a derivation).
+def _sample_ranges(src: Source, plan: _Plan) -> dict[str, tuple[float | None, float | None]]:
+    """The ranges of the columns on another scale in the header sample: the first guess at their conversion."""
+    header = {c.field: c.header for c in plan.columns}
+    return {f: sample_range(src.headers, src.sample, header[f]) for f in plan.scaled}
+
+
+def _scaling(
+    src: Source, plan: _Plan, ranges: dict[str, tuple[float | None, float | None]]
+) -> tuple[dict[str, str], list[InputProblem]]:
+    """The conversions ``ingest.load.scaling`` picks for these ranges of the scaled columns, and its notes."""
+    stats = FileStats(rows=0, no_account=0, bad=(), odd=(), no_period=0, ranges=ranges)
+    return scaling(Loaded(src, ACCOUNTS, plan.columns, stats, 0))
+
+
+def _fed(model: Model, scales: dict[str, str]) -> dict[str, str]:
+    """The conversions that change a score: of a column a signal reads, on its own or in a derivation.
 
     A rescaled column no signal reads (NPS under the technical model, say)
-    changes no exported value, so the scan already made stands and only the
-    note is owed; one that does means the months must be scored again.
+    changes no exported value, so only its note is owed.  The one scan
+    applies the conversions the header sample suggests; when the whole
+    file's range asks for different ones, the file is scored again.
     """
-    return any(s.id in scales or any(f in scales for f in inputs_of(s)) for s in model.signals)
+    read = {s.id for s in model.signals} | {f for s in model.signals for f in inputs_of(s)}
+    return {f: sql for f, sql in scales.items() if f in read}

@@ -78,6 +78,14 @@ def _column(headers: Sequence[str], sample: Sequence[Sequence[str | None]], head
     return [str(row[at]) for row in sample if at < len(row) and row[at] is not None and str(row[at]).strip()]
 
 
+def sample_range(
+    headers: Sequence[str], sample: Sequence[Sequence[str | None]], header: str
+) -> tuple[float | None, float | None]:
+    """The lowest and highest number the sample holds in ``header``'s column ((None, None) when none)."""
+    numbers = [n for n in (_number(c) for c in _column(headers, sample, header)) if n is not None]
+    return (min(numbers), max(numbers)) if numbers else (None, None)
+
+
 def _odd_share(count: int, total: int) -> bool:
     return total > 0 and count > max(TOLERANCE * total, 0)
 
