@@ -35,7 +35,7 @@ answer (DuckDB keeping each account's latest row), the page's own scoring
 call (``load_portfolio``) and a plain pandas read + groupby.
 
 Run: python bench/bench_portfolio.py [--sizes 10000,100000] [--months 24] [--repeat 3]
-     [--flavours analytics,crm,nps10] [--formats csv,parquet] [--inproc]
+     [--flavours analytics,crm,nps10] [--formats csv,parquet] [--inproc] [--model technical-csm]
 The machine may be shared: compare ratios and minimums, and read the load average.
 """
 
@@ -227,9 +227,9 @@ def _in_child(kind: str, path: Path) -> dict[str, float]:
     return result
 
 
-def _cli(path: Path) -> dict[str, float]:
+def _cli(path: Path, model: str) -> dict[str, float]:
     """``python -m scoring portfolio FILE`` as a user runs it (stdout to a file, as a redirect would)."""
-    seconds, cpu, rss, _ = _process([sys.executable, "-m", "scoring", "portfolio", str(path), "--model", MODEL])
+    seconds, cpu, rss, _ = _process([sys.executable, "-m", "scoring", "portfolio", str(path), "--model", model])
     return {"process": seconds, "process_cpu": cpu, "rss_mb": rss}
 
 
@@ -241,12 +241,12 @@ def _load() -> str:
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure_pairs(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
+def measure_pairs(path: Path, repeat: int, model: str = MODEL) -> dict[str, tuple[float, float]]:
     """``repeat`` bare-parse/CLI pairs, each timed process to process; min and median of every figure."""
     bare, cli = [], []
     for _ in range(repeat):
         bare.append(_in_child("bare", path))
-        cli.append(_cli(path))
+        cli.append(_cli(path, model))
     pairs = list(zip(bare, cli, strict=True))
     return {
         "bare": _stats([b["process"] for b in bare]),
@@ -286,6 +286,7 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,parquet", help="which of each flavour's files to measure")
     parser.add_argument("--repeat", type=int, default=3, help="pairs (and in-process runs) per file")
     parser.add_argument("--inproc", action="store_true", help="also time the work inside fresh processes")
+    parser.add_argument("--model", default=MODEL, help="the model the CLI runs score with (three-pillar reads NPS)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=3, metavar=("ACCOUNTS", "MONTHS", "FLAVOUR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -297,7 +298,10 @@ def main() -> None:
         return
     formats = set(args.formats.split(","))
     _compile_bytecode()
-    print(f"min/median over {args.repeat} runs; seconds are process start to exit; RSS is each process's own peak")
+    print(
+        f"model {args.model}; min/median over {args.repeat} runs; seconds are process start to exit; "
+        "RSS is each process's own peak"
+    )
     print(
         f"{'file':32} {'rows':>10} {'CLI s':>11} {'bare s':>11} {'CLI/bare':>11} {'cpu ratio':>11} "
         f"{'CLI MB':>11} {'bare MB':>11}  load 1/5/15"
@@ -307,7 +311,7 @@ def main() -> None:
             for path in generate(size, args.months, flavour):
                 if path.suffix.lstrip(".") not in formats:
                     continue
-                m = measure_pairs(path, args.repeat)
+                m = measure_pairs(path, args.repeat, args.model)
                 print(
                     f"{path.name:32} {size * args.months:>10,} {_pair(m['cli'], '.2f'):>11} "
                     f"{_pair(m['bare'], '.2f'):>11} {_pair(m['ratio'], '.2f'):>11} {_pair(m['cpu_ratio'], '.2f'):>11} "

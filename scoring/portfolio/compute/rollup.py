@@ -18,9 +18,9 @@ bits; the code numbers green, yellow, red and "insufficient" 0 to 3),
 collected as one list per account and sorted newest first: integer lists
 sort far faster than lists of structs or an ordered aggregate over millions
 of rows, and comparing codes is far cheaper than writing each month's band
-out as text.  The latest row itself comes with the list: the one-pass
-aggregate keeps it with ``arg_max``, the general path joins the facts on
-(account, latest month) and scores just those rows.
+out as text.  The latest row itself is scored once more, alone: the
+one-pass aggregate keeps its values with ``arg_max``, the general path joins
+the facts on (account, latest month).
 
 Repeated months are spotted in the same aggregate by setting one bit per
 month (month mod 64) and comparing the number of bits set with the number of

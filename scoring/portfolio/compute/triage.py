@@ -64,10 +64,10 @@ def accounts_select(model: Model, rolled: str, as_of: date | None, p: Params, ex
     Scored accounts come first, so dropping the unscored ones leaves the
     scored accounts numbered 1..n.  The ranking sorts the accounts before
     their action, weakest-signal and cadence texts are written, so the sort
-    carries numbers rather than sentences.  ``as_of`` None leaves ``days_to_renewal`` empty for the caller to fill
-    (``days_to_renewal``) once the date is known: the one-pass path learns it
-    from the same scan that ranks.  ``extra`` columns of ``rolled`` are
-    passed through.
+    carries numbers rather than sentences.  ``as_of`` None leaves
+    ``days_to_renewal`` empty for the caller to fill (``finish.set_days_to_renewal``)
+    once the date is known: the one-pass path learns it from the same scan
+    that ranks.  ``extra`` columns of ``rolled`` are passed through.
 
     The weakest signals are found by sorting small (-lost, rank) pairs per
     account, where rank is the signal id's alphabetical place: the same order
