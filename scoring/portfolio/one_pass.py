@@ -133,10 +133,10 @@ def _aggregate(
 
 
 def _latest_values(model: Model) -> list[str]:
-    """What the aggregate keeps of an account's latest scored row: its month, the pass-through columns,
-    each signal's value and each bonus flag.
+    """What the aggregate keeps of an account's latest scored row.
 
-    The rest of the row (attainments, coverage, score, band) is scored again
+    Its month, the pass-through columns, each signal's value and each bonus
+    flag.  The rest of the row (attainments, coverage, score, band) is scored again
     from these after the aggregate (``formula_sql.score_values``), for one row
     per account: a narrow row is much cheaper for ``arg_max`` to keep than
     the whole scored row, which it copies every time a later month comes.
