@@ -106,6 +106,23 @@ def test_a_change_that_is_not_saved_says_so_and_snaps_back(fresh_store: Path, mo
     assert not at.error, "the message is shown once"
 
 
+def test_a_lost_click_stays_named_until_the_box_is_clicked_again(fresh_store: Path) -> None:
+    """A click that never reached its callback (quick clicks overlapping) is named, and the next click elsewhere
+    does not wipe the warning before it is read."""
+    at = start_plan(run_page(PAGE))
+    lost = "This click did not reach the server, so it was not saved. Click the box again."
+    at.session_state[API_DOCS] = True  # the box changed, but no callback ran: the click was lost
+    at.run()
+    assert texts(at.warning) == [lost]
+    assert at.checkbox(key=API_DOCS).value is False, "the box shows what is saved"
+    at.checkbox(key=keys.tick_key(PID, "learn-shadow-calls")).check().run()  # another click reruns the page
+    assert texts(at.warning) == [lost], "still there after another click"
+    assert progress_texts(at)[0] == "1 of 6 done"
+    at.checkbox(key=API_DOCS).check().run()
+    assert not at.warning, "clicked again and saved: nothing is lost any more"
+    assert progress_texts(at)[0] == "2 of 6 done"
+
+
 def test_ticks_survive_a_fresh_run_on_the_same_database(fresh_store: Path) -> None:
     at = start_plan(run_page(PAGE))
     at.checkbox(key=API_DOCS).check().run()

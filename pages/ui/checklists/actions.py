@@ -54,6 +54,7 @@ def _as_author_or_snap_back(what: str, widget_key: str, command: Callable[[str],
 
 def on_tick(plan_id: str, item_id: str) -> None:
     key = keys.tick_key(plan_id, item_id)
+    st.session_state.pop(keys.lost_key(key), None)  # clicked again: an earlier lost click is dealt with
     ticked = bool(st.session_state.get(key))
     command = cmd.tick if ticked else cmd.untick
     _as_author_or_snap_back(

@@ -50,6 +50,11 @@ def drawn_key(widget_key: str) -> str:
     return f"checklists:drawn:{widget_key}"
 
 
+def lost_key(widget_key: str) -> str:
+    """Set while a click on a tick box was lost and the box has not been clicked again (see ``plan.show_saved``)."""
+    return f"checklists:lost:{widget_key}"
+
+
 def signoff_key(plan_id: str, stage_id: str) -> str:
     return f"checklists:signoff:{plan_id}:{stage_id}"
 

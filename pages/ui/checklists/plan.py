@@ -95,19 +95,26 @@ def _due_text(sp: StageProgress) -> str:
 def show_saved(widget_key: str, saved: bool | str) -> bool:
     """Give the widget the saved value when it is new or the saved value changed since it was last drawn.
 
-    Returns whether the widget holds a value that never reached its callback:
-    it differs from the saved value although nothing was saved since it was
-    drawn (every change that reaches a callback is saved, or snapped back).
-    Such a widget is put back to the saved value, and the page says so.
+    Returns whether a change of the widget never reached its callback: it
+    held a value other than the saved one although nothing was saved since
+    it was drawn (every change that reaches a callback is saved, or snapped
+    back).  Such a widget is put back to the saved value, and the page says
+    so until the box is clicked again (``actions.on_tick``) or its saved value
+    changes: the next click elsewhere reruns the page, and must not wipe the
+    warning before it is read.
     """
-    drawn = keys.drawn_key(widget_key)
+    drawn, flag = keys.drawn_key(widget_key), keys.lost_key(widget_key)
     known = widget_key in st.session_state and drawn in st.session_state
     changed = not known or st.session_state.get(drawn) != saved
     lost = known and not changed and st.session_state.get(widget_key) != saved
     if (changed or lost) and st.session_state.get(widget_key) != saved:
         st.session_state[widget_key] = saved
     st.session_state[drawn] = saved
-    return lost
+    if lost:
+        st.session_state[flag] = True
+    elif changed:
+        st.session_state.pop(flag, None)
+    return bool(st.session_state.get(flag))
 
 
 def _items(sp: StageProgress, plan_id: str, locked: bool) -> None:
