@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from scoring.db import Connection
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# The same tests for DuckDB's regexp_matches: only cells it picks are handed to safe_cell.
+# The same tests for DuckDB's regexp_matches: only cells it picks are rewritten (by safe_cell or its SQL form).
 FORMULA_START_PATTERN = r"^[=+\-@\t\r]"
 NEEDS_CARE_PATTERN = f"{FORMULA_START_PATTERN}|{HIDDEN_RE2}"
 _SAFE_NUMBER = "hs_safe_number"  # safe_cell(text, keep_numbers=True)

@@ -297,6 +297,25 @@ def test_a_short_csv_is_sampled_from_the_file_itself(tmp_path: Path) -> None:
     assert read._first_lines(_big_csv(tmp_path / "small.csv", 100)) is None
 
 
+@pytest.mark.parametrize(
+    ("data", "mixed"),
+    [
+        (b"a,b\n1,2\n", False),
+        (b"a,b\r\n1,2\r\n", False),
+        (b"a,b\r1,2\r", False),
+        (b"a,b", False),
+        (b"", False),
+        (b"a,b\r\n1,2\n", True),
+        (b"a,b\r1,2\n", True),
+    ],
+    ids=["lf", "crlf", "cr", "one-line", "empty", "crlf+lf", "cr+lf"],
+)
+def test_line_endings_are_called_mixed_only_when_they_are(tmp_path: Path, data: bytes, mixed: bool) -> None:
+    path = tmp_path / "endings.csv"
+    path.write_bytes(data)
+    assert read._mixed_line_endings(path) is mixed
+
+
 def test_mixed_line_endings_late_in_a_big_file_are_still_found(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 2_000_000 + b"3,4\r\n5,6\r\n")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import mmap
 import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterator
@@ -262,10 +263,13 @@ def _chunks(path: Path) -> Iterator[bytes]:
 def _mixed_line_endings(path: Path) -> bool:
     """True when rows end in more than one way (CR LF, LF, CR): spreadsheets edited on two systems do that.
 
-    A piece without a CR (most files, most of the time) is settled by one
-    ``in`` scan; only pieces holding a CR are counted, and the walk stops as
-    soon as two kinds of ending have been seen.
+    A file without a CR (most files) is settled by one search of the mapped
+    file, without copying it into pieces.  Otherwise only pieces holding a
+    CR are counted, and the walk stops as soon as two kinds of ending have
+    been seen.
     """
+    if not _has_cr(path):
+        return False  # every row ends in LF (or there is one row): one kind
     crlf = lone_cr = lone_lf = 0
     for piece in _chunks(path):
         if b"\r" not in piece:
@@ -278,6 +282,16 @@ def _mixed_line_endings(path: Path) -> bool:
         if sum(1 for n in (crlf, lone_cr, lone_lf) if n) > 1:
             return True
     return False
+
+
+def _has_cr(path: Path) -> bool:
+    """Whether the file holds a carriage return anywhere."""
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return mapped.find(b"\r") != -1
+        except ValueError:  # an empty file cannot be mapped, and holds nothing
+            return False
 
 
 def _one_line_ending(path: Path, workdir: Path, index: int) -> Path:
