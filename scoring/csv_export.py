@@ -70,16 +70,20 @@ def _database() -> Connection:
 
     Each export works in its own cursor, so concurrent sessions do not share
     registered frames.  The ``keep_numbers`` rule is registered as a SQL
-    function that calls ``safe_cell`` itself (see ``_text_cell``).
+    function that calls ``safe_cell`` itself (see ``text_cell``).
     """
     # Imported here: scoring.db imports the checklist records, whose package exports CSV through this module.
     from scoring.db import engine_with_text_functions
 
-    return engine_with_text_functions({_SAFE_NUMBER: _safe_number})
+    return engine_with_text_functions(KEEP_NUMBERS_FUNCTIONS)
 
 
 def _safe_number(text: str) -> str:
     return safe_cell(text, keep_numbers=True)
+
+
+# The SQL functions ``text_cell(..., keep_numbers=True)`` calls: an engine writing such cells registers them.
+KEEP_NUMBERS_FUNCTIONS = {_SAFE_NUMBER: _safe_number}
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -105,10 +109,10 @@ def _cell(series: pd.Series, name: str, keep_numbers: bool) -> str:
         return f"CAST({name} AS DATE)"
     if not _is_text(series):
         return name
-    return _text_cell(name, keep_numbers)
+    return text_cell(name, keep_numbers)
 
 
-def _text_cell(name: str, keep_numbers: bool) -> str:
+def text_cell(name: str, keep_numbers: bool) -> str:
     """A text column made formula-safe; only the cells the pattern picks are rewritten.
 
     Without ``keep_numbers`` the rewrite is ``safe_cell`` in SQL (``_safe_text_sql``),
@@ -118,8 +122,17 @@ def _text_cell(name: str, keep_numbers: bool) -> str:
     match exactly.
     """
     text = f"NULLIF(CAST({name} AS VARCHAR), '')"
-    safe = f"{_SAFE_NUMBER}({text})" if keep_numbers else _safe_text_sql(text)
+    safe = safe_cell_sql(text, keep_numbers)
     return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {safe} ELSE {text} END"
+
+
+def safe_cell_sql(text: str, keep_numbers: bool) -> str:
+    """``safe_cell`` of the SQL text expression ``text``, for cells already picked as needing care.
+
+    Without ``keep_numbers`` it is ``safe_cell`` written in SQL (``_safe_text_sql``);
+    with it, a call to ``safe_cell`` itself (``KEEP_NUMBERS_FUNCTIONS``).
+    """
+    return f"{_SAFE_NUMBER}({text})" if keep_numbers else _safe_text_sql(text)
 
 
 def _safe_text_sql(text: str) -> str:
@@ -149,7 +162,7 @@ def _typed_cell(name: str, sql_type: str, keep_numbers: bool) -> str:
         return name
     if sql_type.startswith("TIMESTAMP"):
         return f"CAST({name} AS DATE)"
-    return _text_cell(name, keep_numbers)
+    return text_cell(name, keep_numbers)
 
 
 def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) -> str:
@@ -157,8 +170,9 @@ def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) 
     cells = [_cell(frame[c], c, keep_numbers) for c in frame.columns]
     con.register("export_frame", frame)
     try:
-        target = str(path).replace("'", "''")
-        con.execute(f"COPY (SELECT {', '.join(cells)} FROM export_frame) TO '{target}' (HEADER false)").fetchall()
+        con.execute(
+            f"COPY (SELECT {', '.join(cells)} FROM export_frame) TO '{sql_path(path)}' (HEADER false)"
+        ).fetchall()
         return path.read_text(encoding="utf-8")
     finally:
         con.unregister("export_frame")
@@ -179,20 +193,20 @@ def copy_select(
     if keep_numbers:
         from scoring.db import add_text_functions
 
-        add_text_functions(con, {_SAFE_NUMBER: _safe_number})
+        add_text_functions(con, KEEP_NUMBERS_FUNCTIONS)
     columns = [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {select}", list(params)).fetchall()]
     names = [f"c{i}" for i in range(len(columns))]  # plain SQL names, whatever the headers hold
     renamed = f"SELECT * FROM ({select}) AS q({', '.join(names)})"
     cells = [_typed_cell(n, t, keep_numbers) for n, (_, t) in zip(names, columns, strict=True)]
     headers = ", ".join(f"CAST(? AS VARCHAR) AS {n}" for n in names)
-    header_cells = ", ".join(_text_cell(n, keep_numbers) for n in names)
+    header_cells = ", ".join(text_cell(n, keep_numbers) for n in names)
     head_path, rows_path = workdir / "header.csv", workdir / "rows.csv"
     con.execute(
-        f"COPY (SELECT {header_cells} FROM (SELECT {headers})) TO '{_sql_path(head_path)}' (HEADER false)",
+        f"COPY (SELECT {header_cells} FROM (SELECT {headers})) TO '{sql_path(head_path)}' (HEADER false)",
         [name for name, _ in columns],
     ).fetchall()
     copied = con.execute(
-        f"COPY (SELECT {', '.join(cells)} FROM ({renamed})) TO '{_sql_path(rows_path)}' (HEADER false)", list(params)
+        f"COPY (SELECT {', '.join(cells)} FROM ({renamed})) TO '{sql_path(rows_path)}' (HEADER false)", list(params)
     ).fetchall()
     for path in (head_path, rows_path):
         with path.open(encoding="utf-8") as fh:  # read as to_csv reads its lines back
@@ -201,7 +215,8 @@ def copy_select(
     return int(copied[0][0]) if copied else 0
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """A file path as the body of a SQL string literal, for ``COPY ... TO '...'``."""
     return str(path).replace("'", "''")
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from scoring.csv_export import NEEDS_CARE_PATTERN, safe_cell
+from scoring.csv_export import KEEP_NUMBERS_FUNCTIONS, safe_cell_sql, sql_path, text_cell
 from scoring.db import Connection, DuckDBError, engine_with_text_functions
 from scoring.engine import NoSignals, score
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
@@ -68,7 +68,6 @@ _CHUNK = 1 << 20
 _CSV_BUFFER = 2 << 20  # DuckDB's default is 32 MB; 2 MB is its longest line, and reads as fast
 _NUMBER_FN = "hs_score_number"
 _YES_FN = "hs_score_yes"
-_SAFE_FN = "hs_score_safe_cell"
 
 
 class ScoreFileError(ValueError):
@@ -249,11 +248,6 @@ def _yes_text(text: str) -> str:
     return "1" if text.strip().lower() in YES else ""
 
 
-def _safe_text(text: str) -> str:
-    """``safe_cell`` with numbers kept: the CSV writer's rule, as ``csv_export.to_csv`` registers it."""
-    return safe_cell(text, keep_numbers=True)
-
-
 def _engine() -> Connection:
     """A scratch engine with the three Python rules as SQL functions, on one thread.
 
@@ -261,7 +255,7 @@ def _engine() -> Connection:
     written (20 MB more at 300k accounts, growing with the file), and the file is read in one pass
     either way.
     """
-    con = engine_with_text_functions({_SAFE_FN: _safe_text, _NUMBER_FN: _number_text, _YES_FN: _yes_text})
+    con = engine_with_text_functions({**KEEP_NUMBERS_FUNCTIONS, _NUMBER_FN: _number_text, _YES_FN: _yes_text})
     con.execute("SET threads = 1")
     return con
 
@@ -396,20 +390,19 @@ def _warnings(model: Model, layout: Layout, path: Path, given: Sequence[str], su
 
 def _copy_text(con: Connection, cells: str, source: str, params: Sequence[object], target: Path) -> None:
     """``COPY`` one projection to ``target`` as CSV, each cell formula-safe as ``scoring.csv_export`` writes it."""
-    destination = str(target).replace("'", "''")
-    con.execute(f"COPY (SELECT {cells} FROM {source}) TO '{destination}' (HEADER false)", list(params)).fetchall()
+    con.execute(f"COPY (SELECT {cells} FROM {source}) TO '{sql_path(target)}' (HEADER false)", list(params)).fetchall()
 
 
 def _formula_safe(expr: str) -> str:
     """``_safe`` for a file with no hidden character: only a formula's first character picks a cell."""
     text = f"NULLIF(CAST({expr} AS VARCHAR), '')"
-    return f"CASE WHEN left({text}, 1) IN ('=', '+', '-', '@') THEN {_SAFE_FN}({text}) ELSE {text} END"
+    safe = safe_cell_sql(text, keep_numbers=True)
+    return f"CASE WHEN left({text}, 1) IN ('=', '+', '-', '@') THEN {safe} ELSE {text} END"
 
 
 def _safe(expr: str) -> str:
     """A text cell as ``csv_export.to_csv`` writes it (``keep_numbers``): empty as no field, formulas neutralised."""
-    text = f"NULLIF(CAST({expr} AS VARCHAR), '')"
-    return f"CASE WHEN regexp_matches({text}, '{NEEDS_CARE_PATTERN}') THEN {_SAFE_FN}({text}) ELSE {text} END"
+    return text_cell(expr, keep_numbers=True)
 
 
 def _stream(paths: Sequence[Path], out: TextIO) -> None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from scoring.catalog import get_model
 from scoring.cli.main import main
-from scoring.csv_export import _text_cell, copy_select, safe_cell, to_csv
+from scoring.csv_export import copy_select, safe_cell, text_cell, to_csv
 from scoring.db import engine
 from scoring.portfolio import one_pass
 from scoring.portfolio.contract import Export, PortfolioResult
@@ -122,7 +122,7 @@ def test_the_sql_text_rule_is_safe_cell(text: str) -> None:
     """The SQL form of the formula rule the CSV writer uses writes exactly what ``safe_cell`` writes."""
     con = engine()
     try:
-        cell = _text_cell("CAST($1 AS VARCHAR)", keep_numbers=False)
+        cell = text_cell("CAST($1 AS VARCHAR)", keep_numbers=False)
         written = con.execute(f"SELECT {cell}", [text]).fetchall()[0][0]
     finally:
         con.close()
