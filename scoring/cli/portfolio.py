@@ -6,13 +6,14 @@ the latest month in the files.
 
 Prints the same per-account table as the portfolio page, in triage order, as
 formula-safe CSV on stdout, written by DuckDB straight from the ranked table
-(``finish.export_select``): the same bytes as the page's download.  ``--mapping`` reads the column mapping the page
-downloads, so both read the same exports the same way (``--map`` entries win
-over it).  A model signal the files leave empty for most accounts is named on
-stderr in the page's own sentence.  Problems go to stderr, one line each; the exit
-code is 0 when at least one account was scored and 2 (with a single line of
-explanation) when nothing could be.  The pipeline never raises on bad input,
-so there is no traceback to print.
+(``finish.export_select``): the same bytes as the page's download.
+``--mapping`` reads the column mapping the page downloads, so both read the
+same exports the same way (``--map`` entries win over it).  A model signal
+the files leave empty for most accounts is named on stderr in the page's own
+sentence.  Problems go to stderr, one line each; the exit code is 0 when at
+least one account was scored and 2 (with a single line of explanation) when
+nothing could be.  The pipeline never raises on bad input, so there is no
+traceback to print.
 """
 
 from __future__ import annotations

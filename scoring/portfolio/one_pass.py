@@ -104,10 +104,7 @@ def _aggregate(
     scored = score_select(model, f"({facts})", direct, bonuses, p, keep=keep)
     has_data = " OR ".join(f"{quote(f)} IS NOT NULL" for f in plan.fields) or "false"
     # The ranges of the values as the file writes them, whatever the scan converted.
-    ranges = [
-        f"min({quote(_raw(f))}) AS {quote('_min_' + f)}, max({quote(_raw(f))}) AS {quote('_max_' + f)}"
-        for f in plan.scaled
-    ]
+    ranges = [f"{end}({quote(_raw(f))}) AS {quote(_range(end, f))}" for f in plan.scaled for end in ("min", "max")]
     masks = [f"bit_or({c}) AS {c}" for c in plan.carry]
     checkin = "max(last_checkin)" if "last_checkin" in plan.fields else "CAST(NULL AS DATE)"
     latest_row = "struct_pack(" + ", ".join(f"{quote(c)} := {quote(c)}" for c in _latest_values(model)) + ")"
@@ -154,9 +151,14 @@ def _raw(field: str) -> str:
     return f"_raw_{field}"
 
 
+def _range(end: str, field: str) -> str:
+    """The per-account lowest (``min``) or highest (``max``) value a scaled column holds, as the file writes it."""
+    return f"_{end}_{field}"
+
+
 def _scan_columns(plan: _Plan) -> list[str]:
     """The underscore columns ``_aggregate`` adds for ``_clean``, as the ranked table carries them."""
-    return [*SCAN_COLUMNS, *(f"_{end}_{f}" for f in plan.scaled for end in ("min", "max")), *plan.carry]
+    return [*SCAN_COLUMNS, *(_range(end, f) for f in plan.scaled for end in ("min", "max")), *plan.carry]
 
 
 def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: dict[str, str] | None = None) -> None:
@@ -200,7 +202,7 @@ def _clean(con: Connection, plan: _Plan) -> _Totals | None:
         "max(_max_checkin)",
         "min(_min_period)",
         *(f"bit_or({c})" for c in carry),
-        *(f"min({quote('_min_' + f)}), max({quote('_max_' + f)})" for f in scaled),
+        *(f"{end}({quote(_range(end, f))})" for f in scaled for end in ("min", "max")),
     ]
     row = con.execute(f"SELECT {', '.join(select)} FROM {ACCOUNTS}").fetchall()[0]
     rows, flags, max_period, max_checkin, min_period = row[:5]
