@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages.ui.common.text import money, plain
@@ -29,6 +28,7 @@ from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, InputProblem, att_column
 from scoring.portfolio.demo import demo_exports
 from scoring.scorecard_link import parse_link
+from tests.portfolio_page import open_portfolio, upload
 
 MODELS = preset_models()
 TECH = MODELS["technical-csm"]
@@ -163,25 +163,11 @@ def test_money_is_short() -> None:
 
 @pytest.fixture
 def at(db_path: Path) -> AppTest:
-    # The store is a cached resource and scoring runs are cached data: without this, a mapping
-    # remembered by an earlier test's store (say "Usage %" ignored), or a run made with it, would
-    # still be read here instead of this test's own database.
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page("pages/portfolio.py").run()
-    assert not app.exception
-    return app
+    return open_portfolio()
 
 
 def triage(app: AppTest) -> pd.DataFrame:
     return app.dataframe(key="portfolio_triage").value
-
-
-def upload(app: AppTest, *files: tuple[str, bytes]) -> None:
-    app.file_uploader(key="portfolio_files").set_value([(name, data, "text/csv") for name, data in files]).run()
-    assert not app.exception
 
 
 def test_demo_portfolio_shows_kpis_heatmaps_and_the_triage_list(at: AppTest) -> None:

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages.ui.portfolio.keys import SCORED_KEY
@@ -20,6 +19,7 @@ from scoring.cli.main import main
 from scoring.csv_export import to_csv
 from scoring.portfolio.contract import export_columns
 from scoring.portfolio.ingest.mapping_file import MAX_BYTES, mapping_document
+from tests.portfolio_page import open_portfolio, upload
 
 TECH = get_model("technical-csm")
 USAGE = (
@@ -41,14 +41,8 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def portfolio_page(fresh_store: Path) -> AppTest:
-    # fresh_store forgets the page's cached Store, and the cached runs go too, so a mapping
-    # remembered by an earlier test's database is never read here.
-    st.cache_data.clear()
-    app = AppTest.from_file("../app.py", default_timeout=120)
-    app.run()
-    app.switch_page("pages/portfolio.py").run()
-    app.file_uploader(key="portfolio_files").set_value([("usage.csv", USAGE, "text/csv")]).run()
-    assert not app.exception
+    app = open_portfolio(timeout=120)
+    upload(app, ("usage.csv", USAGE))
     return app
 
 

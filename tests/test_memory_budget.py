@@ -13,8 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from pages.ui.portfolio import upload as portfolio_upload
 from pages.ui.portfolio.keys import SCORED_KEY
@@ -22,6 +20,7 @@ from scoring.catalog import preset_models
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.limits import ACCOUNTS_ENV, DEFAULT_MAX_ACCOUNTS, max_accounts
+from tests.portfolio_page import open_portfolio, upload
 
 TECH = preset_models()["technical-csm"]
 CRM = (
@@ -80,13 +79,8 @@ def test_the_page_says_the_upload_is_too_big_and_how_to_split_it(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(ACCOUNTS_ENV, "2")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
-    at.switch_page("pages/portfolio.py").run()
-    at.file_uploader(key="portfolio_files").set_value([("crm.csv", CRM, "text/csv")]).run()
-    assert not at.exception
+    at = open_portfolio()
+    upload(at, ("crm.csv", CRM))
     shown = " ".join(e.value for e in at.error)
     assert "3 accounts" in shown and "Split the export" in shown
     assert str(db_path.parent) not in shown
