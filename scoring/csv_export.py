@@ -25,6 +25,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -179,40 +180,69 @@ def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) 
 
 
 def copy_select(
-    con: Connection, select: str, params: Sequence[Any], out: TextIO, workdir: Path, keep_numbers: bool = False
+    con: Connection,
+    selects: Sequence[str],
+    params: Sequence[Any],
+    out: TextIO,
+    workdir: Path,
+    keep_numbers: bool = False,
 ) -> int:
-    """Write the rows of ``select`` to ``out`` as formula-safe CSV, header first; returns the row count.
+    """Write the rows of each of ``selects`` in turn to ``out`` as formula-safe CSV, header first; returns the rows.
 
-    The same cells as ``to_csv(con.execute(select, params).df())``, written by
-    DuckDB straight from the query: each column's projection is taken from
-    its type (``_typed_cell``), so no frame is built, registered and copied
-    back.  With ``keep_numbers``, ``con`` gets the formula rule as a SQL
-    function that calls ``safe_cell``; the lines go through two files in
-    ``workdir`` and are streamed to ``out`` in pieces.
+    The same cells as ``to_csv`` of the frame of those rows, written by
+    DuckDB straight from the queries: each column's projection is taken from
+    the first select's types (``_typed_cell``), so no frame is built,
+    registered and copied back.  With ``keep_numbers``, ``con`` gets the
+    formula rule as a SQL function that calls ``safe_cell``.  The lines go
+    through files in ``workdir`` and are streamed to ``out`` in pieces.
+
+    DuckDB writes a sorted result to CSV on one thread, so several selects
+    (consecutive slices of one ranking, as ``finish.export_selects`` cuts
+    it) are written side by side, each on its own cursor, and joined in
+    order: they must read tables every cursor sees, not TEMP ones.  A single
+    select runs on ``con`` itself.
     """
     if keep_numbers:
         from scoring.db import add_text_functions
 
         add_text_functions(con, KEEP_NUMBERS_FUNCTIONS)
-    columns = [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {select}", list(params)).fetchall()]
+    columns = [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {selects[0]}", list(params)).fetchall()]
     names = [f"c{i}" for i in range(len(columns))]  # plain SQL names, whatever the headers hold
-    renamed = f"SELECT * FROM ({select}) AS q({', '.join(names)})"
-    cells = [_typed_cell(n, t, keep_numbers) for n, (_, t) in zip(names, columns, strict=True)]
+    cells = ", ".join(_typed_cell(n, t, keep_numbers) for n, (_, t) in zip(names, columns, strict=True))
     headers = ", ".join(f"CAST(? AS VARCHAR) AS {n}" for n in names)
     header_cells = ", ".join(text_cell(n, keep_numbers) for n in names)
-    head_path, rows_path = workdir / "header.csv", workdir / "rows.csv"
-    con.execute(
-        f"COPY (SELECT {header_cells} FROM (SELECT {headers})) TO '{sql_path(head_path)}' (HEADER false)",
-        [name for name, _ in columns],
-    ).fetchall()
-    copied = con.execute(
-        f"COPY (SELECT {', '.join(cells)} FROM ({renamed})) TO '{sql_path(rows_path)}' (HEADER false)", list(params)
-    ).fetchall()
-    for path in (head_path, rows_path):
+    head_path = workdir / "header.csv"
+    copies = [(f"SELECT {header_cells} FROM (SELECT {headers})", [name for name, _ in columns], head_path)]
+    for i, select in enumerate(selects):
+        renamed = f"SELECT * FROM ({select}) AS q({', '.join(names)})"
+        copies.append((f"SELECT {cells} FROM ({renamed})", list(params), workdir / f"rows-{i}.csv"))
+    if len(selects) == 1:
+        counts = [_copy_to(con, copy) for copy in copies]
+    else:
+        with ThreadPoolExecutor(len(copies)) as pool:
+            counts = list(pool.map(lambda copy: _copy_on_cursor(con, copy), copies))
+    for _, _, path in copies:
         with path.open(encoding="utf-8") as fh:  # read as to_csv reads its lines back
             shutil.copyfileobj(fh, out, 1 << 20)
         path.unlink()
+    return sum(counts[1:])
+
+
+_Copy = tuple[str, list[Any], Path]  # a select, its parameters, and the file its CSV lines go to
+
+
+def _copy_to(con: Connection, copy: _Copy) -> int:
+    select, params, path = copy
+    copied = con.execute(f"COPY ({select}) TO '{sql_path(path)}' (HEADER false)", params).fetchall()
     return int(copied[0][0]) if copied else 0
+
+
+def _copy_on_cursor(con: Connection, copy: _Copy) -> int:
+    cursor = con.cursor()
+    try:
+        return _copy_to(cursor, copy)
+    finally:
+        cursor.close()
 
 
 def sql_path(path: Path) -> str:

@@ -1,7 +1,7 @@
 """The portfolio CLI's fast path says exactly what the frame path says.
 
 The CLI writes its CSV straight from DuckDB (``csv_export.copy_select`` over
-``finish.export_select``), samples a big CSV from its first lines
+``finish.export_selects``), samples a big CSV from its first lines
 (``ingest.read._sample``) and rescales 0-10 NPS and fractional CSAT inside
 the one-pass scan.  Each test holds one of those to the slower path it
 replaces: the frame written by ``to_csv``, the sample of the whole file, and
@@ -26,9 +26,8 @@ from scoring.catalog import get_model
 from scoring.cli.main import main
 from scoring.csv_export import copy_select, safe_cell, text_cell, to_csv
 from scoring.db import engine
-from scoring.portfolio import one_pass
+from scoring.portfolio import finish, one_pass
 from scoring.portfolio.contract import Export, PortfolioResult
-from scoring.portfolio.finish import export_table
 from scoring.portfolio.ingest import read
 from scoring.portfolio.run import score_exports, stream_exports
 
@@ -56,7 +55,7 @@ def _via_copy(select: str, tmp_path: Path, keep_numbers: bool = False) -> tuple[
     con = engine()
     try:
         out = io.StringIO()
-        copy_select(con, select, [], out, tmp_path, keep_numbers)
+        copy_select(con, [select], [], out, tmp_path, keep_numbers)
         return out.getvalue(), to_csv(con.execute(select).df(), keep_numbers)
     finally:
         con.close()
@@ -81,6 +80,48 @@ def test_copy_select_writes_the_cells_to_csv_writes(tmp_path: Path, keep_numbers
     cells = [cell for row in lines[1:] for cell in row]
     assert not any(c.startswith(("=", "+", "@", "\t")) for c in cells)
     assert not any("\u202e" in c or "\x00" in c for c in cells)
+
+
+def test_slices_written_side_by_side_join_into_the_whole_file(tmp_path: Path) -> None:
+    """Consecutive slices of one ordering, each written on its own cursor, give the bytes of one COPY."""
+    con = engine()
+    try:
+        texts = ", ".join("'" + (t or "").replace("'", "''") + "'" for t in HOSTILE_TEXT)
+        con.execute(
+            f"CREATE TABLE ranked AS SELECT range AS r, [{texts}][range % {len(HOSTILE_TEXT)} + 1] AS name, "
+            "range / 7.0 AS score FROM range(1, 301)"
+        )
+        whole, sliced = io.StringIO(), io.StringIO()
+        assert copy_select(con, ["SELECT * FROM ranked ORDER BY r"], [], whole, tmp_path) == 300
+        slices = [f"SELECT * FROM ranked WHERE r BETWEEN {a} AND {a + 99} ORDER BY r" for a in (1, 101, 201)]
+        assert copy_select(con, slices, [], sliced, tmp_path) == 300
+    finally:
+        con.close()
+    assert sliced.getvalue() == whole.getvalue()
+    assert len(list(csv.reader(io.StringIO(whole.getvalue())))) == 301
+    assert list(tmp_path.iterdir()) == []  # every piece is removed once streamed
+
+
+@pytest.mark.usefixtures("db_path")
+def test_a_big_ranking_is_written_in_slices_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above SPLIT_MIN_ACCOUNTS per thread the CLI writes rank ranges side by side; the file is unchanged."""
+    path = _monthly(tmp_path / "ratings.csv")  # 40 accounts
+    slices: list[int] = []
+    real = finish.copy_select
+
+    def spy(con: Any, selects: list[str], *args: Any, **kwargs: Any) -> int:
+        slices.append(len(selects))
+        return real(con, selects, *args, **kwargs)
+
+    monkeypatch.setattr(finish, "copy_select", spy)
+    whole = _cli(str(path), "--model", "technical-csm")
+    monkeypatch.setattr(finish, "SPLIT_MIN_ACCOUNTS", 7)
+    sliced = _cli(str(path), "--model", "technical-csm")
+    assert slices == [1, 2]  # two engine threads: two slices
+    assert sliced == whole
+    assert whole[0] == 0 and len(list(csv.DictReader(io.StringIO(whole[1])))) == 40
 
 
 # Hidden characters, formula starts, quotes, line breaks and ordinary text, mixed.
@@ -132,7 +173,7 @@ def test_the_sql_text_rule_is_safe_cell(text: str) -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.none(), min_size=1, max_size=30))
 def test_export_rounding_matches_the_frame_path(values: list[float | None]) -> None:
-    """export_select rounds as export_table (pandas) does, half to even on the scaled value."""
+    """export_selects rounds as export_table (pandas) does, half to even on the scaled value."""
     model = get_model("technical-csm")
     con = engine()
     try:
@@ -143,7 +184,7 @@ def test_export_rounding_matches_the_frame_path(values: list[float | None]) -> N
             "SELECT round_even(coverage * 100.0, 0) / 100.0 AS coverage, round_even(arr * 1.0, 0) / 1.0 AS arr "
             "FROM given"
         ).df()
-        expected = export_table(model, frame)
+        expected = finish.export_table(model, frame)
         assert rounded["coverage"].equals(expected["coverage"])
         assert rounded["arr"].equals(expected["arr"])
     finally:
@@ -258,7 +299,7 @@ def test_the_cli_accounts_are_the_pages_accounts(tmp_path: Path) -> None:
     page = score_exports([Export.from_path(path)], model)
     code, out, _ = _cli(str(path), "--model", "technical-csm")
     assert code == 0
-    assert out == to_csv(export_table(model, page.accounts))
+    assert out == to_csv(finish.export_table(model, page.accounts))
     assert page.as_of == date(2026, 3, 31)
 
 
@@ -337,7 +378,7 @@ def test_streaming_reports_what_the_frame_holds(tmp_path: Path) -> None:
     assert streamed.signal_fill == {s: float(full.accounts[s].notna().mean()) for s in model.signal_ids}
     assert [p.message for p in streamed.problems] == [p.message for p in full.problems]
     assert (streamed.rows_read, streamed.rows_scored, streamed.as_of) == (full.rows_read, full.rows_scored, full.as_of)
-    assert sink.getvalue() == to_csv(export_table(model, full.accounts))
+    assert sink.getvalue() == to_csv(finish.export_table(model, full.accounts))
 
 
 def test_the_command_line_never_loads_pandas_or_numpy(tmp_path: Path) -> None:

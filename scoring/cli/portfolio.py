@@ -6,7 +6,7 @@ the latest month in the files.
 
 Prints the same per-account table as the portfolio page, in triage order, as
 formula-safe CSV on stdout, written by DuckDB straight from the ranked table
-(``finish.export_select``): the same bytes as the page's download.
+(``finish.export_selects``): the same bytes as the page's download.
 ``--mapping`` reads the column mapping the page downloads, so both read the
 same exports the same way (``--map`` entries win over it).  A model signal
 the files leave empty for most accounts is named on stderr in the page's own

@@ -6,7 +6,7 @@ rows behind unscored accounts and report missing signals the same way.
 
 The ranked accounts stay in DuckDB (``ACCOUNTS``) until the end: unscored
 accounts, missing signals and the row counts are answered there, so the
-CLI can write its CSV straight from that table (``export_select`` through
+CLI can write its CSV straight from that table (``export_selects`` through
 ``csv_export.copy_select``) while the page takes it as a frame.  pandas is
 imported only where a frame is built, keeping it off the CLI's path.
 """
@@ -86,7 +86,17 @@ def empty(model: Model, problems: list[InputProblem], mappings: list[FileMapping
 def _rank(ctx: RunContext, as_of: date, rollup: Rollup, merge: bool) -> None:
     p = Params()
     select = accounts_select(ctx.model, f"({rollup(p, merge)})", as_of, p)
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS {select}", p.values).fetchall()
+    keep_accounts(ctx.con, select, p.values)
+
+
+def keep_accounts(con: Connection, select: str, params: Sequence[object]) -> None:
+    """Store ``select`` as ``ACCOUNTS``, the run's one ranked table.
+
+    A plain table of the run's private engine (``scoring.db.engine``), not a
+    TEMP one: the cursors that write the CLI's CSV side by side
+    (``export_selects``) must see it.
+    """
+    con.execute(f"CREATE OR REPLACE TABLE {ACCOUNTS} AS {select}", params).fetchall()
 
 
 def ranked(ctx: RunContext, as_of: date, rollup: Rollup) -> bool:
@@ -189,7 +199,7 @@ def finish(
     ``rows_of(subquery)`` counts the input rows of accounts that could not
     be scored, so ``rows_scored`` only counts rows that fed a score.  With
     ``csv_out`` the triage list is written there as the CLI prints it
-    (``export_select``), straight from DuckDB, and no frame is built: the
+    (``export_selects``), straight from DuckDB, and no frame is built: the
     summary alone comes back.  Otherwise it is a ``PortfolioResult``.
     """
     con, model = ctx.con, ctx.model
@@ -223,7 +233,7 @@ def finish(
     )
     if csv_out is not None:
         if scored:
-            copy_select(con, export_select(model, con), [], csv_out, ctx.workdir)
+            copy_select(con, export_selects(model, con), [], csv_out, ctx.workdir)
         return summary
     accounts = con.execute(f"SELECT {PUBLIC} FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank").df()
     return PortfolioResult(**vars(summary), accounts=accounts)
@@ -264,12 +274,20 @@ def export_table(model: Model, accounts: pd.DataFrame) -> pd.DataFrame:
 _FRACTIONS = ("DOUBLE", "FLOAT", "DECIMAL")
 
 
-def export_select(model: Model, con: Connection) -> str:
+# Below this many accounts one CSV writer is as quick as several side by side (each pays a cursor and a plan).
+SPLIT_MIN_ACCOUNTS = 20_000
+
+
+def export_selects(model: Model, con: Connection) -> list[str]:
     """``export_table`` of the scored ``ACCOUNTS`` in SQL: the same columns, order and rounding.
 
     pandas rounds half to even on the scaled value (``rint(x * 10^d) / 10^d``),
     which ``round_even(x * 10^d, 0) / 10^d`` reproduces bit for bit; whole
     numbers are left as they are, as ``round`` leaves them.
+
+    A big ranking is cut into consecutive ``triage_rank`` ranges, one per
+    engine thread, which ``csv_export.copy_select`` writes side by side and
+    joins in order: DuckDB writes one sorted result on one thread.
     """
     types = {str(r[0]): str(r[1]) for r in con.execute(f"DESCRIBE {ACCOUNTS}").fetchall()}
     places = _places(model)
@@ -281,4 +299,14 @@ def export_select(model: Model, con: Connection) -> str:
             cells.append(f"round_even(CAST({name} AS DOUBLE) * {scale}, 0) / {scale} AS {name}")
         else:
             cells.append(name)
-    return f"SELECT {', '.join(cells)} FROM {ACCOUNTS} WHERE score IS NOT NULL ORDER BY triage_rank"
+    scored = f"SELECT {', '.join(cells)} FROM {ACCOUNTS} WHERE score IS NOT NULL"
+    row = con.execute(f"SELECT COALESCE(max(triage_rank), 0), current_setting('threads') FROM {ACCOUNTS}").fetchone()
+    last, threads = (int(row[0]), int(row[1])) if row else (0, 1)
+    parts = max(1, min(threads, last // SPLIT_MIN_ACCOUNTS))
+    if parts == 1:
+        return [f"{scored} ORDER BY triage_rank"]
+    step = -(-last // parts)  # ranks 1..last, in ``parts`` ranges of ``step``
+    return [
+        f"{scored} AND triage_rank BETWEEN {first} AND {first + step - 1} ORDER BY triage_rank"
+        for first in range(1, last + 1, step)
+    ]

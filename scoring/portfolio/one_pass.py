@@ -40,6 +40,7 @@ from scoring.portfolio.finish import (
     PASS_THROUGH,
     finish,
     has_repeats,
+    keep_accounts,
     rolled_columns,
     rows_counter,
     set_days_to_renewal,
@@ -175,7 +176,7 @@ def _rank_scan(ctx: RunContext, plan: _Plan, src: Source, bound: date, scales: d
     months = score_values(model, f"SELECT * EXCLUDE (cur), cur.* FROM ({aggregate})", bonuses, p)
     rolled = rollup_select("", None, rolled_columns(model), months=months, extra=extra)
     select = accounts_select(model, f"({rolled})", ctx.requested_as_of, p, extra)
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS {select}", p.values).fetchall()
+    keep_accounts(ctx.con, select, p.values)
 
 
 def _plan(columns: list[Parsed]) -> _Plan | None:

@@ -167,7 +167,7 @@ def stream_exports(
     """``score_exports`` for the command line: the triage list goes to ``out``, and no frame is built.
 
     The list is formula-safe CSV written by DuckDB from the ranked table
-    (``finish.export_select``), the bytes the page downloads; nothing is
+    (``finish.export_selects``), the bytes the page downloads; nothing is
     written when no account is scored.  pandas is never imported, which
     is a good part of a short run's time.
     """
