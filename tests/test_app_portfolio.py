@@ -154,6 +154,15 @@ def test_plain_text_defuses_markdown_and_directives() -> None:
     assert plain("line\nbreak") == "line break"
 
 
+def test_plain_text_keeps_addresses_from_becoming_links() -> None:
+    """Streamlit links bare addresses after reading escapes; an invisible word joiner inside each stops it."""
+    j = "\u2060"
+    assert plain("www.acme.io") == rf"www{j}\.acme\.io"
+    assert plain("see https://acme.io") == rf"see https{j}\://acme\.io"
+    assert plain("ops@acme.io") == rf"ops@{j}acme\.io"
+    assert plain("Awww.Co and httpsql: x") == r"Awww\.Co and httpsql\: x"  # not an address: left alone
+
+
 def test_money_is_short() -> None:
     assert (money(1_234_567), money(85_000), money(950), money(float("nan"))) == ("$1.2M", "$85K", "$950", "no data")
 

@@ -135,3 +135,14 @@ def test_a_tick_before_the_name_is_saved_once_the_name_is_typed(app_server: AppS
     expect(caption(page, "Ticked by Rosa Delgado")).to_be_visible()
     expect(page.get_by_text("1 of 6 done")).to_be_visible()
     expect(caption(page, "Ticked by CSM")).to_have_count(0)
+
+
+def test_names_that_look_like_addresses_show_as_text_not_links(app_server: AppServer, page: Any) -> None:
+    """A person (or a CSM) named like a web or e-mail address is shown as typed, never as a live link."""
+    start_ramp_plan(page, app_server, "ops@evil.example", who="www.evil.example")
+    tick(page, API_DOCS)
+    main = page.get_by_test_id("stMain")
+    expect(caption(page, "Ticked by")).to_be_visible()
+    shown = main.inner_text().replace("\u2060", "")  # the word joiner that keeps each address unlinked
+    assert "Ticked by www.evil.example" in shown
+    assert page.locator("a[href*='evil']").count() == 0  # not in the plan, nor in the sidebar's name
