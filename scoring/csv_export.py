@@ -171,9 +171,7 @@ def _copy(con: Connection, frame: pd.DataFrame, keep_numbers: bool, path: Path) 
     cells = [_cell(frame[c], c, keep_numbers) for c in frame.columns]
     con.register("export_frame", frame)
     try:
-        con.execute(
-            f"COPY (SELECT {', '.join(cells)} FROM export_frame) TO '{sql_path(path)}' (HEADER false)"
-        ).fetchall()
+        copy_lines(con, f"SELECT {', '.join(cells)} FROM export_frame", [], path)
         return path.read_text(encoding="utf-8")
     finally:
         con.unregister("export_frame")
@@ -212,15 +210,18 @@ def copy_select(
     headers = ", ".join(f"CAST(? AS VARCHAR) AS {n}" for n in names)
     header_cells = ", ".join(text_cell(n, keep_numbers) for n in names)
     head_path = workdir / "header.csv"
-    copies = [(f"SELECT {header_cells} FROM (SELECT {headers})", [name for name, _ in columns], head_path)]
+    # Each copy: a select, its parameters, and the file its CSV lines go to.
+    copies: list[tuple[str, list[Any], Path]] = [
+        (f"SELECT {header_cells} FROM (SELECT {headers})", [name for name, _ in columns], head_path)
+    ]
     for i, select in enumerate(selects):
         renamed = f"SELECT * FROM ({select}) AS q({', '.join(names)})"
         copies.append((f"SELECT {cells} FROM ({renamed})", list(params), workdir / f"rows-{i}.csv"))
     if len(selects) == 1:
-        counts = [_copy_to(con, copy) for copy in copies]
+        counts = [copy_lines(con, *copy) for copy in copies]
     else:
         with ThreadPoolExecutor(len(copies)) as pool:
-            counts = list(pool.map(lambda copy: _copy_on_cursor(con, copy), copies))
+            counts = list(pool.map(lambda copy: _copy_on_cursor(con, *copy), copies))
     for _, _, path in copies:
         with path.open(encoding="utf-8") as fh:  # read as to_csv reads its lines back
             shutil.copyfileobj(fh, out, 1 << 20)
@@ -228,24 +229,21 @@ def copy_select(
     return sum(counts[1:])
 
 
-_Copy = tuple[str, list[Any], Path]  # a select, its parameters, and the file its CSV lines go to
-
-
-def _copy_to(con: Connection, copy: _Copy) -> int:
-    select, params, path = copy
-    copied = con.execute(f"COPY ({select}) TO '{sql_path(path)}' (HEADER false)", params).fetchall()
+def copy_lines(con: Connection, select: str, params: Sequence[Any], path: Path) -> int:
+    """``COPY`` the rows of ``select`` to ``path`` as CSV lines, no header; returns how many were written."""
+    copied = con.execute(f"COPY ({select}) TO '{_sql_path(path)}' (HEADER false)", list(params)).fetchall()
     return int(copied[0][0]) if copied else 0
 
 
-def _copy_on_cursor(con: Connection, copy: _Copy) -> int:
+def _copy_on_cursor(con: Connection, select: str, params: Sequence[Any], path: Path) -> int:
     cursor = con.cursor()
     try:
-        return _copy_to(cursor, copy)
+        return copy_lines(cursor, select, params, path)
     finally:
         cursor.close()
 
 
-def sql_path(path: Path) -> str:
+def _sql_path(path: Path) -> str:
     """A file path as the body of a SQL string literal, for ``COPY ... TO '...'``."""
     return str(path).replace("'", "''")
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from scoring.csv_export import KEEP_NUMBERS_FUNCTIONS, safe_cell_sql, sql_path, text_cell
+from scoring.csv_export import KEEP_NUMBERS_FUNCTIONS, copy_lines, safe_cell_sql, text_cell
 from scoring.db import Connection, DuckDBError, engine_with_text_functions
 from scoring.engine import NoSignals, score
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
@@ -388,11 +388,6 @@ def _warnings(model: Model, layout: Layout, path: Path, given: Sequence[str], su
     return lines
 
 
-def _copy_text(con: Connection, cells: str, source: str, params: Sequence[object], target: Path) -> None:
-    """``COPY`` one projection to ``target`` as CSV, each cell formula-safe as ``scoring.csv_export`` writes it."""
-    con.execute(f"COPY (SELECT {cells} FROM {source}) TO '{sql_path(target)}' (HEADER false)", list(params)).fetchall()
-
-
 def _formula_safe(expr: str) -> str:
     """``_safe`` for a file with no hidden character: only a formula's first character picks a cell."""
     text = f"NULLIF(CAST({expr} AS VARCHAR), '')"
@@ -442,11 +437,11 @@ def score_file(model: Model, path: Path, given: Sequence[str], out: TextIO, err:
             first = warnings[0] if warnings else ""
             raise ScoreFileError(f"{path}: no row could be scored" + (f" (first problem: {first})" if first else ""))
         header = ", ".join(_safe(f"${i + 1}") for i in range(len(columns) + 2))
-        _copy_text(con, header, "(SELECT 1)", [*columns, "score", "band"], folder / "header.csv")
+        copy_lines(con, f"SELECT {header}", [*columns, "score", "band"], folder / "header.csv")
         safe = _safe if shape.hidden else _formula_safe
         cells = [safe(_cell(layout.last(name))) for name in columns]
         # A score is digits and a point, a band a plain word: neither needs the formula rule.
         score_text = "CASE WHEN score IS NULL THEN NULL ELSE printf('%.1f', score) END"
-        _copy_text(con, ", ".join([*cells, score_text, "band"]), f"({sql})", p.values, folder / "rows.csv")
+        copy_lines(con, f"SELECT {', '.join([*cells, score_text, 'band'])} FROM ({sql})", p.values, folder / "rows.csv")
         _stream([folder / "header.csv", folder / "rows.csv"], out)
     err.write("".join(f"{line}\n" for line in warnings))
