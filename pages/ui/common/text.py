@@ -24,11 +24,11 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:~$=^&\"'])")
 # Where GitHub-flavoured Markdown starts a link on its own: after a scheme it links, after "www"
 # before its dot, and after the "@" of an e-mail address.
 _LINK_START = re.compile(r"(?i)(?<![\w-])(https?|mailto|xmpp)(?=:)|(?<![\w-])(www)(?=\.)|(@)")
-WORD_JOINER = "\u2060"
+_WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
-    """Escape every character Markdown (or Streamlit's directives) could act on."""
+    """Escape every character Markdown (or Streamlit's directives) could act on, and keep addresses unlinked."""
     flat = " ".join(str(text).split())
-    unlinked = _LINK_START.sub(lambda m: m.group(0) + WORD_JOINER, flat)
+    unlinked = _LINK_START.sub(lambda m: m.group(0) + _WORD_JOINER, flat)
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked)
