@@ -14,6 +14,7 @@ import csv
 import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from scoring.catalog import get_model
 from scoring.cli.main import main
 from scoring.csv_export import copy_select, safe_cell, text_cell, to_csv
-from scoring.db import engine
+from scoring.db import Connection, engine
 from scoring.portfolio import finish, one_pass
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.ingest import read
@@ -157,16 +158,20 @@ _CELL_TEXT = st.text(
 )
 
 
+@pytest.fixture(scope="module")
+def sql_engine() -> Iterator[Connection]:
+    """One engine for every example: opening one per example took most of the test's time."""
+    con = engine()
+    yield con
+    con.close()
+
+
 @settings(max_examples=300, deadline=None)
 @given(_CELL_TEXT)
-def test_the_sql_text_rule_is_safe_cell(text: str) -> None:
+def test_the_sql_text_rule_is_safe_cell(sql_engine: Connection, text: str) -> None:
     """The SQL form of the formula rule the CSV writer uses writes exactly what ``safe_cell`` writes."""
-    con = engine()
-    try:
-        cell = text_cell("CAST($1 AS VARCHAR)", keep_numbers=False)
-        written = con.execute(f"SELECT {cell}", [text]).fetchall()[0][0]
-    finally:
-        con.close()
+    cell = text_cell("CAST($1 AS VARCHAR)", keep_numbers=False)
+    written = sql_engine.execute(f"SELECT {cell}", [text]).fetchall()[0][0]
     assert (written or "") == safe_cell(text)
 
 
