@@ -34,7 +34,7 @@ from scoring.portfolio.compute.facts import FileRelation, facts_select
 from scoring.portfolio.compute.formula_sql import score_select, score_values
 from scoring.portfolio.compute.rollup import packed, repeats, rollup_select
 from scoring.portfolio.compute.triage import accounts_select
-from scoring.portfolio.contract import FilePeriod, InputProblem, RunContext, RunSummary
+from scoring.portfolio.contract import FilePeriod, RunContext, RunSummary
 from scoring.portfolio.finish import (
     ACCOUNTS,
     PASS_THROUGH,
@@ -46,10 +46,10 @@ from scoring.portfolio.finish import (
     set_days_to_renewal,
 )
 from scoring.portfolio.ingest.gaps import inputs_of
-from scoring.portfolio.ingest.load import SCALED, Loaded, parsed_columns, scaling
+from scoring.portfolio.ingest.load import SCALED, parsed_columns, scaling
 from scoring.portfolio.ingest.mapping import resolve_mapping
 from scoring.portfolio.ingest.parse import MASK_BITS, Parsed, typed_select
-from scoring.portfolio.ingest.problems import FileStats, rejected
+from scoring.portfolio.ingest.problems import rejected
 from scoring.portfolio.ingest.read import Opened, Source
 from scoring.portfolio.ingest.sanity import sample_range
 from scoring.portfolio.sqlkit import Params, bonus_column, month_end, quote, value_column
@@ -234,14 +234,14 @@ def try_one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None = None)
     src = replace(src, rejects="rejects_one_pass")
     cutoff = requested_as_of or (date.today() + timedelta(days=366))
     bound = requested_as_of or (month_end(cutoff) if plan.dated else date.today())
-    guess = _fed(model, _scaling(src, plan, _sample_ranges(src, plan))[0])
+    guess = _fed(model, scaling(src.name, plan.columns, _sample_ranges(src, plan))[0])
     _rank_scan(ctx, plan, src, bound, guess)
     if rejected(con, src):
         return None
     totals = _clean(con, plan)
     if totals is None or totals.rows == 0:
         return None
-    scales, notes = _scaling(src, plan, totals.ranges)
+    scales, notes = scaling(src.name, plan.columns, totals.ranges)
     if _fed(model, scales) != guess:
         # The sample's range misled the guess: score the file again with the conversions its own range asks for.
         _rank_scan(ctx, plan, replace(src, rejects="rejects_one_pass_rescaled"), bound, _fed(model, scales))
@@ -265,14 +265,6 @@ def _sample_ranges(src: Source, plan: _Plan) -> dict[str, tuple[float | None, fl
     """The ranges of the columns on another scale in the header sample: the first guess at their conversion."""
     header = {c.field: c.header for c in plan.columns}
     return {f: sample_range(src.headers, src.sample, header[f]) for f in plan.scaled}
-
-
-def _scaling(
-    src: Source, plan: _Plan, ranges: dict[str, tuple[float | None, float | None]]
-) -> tuple[dict[str, str], list[InputProblem]]:
-    """The conversions ``ingest.load.scaling`` picks for these ranges of the scaled columns, and its notes."""
-    stats = FileStats(rows=0, no_account=0, bad=(), odd=(), no_period=0, ranges=ranges)
-    return scaling(Loaded(src, ACCOUNTS, plan.columns, stats, 0))
 
 
 def _fed(model: Model, scales: dict[str, str]) -> dict[str, str]:

@@ -307,7 +307,7 @@ def _score(
     con, model, requested_as_of = ctx.con, ctx.model, ctx.requested_as_of
     relations = []
     for item in loaded:
-        scales, notes = scaling(item)
+        scales, notes = scaling(item.src.name, item.columns, item.stats.ranges)
         problems.extend(notes)
         relations.append(_relation(item, scales))
     as_of, later, tables = _as_of(con, relations, requested_as_of)

@@ -109,7 +109,7 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
     model = ctx.model
     relations = []
     for item in loaded:
-        scales, notes = scaling(item)
+        scales, notes = scaling(item.src.name, item.columns, item.stats.ranges)
         problems.extend(notes)
         relation = _relation(item, scales)
         relations.append(replace(relation, duplicates=_repeats(ctx.con, item, relation.dated)))

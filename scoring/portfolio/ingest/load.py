@@ -9,7 +9,7 @@ columns are scaled.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.db import Connection, DuckDBError
@@ -161,23 +161,30 @@ RESCALES = (
 )
 
 
-def scaling(loaded: Loaded) -> tuple[dict[str, str], list[InputProblem]]:
-    """Rescale NPS, CSAT and usage columns written on another scale than the models use."""
+def scaling(
+    file: str, columns: Sequence[Parsed], ranges: Mapping[str, tuple[float | None, float | None]]
+) -> tuple[dict[str, str], list[InputProblem]]:
+    """Rescale NPS, CSAT and usage columns written on another scale than the models use.
+
+    ``ranges`` are the lowest and highest values of the file's columns on
+    another scale, as a load's ``FileStats`` holds them or the one-pass scan
+    (or its header sample) finds them; the notes name ``file``.
+    """
     scales: dict[str, str] = {}
     notes: list[InputProblem] = []
-    header = {c.field: c.header for c in loaded.columns}
+    header = {c.field: c.header for c in columns}
 
     def note(field: str, text: str) -> None:
         notes.append(
             InputProblem(
-                loaded.src.name,
+                file,
                 f"{header[field]!r} {text}",
                 "If that is wrong, convert the column before uploading.",
                 column=header[field],
             )
         )
 
-    for field, (low, high) in loaded.stats.ranges.items():
+    for field, (low, high) in ranges.items():
         if low is None or high is None or high <= 0:
             continue
         rule = next((r for r in RESCALES if r.field == field and r.applies(low, high)), None)

@@ -82,8 +82,13 @@ def sample_range(
     headers: Sequence[str], sample: Sequence[Sequence[str | None]], header: str
 ) -> tuple[float | None, float | None]:
     """The lowest and highest number the sample holds in ``header``'s column ((None, None) when none)."""
-    numbers = [n for n in (_number(c) for c in _column(headers, sample, header)) if n is not None]
+    numbers = _numbers(_column(headers, sample, header))
     return (min(numbers), max(numbers)) if numbers else (None, None)
+
+
+def _numbers(cells: Sequence[str]) -> list[float]:
+    """The cells that read as numbers, as numbers; the others are left out."""
+    return [n for n in (_number(c) for c in cells) if n is not None]
 
 
 def _odd_share(count: int, total: int) -> bool:
@@ -105,7 +110,7 @@ def check(
         cells = _column(headers, sample, header)
         if field_id in RANGES:
             rule = RANGES[field_id]
-            numbers = [n for n in (_number(c) for c in cells) if n is not None]
+            numbers = _numbers(cells)
             # CSAT and usage may come as fractions or ratings; the loader rescales those, so only
             # values past the widest scale count as wrong.
             odd = sum(1 for n in numbers if n < rule.low or n > rule.high)
