@@ -18,6 +18,7 @@ rather than the parser, so each parse expression appears once per cell.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -176,21 +177,30 @@ def _date_formats(sample: Sequence[str]) -> list[str]:
 
 
 def _best_format(sample: Sequence[str], formats: Sequence[str]) -> str | None:
-    """The layout that reads most of the sample (ISO dates return None: a cast reads them)."""
+    """The layout that reads most of the sample (ISO dates return None: a cast reads them).
+
+    Each distinct value is tried once, and the search stops at the first
+    layout that reads them all: no later one can read more, and the
+    sample's own layout comes first.  Trying two dozen layouts on every
+    cell of the sample cost a tenth of a second per date column.
+    """
     values = [v.strip() for v in sample[:FORMAT_SAMPLE]]
     if not values or sum(bool(_ISO_DATE.match(v)) for v in values) > len(values) / 2:
         return None
+    weights = Counter(values)
     best, best_count = None, 0
     for fmt in formats:
         count = 0
-        for v in values:
+        for v, times in weights.items():
             try:
                 datetime.strptime(v, fmt)
             except ValueError:
                 continue
-            count += 1
+            count += times
         if count > best_count:
             best, best_count = fmt, count
+        if count == len(values):
+            break
     return best
 
 
