@@ -46,9 +46,19 @@ def score(value: float | None) -> str:
     return f"{round1(float(value)):.1f}"
 
 
+def points_number(value: float) -> float:
+    """Score points at one decimal, halves rounded away from zero: the number ``points`` prints.
+
+    For tables that need a number rather than text, so a column of points
+    reads exactly as the sentences beside it ("cost 2.3 points", never 2.2
+    for 2.25 as Python's own rounding would have it).
+    """
+    return round1(float(value)) if value >= 0 else -round1(-float(value))
+
+
 def points(value: float, signed: bool = False) -> str:
     """'3.5 pts' or, signed, '+3.5 pts' / '-2.0 pts': score points, one decimal."""
-    rounded = round1(float(value)) if value >= 0 else -round1(-float(value))
+    rounded = points_number(value)
     return f"{rounded:+.1f} pts" if signed else f"{rounded:.1f} pts"
 
 

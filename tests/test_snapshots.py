@@ -18,6 +18,7 @@ from scoring.catalog import get_model, preset_models
 from scoring.cli.main import main
 from scoring.db import SCHEMA_VERSION, schema_version, snapshot_store
 from scoring.engine import score
+from scoring.formatting import points
 from scoring.model import Model
 from scoring.portfolio.contract import Export
 from scoring.snapshots import changes, history
@@ -154,6 +155,15 @@ def test_the_reason_names_the_signal_its_values_and_the_points() -> None:
     assert why is not None
     assert why.reason.startswith("Yellow → Red: Usage rate 72% → 41% cost 9.3 points; ")
     assert why.reason.endswith("and 2 more unchanged.")  # the four steady signals, two named
+
+
+@pytest.mark.parametrize(("old", "new", "size"), [(0.0, 2.25, "2.3"), (10.0, 7.75, "2.3"), (1.0, 1.35, "0.4")])
+def test_why_it_moved_rounds_points_as_every_other_screen_does(old: float, new: float, size: str) -> None:
+    """A part worth 2.25 points reads 2.3, as ``formatting.points`` prints it, not 2.2 (Python rounds to even)."""
+    part = changes.Part(id="roi", label="ROI articulated", old_points=old, new_points=new)
+    why = changes.reason("green", "green", [part], 80.0, 80.0 + new - old)
+    assert f" {size} points." in why
+    assert points(abs(new - old)) == f"{size} pts"
 
 
 def _json(values: dict[str, float]) -> str:

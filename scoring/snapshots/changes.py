@@ -23,6 +23,7 @@ import pandas as pd
 from scoring.actions import describe_value
 from scoring.db import snapshot_store
 from scoring.engine import NoSignals, Scorecard, score
+from scoring.formatting import points_number
 from scoring.model import Model, Signal
 from scoring.model_toml import load_model_text
 from scoring.portfolio.contract import bonus_column
@@ -108,10 +109,6 @@ class Explanation:
     parts: tuple[Part, ...]
     reason: str
 
-    @property
-    def delta(self) -> float:
-        return round(self.new_score - self.old_score, 1)
-
 
 def _stored(row: Mapping[str, Any], column: str) -> dict[str, Any]:
     return dict(json.loads(str(row[column])))
@@ -165,7 +162,7 @@ def value_text(part: Part, value: float | None) -> str:
 
 def _phrase(part: Part) -> str:
     verb = "gained" if part.delta > 0 else "cost"
-    size = f"{abs(part.delta):.1f} points"
+    size = f"{points_number(abs(part.delta)):.1f} points"
     if part.signal is None:
         return f"{part.label} {verb} {size}"
     if part.old_value == part.new_value:

@@ -25,7 +25,7 @@ from pages.ui.portfolio.keys import (
     CHANGES_SECTION_KEY,
     CHANGES_WHY_KEY,
 )
-from scoring.formatting import score
+from scoring.formatting import points_number, score
 from scoring.model import Model
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.snapshots import changes, history
@@ -228,9 +228,9 @@ def why_table(why: changes.Explanation) -> None:
                 "Signal": [p.label for p in why.parts],
                 "Was": [changes.value_text(p, p.old_value) for p in why.parts],
                 "Now": [changes.value_text(p, p.new_value) for p in why.parts],
-                "Points then": [round(p.old_points, 1) for p in why.parts],
-                "Points now": [round(p.new_points, 1) for p in why.parts],
-                "Change": [round(p.delta, 1) for p in why.parts],
+                "Points then": [points_number(p.old_points) for p in why.parts],
+                "Points now": [points_number(p.new_points) for p in why.parts],
+                "Change": [points_number(p.delta) for p in why.parts],
             }
         ),
         hide_index=True,
