@@ -18,23 +18,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-T = TypeVar("T")
 
-
-def timed(label: str, fn: Callable[[], T]) -> T:
-    """Run ``fn`` once and print how long it took."""
-    started = time.perf_counter()
-    value = fn()
-    print(f"{label:<34}{time.perf_counter() - started:8.2f} s")
-    return value
+from bench.stopwatch import timed  # noqa: E402  (after the path line, as a script)
 
 
 def main() -> None:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from bench.stopwatch import timed
 from scoring.backtest.outcomes import read_outcomes_csv
 from scoring.backtest.point_in_time import point_in_time
 from scoring.backtest.report import build_report
@@ -27,15 +25,6 @@ from scoring.revenue.forecast import RenewalRates
 from scoring.revenue.two_dates import from_snapshots
 from scoring.snapshots.demo import seed_demo
 from scoring.storage import Store
-
-T = TypeVar("T")
-
-
-def timed(label: str, run: Callable[[], T]) -> T:
-    start = time.perf_counter()
-    out = run()
-    print(f"{label}: {time.perf_counter() - start:.2f} s")
-    return out
 
 
 def main() -> None:
