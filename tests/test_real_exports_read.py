@@ -52,7 +52,7 @@ def test_a_quoted_cell_across_lines_survives_mixed_endings() -> None:
 
 def test_engine_text_and_temp_paths_never_reach_the_message() -> None:
     raw = DuckDBError('Conversion Error: at /tmp/health_studio_x1/export_0.csv line 7 "Binder Error: ..."')
-    problem = run._load_failure("crm.csv", raw)
+    problem = run.load_failure("crm.csv", raw)
     assert problem.file == "crm.csv"
     for leak in ("/tmp", "health_studio_", "export_0", "Conversion Error", "Binder"):
         assert leak not in problem.message + problem.fix

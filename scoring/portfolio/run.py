@@ -17,6 +17,10 @@ Stages (each is DuckDB SQL; Python only orchestrates and words problems):
 
 Nothing here raises on bad input: every problem becomes an InputProblem, and
 only when nothing at all can be scored do the tables come back empty.
+
+``signal_history`` (the backtest's month-by-month signals) opens, loads and
+scores files the same way, through the public helpers here: ``open_file``,
+``load_failure``, ``file_relation``, ``measure_date`` and ``scored_sql``.
 """
 
 from __future__ import annotations
@@ -55,8 +59,14 @@ def _silent(message: str, fraction: float) -> None:
     """The default progress callback: nobody is watching."""
 
 
-def _as_of(con: Connection, relations: Sequence[FileRelation], requested: date | None) -> tuple[date, int, list[str]]:
-    """(as-of date, rows left out as being after it, tables holding such rows)."""
+def measure_date(
+    con: Connection, relations: Sequence[FileRelation], requested: date | None
+) -> tuple[date, int, list[str]]:
+    """(as-of date, rows left out as being after it, tables holding such rows).
+
+    The date the portfolio is measured at: the one asked for, else the end
+    of the latest month the files hold (months after the cut-off left out).
+    """
     dated = [r for r in relations if r.dated]
     if not dated:
         return requested or date.today(), 0, []
@@ -84,7 +94,8 @@ def _as_of(con: Connection, relations: Sequence[FileRelation], requested: date |
     return month_end(latest), dropped, tables
 
 
-def _relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
+def file_relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
+    """What the SQL builders need to know of one loaded file: its table, its fields, whether it has months."""
     fields = tuple(c.field for c in loaded.columns if c.field not in ("account_id", "period"))
     return FileRelation(
         table=loaded.table,
@@ -95,7 +106,7 @@ def _relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
     )
 
 
-def _scored_sql(
+def scored_sql(
     model: Model, relations: Sequence[FileRelation], p: Params, as_of: date, latest_only: bool = False
 ) -> str:
     """Scores of every account-month, or (``latest_only``) of each account's latest month."""
@@ -204,17 +215,17 @@ def _run(
             first: Opened | None = None
             if len(exports) == 1:
                 report(f"Reading and scoring {exports[0].name}", 0.1)
-                first = _open(ctx, exports[0], 0)
+                first = open_file(ctx, exports[0], 0)
                 single = _one_pass(ctx, first, csv_out)
                 if single is not None:
                     return single
             for i, export in enumerate(exports):
                 report(f"Reading {export.name}", 0.05 + 0.6 * i / len(exports))
-                src, opened = first if first is not None else _open(ctx, export, i)
+                src, opened = first if first is not None else open_file(ctx, export, i)
                 try:
                     item, mapping, found = load_file(ctx, src, opened, i)
                 except DuckDBError as exc:
-                    item, mapping, found = None, None, [_load_failure(export.name, exc)]
+                    item, mapping, found = None, None, [load_failure(export.name, exc)]
                 problems.extend(found)
                 if mapping is not None:
                     mappings.append(mapping)
@@ -243,12 +254,12 @@ def _run(
             report("Done", 1.0)
 
 
-def _open(ctx: RunContext, export: Export, index: int) -> Opened:
+def open_file(ctx: RunContext, export: Export, index: int) -> Opened:
     """Open one export; an engine failure becomes the file's load problem."""
     try:
         return open_export(ctx.con, export, ctx.workdir, index)
     except DuckDBError as exc:
-        return None, [_load_failure(export.name, exc)]
+        return None, [load_failure(export.name, exc)]
 
 
 def _one_pass(ctx: RunContext, opened: Opened, csv_out: TextIO | None) -> RunSummary | None:
@@ -283,7 +294,7 @@ def _future_checkins(con: Connection, loaded: Sequence[Loaded], as_of: date) -> 
     return problems
 
 
-def _load_failure(name: str, exc: Exception) -> InputProblem:
+def load_failure(name: str, exc: Exception) -> InputProblem:
     """The engine's own text names temp files and its internals: it goes to the log, not to the user."""
     if out_of_memory(exc):
         return too_big(name)
@@ -309,8 +320,8 @@ def _score(
     for item in loaded:
         scales, notes = scaling(item.src.name, item.columns, item.stats.ranges)
         problems.extend(notes)
-        relations.append(_relation(item, scales))
-    as_of, later, tables = _as_of(con, relations, requested_as_of)
+        relations.append(file_relation(item, scales))
+    as_of, later, tables = measure_date(con, relations, requested_as_of)
     if later:
         names = ", ".join(item.src.name for item in loaded if item.table in tables)
         why = "after the as-of date" if requested_as_of else "more than a year in the future"
@@ -337,8 +348,8 @@ def _score(
         than materialising millions of wide rows (and keeps memory down).
         """
         rels = [replace(r, duplicates=True) for r in relations] if merge else relations
-        scored = f"({_scored_sql(model, rels, p, as_of)})"
-        latest = _scored_sql(model, rels, p, as_of, latest_only=True)
+        scored = f"({scored_sql(model, rels, p, as_of)})"
+        latest = scored_sql(model, rels, p, as_of, latest_only=True)
         return rollup_select(scored, latest, rolled_columns(model))
 
     report("Ranking accounts", 0.85)

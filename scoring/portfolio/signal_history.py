@@ -29,7 +29,7 @@ from scoring.portfolio.contract import Export, InputProblem, RunContext
 from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
 from scoring.portfolio.ingest.parse import MACROS
 from scoring.portfolio.ingest.read import out_of_memory, too_big
-from scoring.portfolio.run import _as_of, _load_failure, _open, _relation, _scored_sql, engine_down
+from scoring.portfolio.run import engine_down, file_relation, load_failure, measure_date, open_file, scored_sql
 from scoring.portfolio.sqlkit import Params, bonus_column, quote, value_column
 from scoring.private_files import process_dir
 from scoring.wording import counted
@@ -73,11 +73,11 @@ def signal_history(
             con.execute(MACROS).fetchall()
             loaded: list[Loaded] = []
             for i, export in enumerate(exports):
-                src, opened = _open(ctx, export, i)
+                src, opened = open_file(ctx, export, i)
                 try:
                     item, _mapping, found = load_file(ctx, src, opened, i)
                 except DuckDBError as exc:
-                    item, found = None, [_load_failure(export.name, exc)]
+                    item, found = None, [load_failure(export.name, exc)]
                 problems.extend(found)
                 if item is not None:
                     loaded.append(item)
@@ -85,7 +85,7 @@ def signal_history(
                 return _empty(model), problems
             return _history(ctx, loaded, problems), problems
         except DuckDBError as exc:
-            problems.append(too_big("(all files)") if out_of_memory(exc) else _load_failure("(all files)", exc))
+            problems.append(too_big("(all files)") if out_of_memory(exc) else load_failure("(all files)", exc))
             return _empty(model), problems
         finally:
             con.close()
@@ -111,7 +111,7 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
     for item in loaded:
         scales, notes = scaling(item.src.name, item.columns, item.stats.ranges)
         problems.extend(notes)
-        relation = _relation(item, scales)
+        relation = file_relation(item, scales)
         relations.append(replace(relation, duplicates=_repeats(ctx.con, item, relation.dated)))
     if not any(r.dated for r in relations):
         problems.append(
@@ -122,7 +122,7 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
             )
         )
         return _empty(model)
-    as_of, later, _tables = _as_of(ctx.con, relations, None)
+    as_of, later, _tables = measure_date(ctx.con, relations, None)
     if later:
         problems.append(
             InputProblem(
@@ -133,7 +133,7 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
             )
         )
     p = Params()
-    scored = _scored_sql(model, relations, p, as_of)
+    scored = scored_sql(model, relations, p, as_of)
     picks = [
         "account_id",
         "period",
@@ -150,7 +150,7 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
     if undated:
         problems.append(
             InputProblem(
-                ", ".join(item.src.name for item in loaded if not _relation(item, {}).dated),
+                ", ".join(item.src.name for item in loaded if not file_relation(item, {}).dated),
                 f"Left out {counted(int(undated), 'account', 'accounts')} found only in files without a month: "
                 "they have no history to score before an outcome.",
                 "Check their account ids match the monthly export's.",
