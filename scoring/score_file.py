@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scoring.csv_export import KEEP_NUMBERS_FUNCTIONS, copy_lines, safe_cell_sql, text_cell
-from scoring.db import Connection, DuckDBError, engine_with_text_functions
+from scoring.db import THREADS, Connection, DuckDBError, engine_with_text_functions
 from scoring.engine import NoSignals, score
 from scoring.flags import FALSE_WORDS, TRUE_WORDS
 from scoring.hidden_chars import HIDDEN_RANGES
@@ -361,10 +361,19 @@ def _scored_sql(model: Model, layout: Layout, reading: Reading, given: Sequence[
 
 
 def _survey(con: Connection, sql: str, p: Params, layout: Layout) -> Scored:
-    """How many rows score, and the cells of each row that may carry a warning (rare: read in order)."""
-    counted = con.execute(
-        f"SELECT count(score), count(*) FILTER (_suspect OR score IS NULL) FROM ({sql})", p.values
-    ).fetchone()
+    """How many rows score, and the cells of each row that may carry a warning (rare: read in order).
+
+    The count is the one statement here that holds no rows back, so it alone
+    runs on every thread: the file is read twice, and this first read is
+    then about twice as fast at no cost in memory.
+    """
+    con.execute(f"SET threads = {THREADS}")
+    try:
+        counted = con.execute(
+            f"SELECT count(score), count(*) FILTER (_suspect OR score IS NULL) FROM ({sql})", p.values
+        ).fetchone()
+    finally:
+        con.execute("SET threads = 1")
     assert counted is not None
     scored, suspects = int(counted[0]), int(counted[1])
     found: list[tuple[int, tuple[str | None, ...]]] = []
