@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import mmap
 import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterator
@@ -246,7 +245,7 @@ def _materialise(export: Export, workdir: Path, index: int, suffix: str) -> Path
 
 
 _CHUNK = 1 << 22
-_WINDOW = 1 << 23  # bytes of the file mapped at a time by _has_cr (a multiple of the page size)
+_CR_BUFFER = 1 << 16  # bytes _has_cr reads at a time
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
@@ -288,18 +287,17 @@ def _mixed_line_endings(path: Path) -> bool:
 def _has_cr(path: Path) -> bool:
     """Whether the file holds a carriage return anywhere.
 
-    Searched through a window of the file mapped at a time: the kernel's
-    pages are searched where they are, three times faster than reading them
-    into a buffer on this path's first call.  One window at a time, because
-    mapped pages count in the process's resident memory: mapping a 2.7 GB
-    export whole raised the command's peak by the file's size.
+    Read through one small reused buffer.  Not mapped: the pages of a mapped
+    file count in the process's resident memory (a 2.7 GB export once raised
+    the command's peak by its size), and a file cut short while mapped kills
+    the process outright.  Not a large buffer either: a fresh 4 MB one made
+    the first search of a 275 MB export take 0.25 s instead of 0.07 s.
     """
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        for start in range(0, size, _WINDOW):
-            with mmap.mmap(fh.fileno(), min(_WINDOW, size - start), access=mmap.ACCESS_READ, offset=start) as window:
-                if window.find(b"\r") != -1:
-                    return True
+    buffer = bytearray(_CR_BUFFER)
+    with path.open("rb", buffering=0) as fh:
+        while size := fh.readinto(buffer):
+            if buffer.find(b"\r", 0, size) != -1:
+                return True
     return False
 
 
