@@ -252,8 +252,8 @@ def _engine() -> Connection:
     """A scratch engine with the three Python rules as SQL functions, on one thread.
 
     One thread: an ordered ``COPY`` on two holds finished batches until the ones before them are
-    written (20 MB more at 300k accounts, growing with the file), and the file is read in one pass
-    either way.
+    written (20 MB more at 300k accounts, growing with the file).  Only ``_survey``'s count, which
+    holds no rows back, is run on every thread.
     """
     con = engine_with_text_functions({**KEEP_NUMBERS_FUNCTIONS, _NUMBER_FN: _number_text, _YES_FN: _yes_text})
     con.execute("SET threads = 1")
