@@ -18,7 +18,7 @@ from scoring.catalog import get_model, preset_models
 from scoring.cli.main import main
 from scoring.db import SCHEMA_VERSION, schema_version, snapshot_store
 from scoring.engine import score
-from scoring.formatting import points
+from scoring.formatting import points, signal_value
 from scoring.model import Model
 from scoring.portfolio.contract import Export
 from scoring.snapshots import changes, history
@@ -164,6 +164,15 @@ def test_why_it_moved_rounds_points_as_every_other_screen_does(old: float, new: 
     why = changes.reason("green", "green", [part], 80.0, 80.0 + new - old)
     assert f" {size} points." in why
     assert points(abs(new - old)) == f"{size} pts"
+
+
+@pytest.mark.parametrize("value", [73.49, 72.46, 0.04, None])
+def test_why_it_moved_writes_a_value_as_the_scorecard_does(value: float | None) -> None:
+    """73.49% reads 73% in the why table, as on the scorecard: no second rounding through 73.5."""
+    usage = preset_models()["technical-csm"].signals[0]
+    part = changes.Part(id=usage.id, label=usage.label, old_points=1.0, new_points=2.0, new_value=value, signal=usage)
+    assert changes.value_text(part, value) == signal_value(usage, value)
+    assert changes.value_text(part, 73.49) == "73%"
 
 
 def _json(values: dict[str, float]) -> str:

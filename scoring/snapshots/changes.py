@@ -152,12 +152,14 @@ def parts(old_model: Model, old: Scorecard, new_model: Model, new: Scorecard) ->
 
 
 def value_text(part: Part, value: float | None) -> str:
-    """A signal value as a CSM would say it ('72%'), 'no data' when the snapshot had none, '' for a bonus."""
+    """A signal value as the scorecard says it ('72%'), 'no data' when the snapshot had none, '' for a bonus.
+
+    The value goes to ``describe_value`` as stored: rounding it first would
+    round twice, so 73.49% would read 74% here and 73% everywhere else.
+    """
     if part.signal is None:
         return ""
-    if value is None:
-        return "no data"
-    return describe_value(part.signal, round(value, 1))
+    return describe_value(part.signal, value)
 
 
 def _phrase(part: Part) -> str:
