@@ -11,16 +11,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app_pages import run_page
+
 
 def open_portfolio(timeout: float = 60) -> AppTest:
-    """app.py run once, then switched to the portfolio page, with the page's caches emptied first."""
+    """The app opened on the portfolio page, with the page's caches emptied first."""
     st.cache_resource.clear()
     st.cache_data.clear()
-    app = AppTest.from_file("../app.py", default_timeout=timeout)
-    app.run()
-    app.switch_page("pages/portfolio.py").run()
-    assert not app.exception
-    return app
+    return run_page("pages/portfolio.py", timeout)
 
 
 def upload(app: AppTest, *files: tuple[str, bytes]) -> None:

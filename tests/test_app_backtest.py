@@ -14,17 +14,14 @@ from scoring.custom_models import compose_models
 from scoring.portfolio.demo import demo_exports
 from scoring.snapshots.capture import save_exports
 from scoring.storage import Store
+from tests.app_pages import run_page
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 @pytest.fixture
 def at(fresh_store: Path) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=120)
-    app.run()
-    app.switch_page("pages/backtest.py").run()
-    assert not app.exception, app.exception
-    return app
+    return run_page("pages/backtest.py", 120)
 
 
 def metric(app: AppTest, label: str) -> str:
@@ -97,9 +94,7 @@ def test_exports_with_their_own_outcome_columns_need_no_outcomes_file(at: AppTes
 
 def test_saved_snapshots_are_offered_and_used_when_turned_on(fresh_store: Path) -> None:
     save_exports(Store(fresh_store), demo_exports(), get_model("technical-csm"), as_of=date(2026, 5, 10))
-    app = AppTest.from_file("../app.py", default_timeout=120)
-    app.run()
-    app.switch_page("pages/backtest.py").run()
+    app = run_page("pages/backtest.py", 120)
     toggle = app.toggle(key=SNAPSHOTS_WIDGET_KEY)
     assert toggle.label == "Also score from saved snapshots (1)" and not toggle.value
     assert "scored from a saved snapshot" not in texts(app)

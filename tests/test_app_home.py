@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scoring.checklists import PlanRecord, checklists_of_kind, plan_id
 from scoring.db import Store
-from tests.checklist_app import run_page, texts
+from tests.app_pages import run_page, texts
 
 HOME = "app.py"  # the home page is the default page; its links need the navigation app.py declares
 

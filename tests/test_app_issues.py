@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from pages.ui.issues import keys
 from scoring.db import Store, issue_store
 from scoring.diagnosis.model import ANSWER, CLOSE, ROUTE
-from tests.checklist_app import run_page, texts
+from tests.app_pages import run_page, texts
 from tests.identity_app import give_name
 from tests.page_store import close_cached_store
 

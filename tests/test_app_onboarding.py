@@ -13,7 +13,8 @@ from pages.ui.common.keys import AUTHOR_INPUT_KEY, LOADED_ACCOUNTS_KEY
 from pages.ui.common.state import _open_store
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
-from tests.checklist_app import app_on, metric, progress_texts, run_page, texts
+from tests.app_pages import app_on, run_page, texts
+from tests.checklist_app import metric, progress_texts
 from tests.identity_app import give_name
 from tests.page_store import close_cached_store
 

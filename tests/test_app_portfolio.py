@@ -28,6 +28,7 @@ from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, InputProblem, att_column
 from scoring.portfolio.demo import demo_exports
 from scoring.scorecard_link import parse_link
+from tests.app_pages import run_page
 from tests.portfolio_page import open_portfolio, upload
 
 MODELS = preset_models()
@@ -262,9 +263,7 @@ def test_a_mapping_correction_rescores_and_is_remembered(at: AppTest) -> None:
     assert scored(at)["usage_rate"].isna().all()
     assert any("ignored" in e.label for e in at.expander)
 
-    again = AppTest.from_file("../app.py", default_timeout=60)
-    again.run()
-    again.switch_page("pages/portfolio.py").run()
+    again = run_page("pages/portfolio.py", 60)
     upload(again, ("crm.csv", CRM_CSV))
     assert any("remembered" in e.label for e in again.expander)
 

@@ -11,7 +11,8 @@ from pages.ui.checklists import keys
 from pages.ui.common.keys import AUTHOR_INPUT_KEY
 from scoring.checklists import NOTE, RESET, TICK, loader, plan_id
 from scoring.db import DuckDBError, Store
-from tests.checklist_app import ROOT, TIMEOUT, metric, progress_texts, run_page, texts
+from tests.app_pages import run_page, texts
+from tests.checklist_app import metric, progress_texts
 from tests.identity_app import give_name
 from tests.page_store import close_cached_store
 
@@ -144,9 +145,7 @@ def test_the_same_name_opens_the_existing_plan(fresh_store: Path) -> None:
 
 
 def test_reachable_through_the_app_navigation(fresh_store: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/ramp.py").run()
-    assert not at.exception
+    at = run_page("pages/ramp.py")
     assert at.title[0].value == "30-60-90 day ramp plan"
 
 

@@ -23,15 +23,12 @@ from scoring.cli.main import main
 from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
 from scoring.revenue.retention import Retention
 from scoring.snapshots.demo import demo_files
+from tests.app_pages import run_page
 
 
 @pytest.fixture
 def at(fresh_store: Path) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=300)  # a loaded 2-core machine; no timing asserted
-    app.run()
-    app.switch_page("pages/revenue.py").run()
-    assert not app.exception
-    return app
+    return run_page("pages/revenue.py", 300)  # a loaded 2-core machine; no timing asserted
 
 
 def frame_with(app: AppTest, column: str) -> pd.DataFrame:
@@ -228,10 +225,7 @@ def test_arr_by_month_gives_retention_against_the_targets_and_a_waterfall(at: Ap
 
 def test_a_damaged_database_is_a_message_not_a_traceback(fresh_store: Path) -> None:
     fresh_store.write_bytes(b"this is not a database\n" * 4096)
-    app = AppTest.from_file("../app.py", default_timeout=300)
-    app.run()
-    app.switch_page("pages/revenue.py").run()
-    assert not app.exception
+    app = run_page("pages/revenue.py", 300)
     assert any("HEALTH_STUDIO_DB" in str(e.value) and "damaged" in str(e.value) for e in app.error)
     assert not any(str(fresh_store.parent) in str(e.value) for e in app.error), "pages show no server path"
     assert not app.get("download_button")

@@ -23,6 +23,7 @@ from scoring.snapshots import changes
 from scoring.snapshots.capture import save_exports
 from scoring.snapshots.demo import demo_files
 from scoring.storage import Store
+from tests.app_pages import run_page
 
 MODEL = get_model("technical-csm")
 
@@ -63,11 +64,7 @@ def _app(page: str) -> AppTest:
     # A fresh store (fixture) and empty caches: a run or a snapshot list cached by an earlier test must not leak in.
     st.cache_resource.clear()
     st.cache_data.clear()
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception
-    return app
+    return run_page(page, 90)
 
 
 def _upload_and_save(app: AppTest, export: Export) -> None:

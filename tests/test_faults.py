@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from scoring.db import Store
+from tests.app_pages import app_on
 from tests.identity_browser import give_name
 from tests.live_elements import live
 from tests.servers import ROOT, AppServer
@@ -39,9 +40,7 @@ HOLD_STORE = textwrap.dedent(
 
 
 def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(page).run()
-    return at
+    return app_on(page, TIMEOUT).run()
 
 
 def valid_database(path: Path) -> None:

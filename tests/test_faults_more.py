@@ -18,7 +18,8 @@ from pages.ui.scorecard.keys import MODEL_KEY
 from scoring.checklists import TICK, plan_id, preset_checklists
 from scoring.custom_models import model_id
 from scoring.db import Store
-from tests.checklist_app import ROOT, TIMEOUT, progress_texts, run_page, texts
+from tests.app_pages import TIMEOUT, app_on, run_page, texts
+from tests.checklist_app import progress_texts
 from tests.page_store import close_cached_store
 from tests.test_app_ramp import start_plan
 from tests.test_app_scorecard import save_custom
@@ -46,10 +47,7 @@ def fresh_caches(fresh_store: Path) -> Iterator[None]:
 
 
 def in_app(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    if page != "pages/home.py":
-        at.switch_page(page).run()
-    return at
+    return app_on(page, TIMEOUT).run()
 
 
 @pytest.mark.parametrize("page", ["pages/home.py", "pages/ramp.py", "pages/onboarding.py"])

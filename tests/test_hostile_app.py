@@ -18,6 +18,7 @@ from pages.ui.portfolio.upload import UPLOAD_KEY
 from scoring.catalog import get_model
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export
+from tests.app_pages import app_on
 from tests.hostile_corpus import CASES, HTML_NAMES, MODEL, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +35,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def upload(case: Case, corpus: Path) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(PORTFOLIO).run()
+    at = app_on(PORTFOLIO, TIMEOUT).run()
     assert not at.exception, at.exception
     data = case.path(corpus).read_bytes()
     at.file_uploader(key=UPLOAD_KEY).set_value((case.name, data, case.mime())).run()

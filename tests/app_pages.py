@@ -1,0 +1,37 @@
+"""The app in AppTest, opened on one page as a browser that lands on that page's address opens it.
+
+app.py's navigation declares every page, so page links resolve.  The page is
+chosen before the first run: running the home page first, then switching,
+cost about half a second a test for a page nobody asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 30
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def app_on(page: str, timeout: float = TIMEOUT) -> AppTest:
+    """The app set to open on ``page`` (a path relative to the repo root), not yet run."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.switch_page(page)
+    return at
+
+
+def run_page(page: str, timeout: float = TIMEOUT) -> AppTest:
+    """The app run once on ``page``, insisting that the run raised nothing."""
+    at = app_on(page, timeout)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(elements: Iterable[Any]) -> list[str]:
+    """The values of AppTest elements (``at.error``, ``at.caption``...), whose element classes differ."""
+    return [str(e.value) for e in elements]
