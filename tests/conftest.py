@@ -44,7 +44,7 @@ def patient_assertions() -> Iterator[None]:
 def app_server(tmp_path: Path) -> Iterator[AppServer]:
     server = AppServer(db_path=tmp_path / "server.duckdb", log_path=tmp_path / "streamlit.log").start()
     yield server
-    server.stop()
+    server.discard()
 
 
 @pytest.fixture(scope="session")
