@@ -7,6 +7,7 @@ not against themselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -115,6 +116,10 @@ def test_two_saved_weeks_show_the_band_moves_the_reasons_and_the_account_line(
     assert any(t.startswith("2 snapshots and 0 months of history") for t in _texts(at))
     assert f"**13 Nov → 20 Nov 2026.** {plain(expected.reason)}" in _texts(at)
     assert not at.error
+    # Figures as the scorecard writes them: '41%', never a raw 41.1765; the score at one decimal.
+    drivers = next(d.value for d in at.dataframe if "Out of" in d.value.columns)
+    assert all(re.fullmatch(r"no data|-?[\d,]+(\.\d)?(%| days|/10)?", v) for v in drivers["Value"]), drivers
+    assert re.fullmatch(r"\d+\.\d", next(str(m.value) for m in at.metric if m.label == "Health score"))
 
 
 def _seed(db_path: Path, as_of: date) -> None:

@@ -19,6 +19,7 @@ from pages.ui.common.state import store
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.changes import why_table
 from pages.ui.portfolio.links import SCORECARD_PAGE, scorecard_params
+from scoring import formatting
 from scoring.actions import recommend
 from scoring.checklists.commands import ChecklistError, plans_for, progress_by_plan
 from scoring.checklists.loader import checklists_of_kind
@@ -52,22 +53,30 @@ def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> No
         )
         return
     cols = st.columns(4)
-    cols[0].metric("Health score", f"{scored.score:g}")
+    cols[0].metric("Health score", formatting.score(scored.score))
     cols[1].metric("Band", str(scored.band).capitalize())
-    cols[2].metric("Coverage", f"{scored.coverage:.0%}", help="Share of the model's weight the data had values for.")
+    cols[2].metric(
+        "Coverage", formatting.share(scored.coverage), help="Share of the model's weight the data had values for."
+    )
     arr = number(row.get("arr"))
     cols[3].metric("ARR", money(arr) if arr is not None else "no data", help="From the CRM export's ARR column.")
 
 
-def drivers(scored: Scorecard) -> None:
-    """Each signal's points out of its maximum, and what is missing."""
+def drivers(model: Model, scored: Scorecard) -> None:
+    """Each signal's points out of its maximum, and what is missing.
+
+    Values and points are written by ``scoring.formatting``, as on the
+    scorecard and in "why it moved" just above: '41%', not 41.1765.
+    """
     st.dataframe(
         pd.DataFrame(
             {
                 "Signal": [d.label for d in scored.drivers],
-                "Value": [f"{d.value:g}" if d.value is not None else "no data" for d in scored.drivers],
-                "Points": [round(d.points, 1) if d.value is not None else None for d in scored.drivers],
-                "Out of": [round(d.max_points, 1) if d.value is not None else None for d in scored.drivers],
+                "Value": [formatting.signal_value(model.signal(d.signal_id), d.value) for d in scored.drivers],
+                "Points": [formatting.points_number(d.points) if d.value is not None else None for d in scored.drivers],
+                "Out of": [
+                    formatting.points_number(d.max_points) if d.value is not None else None for d in scored.drivers
+                ],
             }
         ),
         hide_index=True,
