@@ -7,6 +7,7 @@ not against themselves.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -120,6 +121,10 @@ def test_two_saved_weeks_show_the_band_moves_the_reasons_and_the_account_line(
     drivers = next(d.value for d in at.dataframe if "Out of" in d.value.columns)
     assert all(re.fullmatch(r"no data|-?[\d,]+(\.\d)?(%| days|/10)?", v) for v in drivers["Value"]), drivers
     assert re.fullmatch(r"\d+\.\d", next(str(m.value) for m in at.metric if m.label == "Health score"))
+    why_points = next(d for d in at.dataframe if "Points then" in d.value.columns)
+    configs = json.loads(why_points.proto.columns).items()
+    formats = {c: v["type_config"]["format"] for c, v in configs if "type_config" in v}
+    assert formats == {"Points then": "%.1f", "Points now": "%.1f", "Change": "%+.1f"}  # 5.0, as Drivers shows it
 
 
 def _seed(db_path: Path, as_of: date) -> None:

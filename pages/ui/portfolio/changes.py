@@ -235,7 +235,11 @@ def why_table(why: changes.Explanation) -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config={"Change": st.column_config.NumberColumn(format="%+.1f")},
+        column_config={
+            "Points then": st.column_config.NumberColumn(format="%.1f"),
+            "Points now": st.column_config.NumberColumn(format="%.1f"),
+            "Change": st.column_config.NumberColumn(format="%+.1f"),
+        },
     )
 
 
