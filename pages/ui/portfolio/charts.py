@@ -33,6 +33,7 @@ CELL_HEIGHT = 24
 # Fit the width to the page but let the height grow with the rows: Streamlit's
 # default ("fit") would squeeze the rows to make room for titles and legend.
 AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
+LABEL_ROOM = 120  # pixels: about how far a 150-pixel column label slanted at 35 degrees reaches past its column
 
 
 def _x_axis(columns: list[str]) -> alt.X:
@@ -192,4 +193,6 @@ def group_template(model: Model, title: str) -> dict[str, Any]:
         .encode(tooltip=[alt.Tooltip("Group:N", title=title), alt.Tooltip("Signal:N"), alt.Tooltip("Label:N")])
     )
     text = base.mark_text(fontSize=11).encode(text="Label:N")
-    return _template(alt.layer(rects, gaps, text, data=pd.DataFrame()))
+    # The legend sits below, so nothing keeps room on the right for the last slanted column label.
+    layered = alt.layer(rects, gaps, text, data=pd.DataFrame()).properties(padding={"right": LABEL_ROOM})
+    return _template(layered)
