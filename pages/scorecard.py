@@ -71,13 +71,11 @@ with results:
 with share_box:
     share_link(model.id, values, bonuses, happened)
 
-actions_column, levers_column = st.columns(2, gap="large")
-with actions_column:
-    st.subheader("Recommended actions")
-    recommended_actions(recommend(model, card, happened), card.score_band)
-with levers_column:
-    st.subheader("What it takes")
-    what_it_takes(model, values, bonuses, card)
+st.subheader("Recommended actions")
+recommended_actions(recommend(model, card, happened), card.score_band)
+# Full width: in half the page the table cut off "99% (+14 percentage points)" and hid its last column.
+st.subheader("What it takes")
+what_it_takes(model, values, bonuses, card)
 
 with st.expander("Custom models: change the weights, download as TOML", icon=":material/tune:"):
     custom_model_editor(model)

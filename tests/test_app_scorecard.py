@@ -227,6 +227,8 @@ def test_what_it_takes_lists_the_levers() -> None:
     assert needed["Usage rate"] == "99% (+14 percentage points)"
     assert needed["Seat utilisation"] == "80% (+20 percentage points)"
     assert needed["Teams or locations live"] == "can't alone"
+    # On the page's full width, not in half of it, where "Needed" was cut off and "Score then" hidden.
+    assert not any(table.equals(frame.value) for column in at.columns for frame in column.dataframe)
     at.toggle(key=bonus_key("technical-csm", "roi_articulated")).set_value(True).run()
     assert "Can slip to" in at.dataframe[-1].value.columns
 
