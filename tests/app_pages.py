@@ -3,6 +3,11 @@
 app.py's navigation declares every page, so page links resolve.  The page is
 chosen before the first run: running the home page first, then switching,
 cost about half a second a test for a page nobody asked for.
+
+The process is marked as one whose app.py has routed a request
+(``enter_app_shell``), as the home page's run used to mark it: otherwise
+the first AppTest of a fresh worker hands its page to app.py again
+(``pages.ui.common.shell``), which in AppTest lands on the home page.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from pages.ui.common.shell import enter_app_shell
+
 TIMEOUT = 30
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def app_on(page: str, timeout: float = TIMEOUT) -> AppTest:
     """The app set to open on ``page`` (a path relative to the repo root), not yet run."""
+    enter_app_shell()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     at.switch_page(page)
     return at
