@@ -4,6 +4,7 @@ editable and measured rates, signals set on the account page, saved notes, CLI p
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -47,7 +48,14 @@ def test_every_section_renders_on_the_demo(at: AppTest) -> None:
     assert list(horizons["window"]) == [f"within {d} days" for d in (30, 60, 90, 120, 180)]
     assert horizons["accounts"].is_monotonic_increasing
     assert (horizons["expected_arr"] <= horizons["arr"]).all()
-    assert len(frame_with(at, "quarter")) >= 4
+    quarters = next(d for d in at.dataframe if "quarter" in d.value.columns)
+    assert len(quarters.value) >= 4
+    # Percentages at one decimal ('82.5%'), not Streamlit's "percent" format ('82.47%' beside '83%').
+    formats = {
+        c: v["type_config"].get("format") for c, v in json.loads(quarters.proto.columns).items() if "type_config" in v
+    }
+    assert all(formats[c] == "%.1f%%" for c in ("grr", "grr_low", "grr_high", "logo", "logo_low", "logo_high"))
+    assert quarters.value["grr"].between(50, 100).all()
     assert len(frame_with(at, "days_to_renewal")) == horizons.set_index("window").loc["within 120 days", "accounts"]
     # The demo exports carry one ARR per account, so retention compares the two demo snapshots.
     assert any("saved snapshots" in c.value and "demo snapshots" in c.value for c in at.caption)
@@ -102,9 +110,10 @@ def test_the_backtest_labs_measured_rates_can_drive_the_forecast(at: AppTest) ->
     assert any("Measured by the backtest lab" in i.value and "outcomes" in i.value for i in at.info)
     measured = frame_with(at, "renewed").set_index("band")
     assert list(measured.index) == ["green", "yellow", "red"]
-    assert measured["rate"].to_numpy() == pytest.approx((measured["renewed"] / measured["accounts"]).to_numpy())
+    shares = measured["renewed"] / measured["accounts"]
+    assert measured["rate"].to_numpy() == pytest.approx(100 * shares.to_numpy())  # shown as a percentage
     assert not [n for n in at.number_input if n.key == rate_input_key("green")]  # no stated-rates form now
-    rate = measured["rate"].to_dict()
+    rate = shares.to_dict()
     due = frame_with(at, "days_to_renewal")
     banded = due[due["band"].isin(rate)]
     assert len(banded) > 0

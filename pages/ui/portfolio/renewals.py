@@ -21,7 +21,7 @@ from pages.ui.backtest.run import backtest
 from pages.ui.backtest.source import DEFAULT_LEAD, LabFiles
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import RATES_KEY, RATES_SOURCE_KEY, rate_input_key
-from pages.ui.portfolio.revenue_columns import columns
+from pages.ui.portfolio.revenue_columns import columns, in_percent, share_column
 from scoring.backtest.report import Floors
 from scoring.formatting import money_full
 from scoring.model import Model
@@ -41,6 +41,16 @@ from scoring.revenue.two_dates import ArrAtTwoDates
 
 BANDS = ("green", "yellow", "red", "insufficient")
 BAND_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "insufficient": "#9e9e9e"}
+
+# The quarter table's shares (of ARR, of accounts), by quarter_table's column names.
+QUARTER_SHARES = {
+    "grr": "Expected GRR",
+    "grr_low": "GRR low",
+    "grr_high": "GRR high",
+    "logo": "Expected logo retention",
+    "logo_low": "Logo low",
+    "logo_high": "Logo high",
+}
 
 
 def _rates() -> RenewalRates:
@@ -123,10 +133,10 @@ def _measured_table(m: MeasuredRates) -> None:
         if band in m.accounts
     ]
     st.dataframe(
-        pd.DataFrame(rows),
+        in_percent(pd.DataFrame(rows), ["rate"]),
         hide_index=True,
         column_config=columns(
-            rate=st.column_config.NumberColumn("Renewal rate", format="percent"),
+            rate=share_column("Renewal rate"),
             accounts=st.column_config.NumberColumn("Accounts measured"),
             renewed=st.column_config.NumberColumn("Renewed"),
         ),
@@ -203,26 +213,15 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         ),
     )
     st.markdown("**By quarter: expected gross and logo retention, with a 90% range**")
-    quarters = quarter_table(fc)
     st.dataframe(
-        quarters,
+        in_percent(quarter_table(fc), list(QUARTER_SHARES)),
         hide_index=True,
         width="stretch",
         column_config=columns(
             quarter=st.column_config.TextColumn("Quarter"),
             accounts=st.column_config.NumberColumn("Renewals"),
             expiring_arr=st.column_config.NumberColumn("ARR up for renewal", format="$%,.0f"),
-            **{
-                col: st.column_config.NumberColumn(label, format="percent")
-                for col, label in (
-                    ("grr", "Expected GRR"),
-                    ("grr_low", "GRR low"),
-                    ("grr_high", "GRR high"),
-                    ("logo", "Expected logo retention"),
-                    ("logo_low", "Logo low"),
-                    ("logo_high", "Logo high"),
-                )
-            },
+            **{col: share_column(label) for col, label in QUARTER_SHARES.items()},
         ),
     )
     st.caption(
