@@ -129,7 +129,7 @@ def test_the_backtest_labs_measured_rates_can_drive_the_forecast(at: AppTest) ->
 def test_signals_set_on_the_account_page_count_on_the_expansion_list(at: AppTest) -> None:
     legend = frame_with(at, "fed by").set_index("signal")
     assert legend.loc["New department interested", "fed by"].endswith("set on the account page for 0 accounts")
-    assert frame_with(at, "accounts agreed")["accounts agreed"].sum() == 0
+    assert frame_with(at, "agreed")["agreed"].sum() == 0
     at.switch_page("pages/account.py").run()
     assert not at.exception
     next(c for c in at.checkbox if c.label.startswith("New department interested")).check()
@@ -142,7 +142,7 @@ def test_signals_set_on_the_account_page_count_on_the_expansion_list(at: AppTest
     at.switch_page("pages/revenue.py").run()
     legend = frame_with(at, "fed by").set_index("signal")
     assert legend.loc["New department interested", "fed by"].endswith("set on the account page for 1 account")
-    agreed = frame_with(at, "accounts agreed").set_index("tier")["accounts agreed"]
+    agreed = frame_with(at, "agreed").set_index("tier")["agreed"]
     assert agreed.to_dict() == {1: 0, 2: 1, 3: 0}
 
 

@@ -119,12 +119,19 @@ def references_section(view: pd.DataFrame, found: Extras, agreed: Mapping[str, i
     shown_ids = set(view["account_id"].astype(str))
     in_view = [tier for account, tier in agreed.items() if account in shown_ids]
     tiers = pd.DataFrame(
-        [
-            {"tier": t.tier, "name": t.name, "what it involves": t.asks, "accounts agreed": in_view.count(t.tier)}
-            for t in rules.tiers
-        ]
+        [{"tier": t.tier, "name": t.name, "asks": t.asks, "agreed": in_view.count(t.tier)} for t in rules.tiers]
     )
-    st.dataframe(tiers, hide_index=True, width="stretch")
+    st.dataframe(
+        tiers,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "tier": st.column_config.NumberColumn("Tier"),
+            "name": st.column_config.TextColumn("Name"),
+            "asks": st.column_config.TextColumn("What it involves"),
+            "agreed": st.column_config.NumberColumn("Accounts agreed", help="Among the accounts shown."),
+        },
+    )
     if not found.nps:
         st.info(
             "No NPS column in these exports, so promoters cannot be suggested. Add an NPS column (0-10 or "
