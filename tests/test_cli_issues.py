@@ -50,7 +50,7 @@ def test_patterns_print_one_line_each_while_the_database_is_held(held: Store, db
     done = run(db_path, "patterns")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "technical bug · SSO · Mid-Market · 3 accounts · $305k ARR · id technical-bug/sso/mid-market"
+        "technical bug · SSO · Mid-Market · 3 accounts · $305K ARR · id technical-bug/sso/mid-market"
     ]
     assert run(db_path, "patterns", "--min-accounts", "4").stdout == ""
 
@@ -65,7 +65,7 @@ def test_export_prints_the_brief_and_a_bug_case_with_user_text_escaped(held: Sto
     brief = run(db_path, "export", "technical-bug/sso/mid-market")
     assert brief.returncode == 0, brief.stderr
     assert brief.stdout.startswith("# Three Mid-Market accounts hit SSO (technical bug)\n")
-    assert "| Redwood Finance (ACC-1010) | $100k |" in brief.stdout
+    assert "| Redwood Finance (ACC-1010) | $100K |" in brief.stdout
 
     issue_id = cmd.open_issue(held, bug("ACC-1001", "API"), "Tidewater Health", "Ana", date.today())
     case = run(db_path, "export", issue_id)

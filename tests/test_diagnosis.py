@@ -199,7 +199,7 @@ def test_a_pattern_is_three_accounts_with_the_same_category_and_tag(store: Store
     assert pattern.arr == 410_000.0
     assert [a.facts.band for a in pattern.accounts] == ["red", "yellow", "green"]
     assert len(pattern.quotes) == 4
-    assert pattern_line(pattern) == "technical bug · SSO · 3 accounts · $410k ARR"
+    assert pattern_line(pattern) == "technical bug · SSO · 3 accounts · $410K ARR"
     assert find_patterns(cmd.all_issues(store), FACTS, min_accounts=4) == []
 
 
@@ -208,7 +208,7 @@ def test_patterns_by_segment_and_by_csm_split_the_accounts(store: Store) -> None
         open_one(store, account)
     [by_segment] = find_patterns(cmd.all_issues(store), FACTS, by="segment")
     assert by_segment.group == "Mid-Market" and len(by_segment.accounts) == 3
-    assert pattern_line(by_segment) == "technical bug · SSO · Mid-Market · 3 accounts · $410k ARR"
+    assert pattern_line(by_segment) == "technical bug · SSO · Mid-Market · 3 accounts · $410K ARR"
     assert by_segment.id == "technical-bug/sso/mid-market"
     two_each = find_patterns(cmd.all_issues(store), FACTS, min_accounts=2, by="csm")
     assert sorted((p.group, len(p.accounts)) for p in two_each) == [("Ana", 2), ("Ben", 2)]
@@ -264,7 +264,7 @@ def test_the_engineering_case_has_the_template_sections(store: Store) -> None:
     for heading in categories()["technical-bug"].template:
         assert f"## {heading}" in case
     assert "What they already tried: _no data: not captured at intake_" in case
-    assert "Segment: Mid-Market; CSM: Ana" in case and "ARR: $150k; health band: red" in case
+    assert "Segment: Mid-Market; CSM: Ana" in case and "ARR: $150K; health band: red" in case
 
 
 # ---- demo ---------------------------------------------------------------------------------------

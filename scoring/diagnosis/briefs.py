@@ -16,26 +16,15 @@ from scoring.checklists.export import md_escape
 from scoring.diagnosis.categories import categories
 from scoring.diagnosis.patterns import AccountFacts, Pattern, facts_of
 from scoring.diagnosis.replay import IssueState
+from scoring.formatting import NO_DATA, money
 from scoring.wording import counted
 
-NO_DATA = "no data"
 _NUMBER_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
 
 
 def md(text: str) -> str:
     """User text made inert for Markdown (``&`` too, so an entity such as ``&lt;`` shows as typed)."""
     return md_escape(text).replace("&", "\\&")
-
-
-def money(amount: float | None) -> str:
-    """'$410k', '$1.2M', '$950'; 'no data' when the ARR is not in the loaded portfolio."""
-    if amount is None:
-        return NO_DATA
-    if abs(amount) >= 1e6:
-        return f"${amount / 1e6:,.1f}M"
-    if abs(amount) >= 1e3:
-        return f"${amount / 1e3:,.0f}k"
-    return f"${amount:,.0f}"
 
 
 def _count_word(n: int) -> str:
@@ -58,7 +47,7 @@ def headline(pattern: Pattern) -> str:
 
 
 def pattern_line(pattern: Pattern) -> str:
-    """One plain line per pattern for the CLI: 'technical bug · SSO · Mid-Market · 3 accounts · $410k ARR'."""
+    """One plain line per pattern for the CLI: 'technical bug · SSO · Mid-Market · 3 accounts · $410K ARR'."""
     parts = [pattern.category.name, pattern.tag]
     if pattern.by is not None:
         parts.append(pattern.group or f"{pattern.by} {NO_DATA}")

@@ -20,12 +20,13 @@ from pages.ui.issues import keys
 from pages.ui.issues.data import say
 from pages.ui.issues.words import shown
 from scoring.diagnosis import commands as cmd
-from scoring.diagnosis.briefs import engineering_case, money
+from scoring.diagnosis.briefs import engineering_case
 from scoring.diagnosis.categories import categories
 from scoring.diagnosis.intake import LINE_MAX_CHARS
 from scoring.diagnosis.model import ANSWERED, CLOSED, OPEN, ROUTED
 from scoring.diagnosis.patterns import AccountFacts, facts_of
 from scoring.diagnosis.replay import IssueState
+from scoring.formatting import money
 
 
 def pick(issues: list[IssueState]) -> IssueState | None:

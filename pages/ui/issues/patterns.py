@@ -10,9 +10,10 @@ import streamlit as st
 
 from pages.ui.issues import keys
 from pages.ui.issues.words import shown
-from scoring.diagnosis.briefs import NO_DATA, money, product_brief
+from scoring.diagnosis.briefs import product_brief
 from scoring.diagnosis.patterns import GROUP_LABELS, MIN_ACCOUNTS, AccountFacts, GroupBy, Pattern, find_patterns
 from scoring.diagnosis.replay import IssueState
+from scoring.formatting import NO_DATA, money
 
 _WHOLE_BOOK = "all accounts"
 
