@@ -17,6 +17,7 @@ import pandas as pd
 from scoring.cli.common import UsageError, resolve_model
 from scoring.cli.portfolio import _line as line
 from scoring.cli.portfolio import parse_overrides
+from scoring.formatting import NO_DATA
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.signal_history import signal_history
@@ -51,7 +52,7 @@ def _money(value: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return "no data" if pd.isna(value) else f"{100 * value:.1f}%"
+    return NO_DATA if pd.isna(value) else f"{100 * value:.1f}%"
 
 
 def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from scoring.csv_export import safe_cell
 from scoring.engine import Driver, NoSignals, score
+from scoring.formatting import NO_DATA, money_full
 from scoring.model import Model, Signal
 from scoring.qbr.quarters import Quarter
 from scoring.qbr.records import AccountProfile, QbrNotes
@@ -175,16 +176,16 @@ def build_pack(
     since = profile.customer_since
     arr = row.get("arr")
     summary: list[tuple[str, str]] = []
-    summary.append(("Customer since", since.isoformat() if since else "no data"))
+    summary.append(("Customer since", since.isoformat() if since else NO_DATA))
     if since is None:
         gaps.append(Gap("Customer since", "Set the customer-since date on the account (QBR section, account details)."))
-    summary.append(("Current ARR", f"${float(arr):,.0f}" if _present(arr) else "no data"))  # type: ignore[arg-type]  # _present checked it is a number
+    summary.append(("Current ARR", money_full(arr) if _present(arr) else NO_DATA))  # type: ignore[arg-type]  # _present checked it is a number
     if not _present(arr):
         gaps.append(Gap("Current ARR", "Add an ARR column to the account export."))
     if active_users is not None and licensed_seats is not None:
         summary.append(("Users", f"{active_users:,.0f} active of {licensed_seats:,.0f} licensed"))
     else:
-        summary.append(("Users", "no data"))
+        summary.append(("Users", NO_DATA))
         gaps.append(Gap("Users", "Add active users and licensed seats columns to the usage export."))
     renewal = row.get("renewal_date")
     if _present(renewal):
@@ -238,7 +239,7 @@ def build_pack(
         model_name=clean(model.name),
         summary=tuple(summary),
         score=None if score_value is None or math.isnan(score_value) else score_value,
-        band=str(row.get("band") or "no data"),
+        band=str(row.get("band") or NO_DATA),
         score_trend=_score_trend(row),
         metrics=metrics,
         metrics_month=month,

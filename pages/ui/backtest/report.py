@@ -20,9 +20,8 @@ from pages.ui.common.text import count, plain
 from scoring.backtest.markdown import FitResult, report_markdown
 from scoring.backtest.outcomes import OutcomesRead
 from scoring.backtest.report import Figure, FloorCheck, Report, SignalReport
+from scoring.formatting import NO_DATA, money_full
 from scoring.model import Model
-
-NO_DATA = "no data"
 
 
 def pct(value: float) -> str:
@@ -176,7 +175,7 @@ def bands(report: Report) -> None:
             "Churned": b.churners,
             "Churn rate": shown(b.churn_rate, pct),
             "Lift over base rate": shown(b.lift, times),
-            "ARR lost": NO_DATA if b.arr_lost is None else f"${b.arr_lost:,.0f}",
+            "ARR lost": money_full(b.arr_lost),
         }
         for b in report.bands
     ]
