@@ -17,7 +17,7 @@ import pandas as pd
 from scoring.cli.common import UsageError, resolve_model
 from scoring.cli.portfolio import _line as line
 from scoring.cli.portfolio import parse_overrides
-from scoring.formatting import NO_DATA
+from scoring.formatting import NO_DATA, money_full
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.signal_history import signal_history
@@ -47,10 +47,6 @@ def _load(args: argparse.Namespace, err: TextIO) -> tuple[list[Export], Portfoli
     return exports, result
 
 
-def _money(value: float) -> str:
-    return f"${value:,.0f}"
-
-
 def _pct(value: float) -> str:
     return NO_DATA if pd.isna(value) else f"{100 * value:.1f}%"
 
@@ -71,18 +67,18 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for r in table.itertuples():
         out.write(
             f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}"
-            f"{_money(r.arr):>15}{_money(r.expected_arr):>15}\n"
+            f"{money_full(r.arr):>15}{money_full(r.expected_arr):>15}\n"
         )
     out.write("\nquarter  accounts   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n")
     for q in quarter_table(fc).itertuples():
         out.write(
-            f"{q.quarter:<9}{q.accounts:>8}{_money(q.expiring_arr):>15}   "
+            f"{q.quarter:<9}{q.accounts:>8}{money_full(q.expiring_arr):>15}   "
             f"{_pct(q.grr)} ({_pct(q.grr_low)}-{_pct(q.grr_high)})        "
             f"{_pct(q.logo)} ({_pct(q.logo_low)}-{_pct(q.logo_high)})\n"
         )
     due = fc.sales_ops_due
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {len(due)} accounts, ")
-    out.write(f"{_money(due['arr'].sum())}\n")
+    out.write(f"{money_full(due['arr'].sum())}\n")
     out.write(f"Weekly monitoring (renewing within 90 days): {len(fc.weekly)} accounts\n")
     if len(fc.missing):
         out.write(f"Set apart, not counted as $0: {len(fc.missing)} accounts without ARR or a renewal date\n")
