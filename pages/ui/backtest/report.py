@@ -21,6 +21,7 @@ from scoring.backtest.markdown import FitResult, report_markdown
 from scoring.backtest.outcomes import OutcomesRead
 from scoring.backtest.report import Figure, FloorCheck, Report, SignalReport
 from scoring.formatting import NO_DATA, money_full
+from scoring.formatting import score as score_text
 from scoring.model import Model
 
 
@@ -192,7 +193,7 @@ def calibration(report: Report) -> None:
             "Slice (by score)": c.label,
             "Scores": f"{c.low:g} to {c.high:g}",
             "Accounts": c.accounts,
-            "Mean score": round(c.mean_score, 1),
+            "Mean score": score_text(c.mean_score),
             "Renewed": pct(c.renewal_rate),
         }
         for c in report.calibration

@@ -12,6 +12,7 @@ import streamlit as st
 from pages.ui.scorecard.custom import model_label
 from pages.ui.scorecard.keys import BACK_KEY, HERE_KEY, MODEL_KEY, bonus_key, event_key, missing_key, signal_key
 from pages.ui.scorecard.state import PERSIST, reset_to_defaults, reset_to_start
+from scoring import formatting
 from scoring.actions import Event
 from scoring.model import Group, Model, Signal
 
@@ -50,18 +51,12 @@ def reset_buttons(model: Model, linked: bool, event_ids: list[str]) -> None:
 
 
 def slider_format(signal: Signal) -> str:
-    """A printf format showing the value as the CSM thinks of it: 85%, 35 days, 7.5."""
-    decimals = 0 if float(signal.step).is_integer() and float(signal.min).is_integer() else 1
-    return f"%.{decimals}f" + signal.unit.replace("%", "%%")
-
-
-def percent(share: float) -> str:
-    """'30%' or '7.5%': a share of the score without a misleading round-off."""
-    return f"{round(100 * share, 1):g}%"
+    """A printf format showing the value as the CSM thinks of it, to the decimals ``formatting.signal_value`` uses."""
+    return f"%.{formatting.decimals(signal)}f" + signal.unit.replace("%", "%%")
 
 
 def _slider(model: Model, signal: Signal, missing: bool) -> float | None:
-    label = f"{signal.label} · {percent(model.signal_share(signal.id))}"
+    label = f"{signal.label} · {formatting.share(model.signal_share(signal.id))}"
     if signal.direction == "lower":
         label += " · lower is better"
     value = st.slider(
@@ -79,7 +74,7 @@ def _slider(model: Model, signal: Signal, missing: bool) -> float | None:
 
 
 def _group_header(model: Model, group: Group) -> None:
-    st.markdown(f"**{group.label}** · {percent(group.weight / model.total_weight)} of the score")
+    st.markdown(f"**{group.label}** · {formatting.share(group.weight / model.total_weight)} of the score")
 
 
 def missing_signals(model: Model) -> set[str]:
