@@ -7,6 +7,7 @@ import streamlit as st
 
 from pages.ui.checklists import keys
 from pages.ui.checklists.actions import on_move_start, on_reset
+from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
 from scoring.checklists import PlanState
@@ -21,7 +22,7 @@ def start_date(state: PlanState, start_label: str) -> None:
             start_label,
             value=plan.start_date,
             key=key,
-            format="DD/MM/YYYY",
+            format=DATE_INPUT_FORMAT,
             help="Moving day 1 moves every due date with it; ticks and notes are kept.",
         )
         st.form_submit_button("Change start date", on_click=on_move_start, args=(plan.plan_id,))

@@ -13,6 +13,7 @@ from typing import Literal
 import streamlit as st
 
 from pages.ui.checklists.keys import new_plan_field_key
+from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
 from pages.ui.common.text import plain
@@ -116,7 +117,7 @@ def new_plan_form(
             start_label,
             value=_first_day(checklists),
             key=start_key,
-            format="DD/MM/YYYY",
+            format=DATE_INPUT_FORMAT,
             help="Day 1 of the plan; every due date is counted from it. "
             + " ".join(f"{c.name}: day 1 is {c.start_label}." for c in checklists),
         )

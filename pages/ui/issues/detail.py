@@ -14,6 +14,7 @@ from datetime import date
 
 import streamlit as st
 
+from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
 from pages.ui.issues import keys
@@ -186,7 +187,12 @@ def next_step(state: IssueState) -> None:
     elif state.status == ANSWERED:
         with st.form(keys.issue_form_key("close", iid), border=False):
             st.markdown(f"Answer: {shown(state.answer)}")
-            st.date_input("Customer told on", value=None, key=keys.issue_field_key("close", "told_on", iid))
+            st.date_input(
+                "Customer told on",
+                value=None,
+                key=keys.issue_field_key("close", "told_on", iid),
+                format=DATE_INPUT_FORMAT,
+            )
             st.text_input(
                 "What the customer heard, in their terms",
                 key=keys.issue_field_key("close", "heard", iid),
@@ -212,6 +218,7 @@ def next_step(state: IssueState) -> None:
                 value=None,
                 min_value=date.today(),
                 key=keys.issue_field_key("recommit", "update_by", iid),
+                format=DATE_INPUT_FORMAT,
             )
             st.text_input("Why", key=keys.issue_field_key("recommit", "reason", iid), max_chars=LINE_MAX_CHARS)
             st.form_submit_button("Set the date", on_click=_recommit, args=(iid,), icon=":material/event:")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
 from pages.ui.issues import keys
@@ -173,6 +174,7 @@ def intake_form(facts: dict[str, AccountFacts], tags: list[str]) -> None:
             min_value=date.today(),
             key=_key("update_by"),
             help="A date you can keep, not a hopeful one. Missed dates are flagged on the list and the account.",
+            format=DATE_INPUT_FORMAT,
         )
         st.form_submit_button(
             "Log the issue", type="primary", icon=":material/add_task:", on_click=_submit, args=(facts,)

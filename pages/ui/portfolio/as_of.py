@@ -14,6 +14,7 @@ from datetime import date
 
 import streamlit as st
 
+from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.text import plain
 from pages.ui.portfolio.keys import AS_OF_INPUT_KEY, AS_OF_KEY
 from scoring.portfolio.contract import PortfolioResult
@@ -45,7 +46,7 @@ def picker(result: PortfolioResult) -> None:
         "As of",
         key=AS_OF_INPUT_KEY,
         on_change=_keep,
-        format="YYYY-MM-DD",
+        format=DATE_INPUT_FORMAT,
         help="Days to renewal, days since the last check-in and 'newly red' are all counted to this date.",
     )
     with right:

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.text import count, plain
 from pages.ui.portfolio.keys import (
     QBR_ACCOUNT_KEY,
@@ -170,6 +171,7 @@ def _details_form(account: str, store: Store, profile: AccountProfile) -> None:
             value=profile.customer_since,
             min_value=date(1990, 1, 1),
             key=qbr_field_key(account, "", "customer_since"),
+            format=DATE_INPUT_FORMAT,
         )
         tiers = [None, 1, 2, 3]
         right.selectbox(
@@ -193,6 +195,7 @@ def _notes_form(account: str, quarter: Quarter, store: Store, notes: QbrNotes) -
             "QBR held on (leave empty until it has taken place)",
             value=notes.held_on,
             key=qbr_field_key(account, str(quarter), "held_on"),
+            format=DATE_INPUT_FORMAT,
         )
         st.form_submit_button(
             "Save notes", icon=":material/save:", on_click=_save_notes, args=(store, account, str(quarter))
