@@ -54,9 +54,10 @@ with st.expander("New onboarding plan", expanded=not plans, icon=":material/add_
     )
 
 if chosen is None:
+    name_it = "pick an account (or type one)" if accounts else "type the account's name"
     st.info(
-        "No onboarding plans yet. Under **New onboarding plan**, pick an account (or type one), choose a checklist "
-        "and set the kickoff date.",
+        f"No onboarding plans yet. Under **New onboarding plan**, {name_it}, choose a checklist and set the "
+        "kickoff date.",
         icon=":material/checklist:",
     )
     st.stop()

@@ -141,8 +141,12 @@ def test_the_default_kickoff_leaves_a_week_for_pre_kickoff(fresh_store: Path) ->
 
 def test_empty_state(fresh_store: Path) -> None:
     at = run_page(PAGE)
-    assert any("No onboarding plans yet" in t for t in texts(at.info))
+    assert any("No onboarding plans yet" in t and "type the account's name" in t for t in texts(at.info))
     assert not at.dataframe
+    # Once the portfolio page has loaded accounts, the box offers them to pick from, and the hint says so.
+    at.session_state[LOADED_ACCOUNTS_KEY] = ["Acme Corp"]
+    at.run()
+    assert any("pick an account (or type one)" in t for t in texts(at.info))
 
 
 def test_ticks_recorded_as_events(fresh_store: Path) -> None:
