@@ -29,9 +29,9 @@ def band_action(action: Action, band: BandName) -> None:
     who = playbooks().escalation.get(policy.escalation_level, "")
     with st.container(border=True):
         st.markdown(f"{KIND_ICON['band']} **{action.title}**")
-        left, right = st.columns(2)
-        left.badge(f"Check in {policy.cadence}", icon=":material/event_repeat:", color=band)
-        right.badge(f"Escalation level {policy.escalation_level}", icon=":material/stairs:", color="gray", help=who)
+        with st.container(horizontal=True):  # side by side, not each at the start of half the card
+            st.badge(f"Check in {policy.cadence}", icon=":material/event_repeat:", color=band)
+            st.badge(f"Escalation level {policy.escalation_level}", icon=":material/stairs:", color="gray", help=who)
         st.write(action.why)
         _steps(action)
 
