@@ -59,7 +59,7 @@ def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> No
         "Coverage", formatting.share(scored.coverage), help="Share of the model's weight the data had values for."
     )
     arr = number(row.get("arr"))
-    cols[3].metric("ARR", money(arr) if arr is not None else "no data", help="From the CRM export's ARR column.")
+    cols[3].metric("ARR", money(arr), help="From the CRM export's ARR column.")
 
 
 def drivers(model: Model, scored: Scorecard) -> None:

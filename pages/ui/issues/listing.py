@@ -12,6 +12,7 @@ from scoring.diagnosis.categories import categories
 from scoring.diagnosis.model import STATUSES
 from scoring.diagnosis.patterns import AccountFacts, facts_of
 from scoring.diagnosis.replay import IssueState
+from scoring.formatting import NO_DATA
 
 
 def filters(issues: list[IssueState]) -> list[IssueState]:
@@ -53,7 +54,7 @@ def table(issues: list[IssueState], facts: dict[str, AccountFacts]) -> None:
         {
             "Issue": s.issue_id,
             "Account": s.account_id,
-            "Name": facts_of(facts, s).name or "no data",
+            "Name": facts_of(facts, s).name or NO_DATA,
             "State": s.status,
             "Category": cats[s.record.intake.category_id].name if s.record.intake.category_id in cats else "",
             "Product area": s.record.intake.tag,

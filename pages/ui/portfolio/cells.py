@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.formatting import NO_DATA
 from scoring.model import LIGHT_POINTS, Model, Signal
 from scoring.portfolio.contract import att_column
 
-NO_DATA = "no data"
 _LIGHT_OF_POINTS = {points: light for light, points in LIGHT_POINTS.items()}
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import EXPANSION_THRESHOLD_KEY
 from pages.ui.portfolio.revenue_columns import columns
-from scoring.formatting import money_full
+from scoring.formatting import NO_DATA, money_full
 from scoring.revenue.expansion import (
     CONVERSATION,
     ExpansionRules,
@@ -76,7 +76,7 @@ def expansion_section(view: pd.DataFrame, found: Extras, hand_set: Mapping[str, 
     waiting = scored[(scored["points"] >= threshold) & ~scored["ready"]]
     a, b, c = st.columns(3)
     a.metric("Expansion-ready", count(len(ready), "account"))
-    b.metric("Their ARR", money(float(ready["arr"].sum())) if ready["arr"].notna().any() else "no data")
+    b.metric("Their ARR", money(float(ready["arr"].sum())) if ready["arr"].notna().any() else NO_DATA)
     c.metric(
         f"Signals strong, not yet {rules.green_days} days green",
         count(len(waiting), "account"),
