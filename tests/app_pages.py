@@ -12,6 +12,7 @@ the first AppTest of a fresh worker hands its page to app.py again
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ def run_page(page: str, timeout: float = TIMEOUT) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def column_formats(table: Any) -> dict[str, str]:
+    """The number formats a shown table's columns were given (``column_config``), by column name."""
+    configs = json.loads(table.proto.columns).items()
+    return {c: v["type_config"]["format"] for c, v in configs if "format" in v.get("type_config", {})}
 
 
 def texts(elements: Iterable[Any]) -> list[str]:

@@ -4,7 +4,6 @@ editable and measured rates, signals set on the account page, saved notes, CLI p
 from __future__ import annotations
 
 import io
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,7 @@ from scoring.cli.main import main
 from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
 from scoring.revenue.retention import Retention
 from scoring.snapshots.demo import demo_files
-from tests.app_pages import run_page
+from tests.app_pages import column_formats, run_page
 
 
 @pytest.fixture
@@ -51,9 +50,7 @@ def test_every_section_renders_on_the_demo(at: AppTest) -> None:
     quarters = next(d for d in at.dataframe if "quarter" in d.value.columns)
     assert len(quarters.value) >= 4
     # Percentages at one decimal ('82.5%'), not Streamlit's "percent" format ('82.47%' beside '83%').
-    formats = {
-        c: v["type_config"].get("format") for c, v in json.loads(quarters.proto.columns).items() if "type_config" in v
-    }
+    formats = column_formats(quarters)
     assert all(formats[c] == "%.1f%%" for c in ("grr", "grr_low", "grr_high", "logo", "logo_low", "logo_high"))
     assert quarters.value["grr"].between(50, 100).all()
     assert len(frame_with(at, "days_to_renewal")) == horizons.set_index("window").loc["within 120 days", "accounts"]

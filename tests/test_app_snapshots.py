@@ -7,7 +7,6 @@ not against themselves.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +24,7 @@ from scoring.snapshots import changes
 from scoring.snapshots.capture import save_exports
 from scoring.snapshots.demo import demo_files
 from scoring.storage import Store
-from tests.app_pages import run_page
+from tests.app_pages import column_formats, run_page
 
 MODEL = get_model("technical-csm")
 
@@ -122,9 +121,8 @@ def test_two_saved_weeks_show_the_band_moves_the_reasons_and_the_account_line(
     assert all(re.fullmatch(r"no data|-?[\d,]+(\.\d)?(%| days|/10)?", v) for v in drivers["Value"]), drivers
     assert re.fullmatch(r"\d+\.\d", next(str(m.value) for m in at.metric if m.label == "Health score"))
     why_points = next(d for d in at.dataframe if "Points then" in d.value.columns)
-    configs = json.loads(why_points.proto.columns).items()
-    formats = {c: v["type_config"]["format"] for c, v in configs if "type_config" in v}
-    assert formats == {"Points then": "%.1f", "Points now": "%.1f", "Change": "%+.1f"}  # 5.0, as Drivers shows it
+    # Points at one decimal (5.0, as Drivers shows them), the change signed.
+    assert column_formats(why_points) == {"Points then": "%.1f", "Points now": "%.1f", "Change": "%+.1f"}
 
 
 def _seed(db_path: Path, as_of: date) -> None:
