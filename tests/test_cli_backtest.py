@@ -91,6 +91,20 @@ def test_nothing_to_backtest_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert bad_lead.returncode == 2 and bad_lead.stderr.count("\n") == 1
 
 
+def test_an_input_error_stops_before_scikit_learn_is_imported(tmp_path: Path) -> None:
+    """Importing scikit-learn takes about 2 s; a one-line error, and the renewals page, never need it."""
+    probe = (
+        "import sys\n"
+        "from scoring.cli.main import main\n"
+        "import pages.ui.portfolio.renewals\n"
+        f"code = main(['backtest', *{DEMO_FILES!r}, '--outcomes', {str(tmp_path / 'nope.csv')!r}, "
+        "'--model', 'technical-csm'])\n"
+        "print(code, 'sklearn' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["2", "False"], done.stderr
+
+
 def test_outcome_columns_in_an_export_stand_in_for_the_outcomes_file(tmp_path: Path) -> None:
     """A Salesforce-style renewal report passed as an export gives the same report as --outcomes."""
     outcomes = pd.read_csv(DEMO / "outcomes.csv", dtype=str)

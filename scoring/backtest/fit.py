@@ -26,15 +26,12 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
 from scoring.catalog import with_weights
 from scoring.model import Model
 
 from .point_in_time import PointInTime, group_attainments, score_values
-from .report import Figure
+from .report import Figure, roc_auc
 
 Floats = npt.NDArray[np.float64]
 MIN_CHURNERS = 30
@@ -115,6 +112,8 @@ def _group_weights(features: Floats, churned: npt.NDArray[np.bool_]) -> Floats |
     Missing attainments are filled with the column mean of the rows given, so
     a gap neither helps nor hurts the account inside the fit.
     """
+    from sklearn.linear_model import LogisticRegression  # on first use, as ``report.roc_auc`` imports it
+
     means = np.nanmean(features, axis=0)
     filled = np.where(np.isnan(features), means, features)
     active = list(range(features.shape[1]))
@@ -148,8 +147,8 @@ def _cv_figures(
 ) -> CvFigures:
     n, churners = len(raw), int(churned.sum())
     base = churners / n
-    auc = Figure(float(roc_auc_score(churned, -raw)))
-    fold_aucs = tuple(float(roc_auc_score(churned[f], -raw[f])) for f in folds if 0 < churned[f].sum() < len(f))
+    auc = Figure(roc_auc(churned, -raw))
+    fold_aucs = tuple(roc_auc(churned[f], -raw[f]) for f in folds if 0 < churned[f].sum() < len(f))
     red = band == "red"
     red_rate = Figure.of(float(churned[red].sum()), float(red.sum()), "no account was red")
     red_lift = Figure(None, red_rate.reason) if red_rate.value is None else Figure(red_rate.value / base)
@@ -211,6 +210,8 @@ def fit_weights(
             minimum_churners,
         )
     rounded = dict(zip(group_ids, _tenths(np.array(list(overall.values()))).tolist(), strict=True))
+
+    from sklearn.model_selection import StratifiedKFold  # on first use, as ``report.roc_auc`` imports it
 
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     oof_raw = np.full(len(frame), np.nan)

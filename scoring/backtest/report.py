@@ -14,7 +14,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from scoring.model import BAND_NAMES, BandName
 
@@ -202,12 +201,24 @@ def bootstrap_auc(
     return Interval(float(low), float(high), level, resamples)
 
 
+def roc_auc(positive: npt.NDArray[np.bool_], order_key: Floats) -> float:
+    """scikit-learn's ROC AUC, imported on first use.
+
+    Importing scikit-learn takes about 2 s.  The renewals page (``Floors``)
+    and a backtest that stops at once on an input error use this module too,
+    and should not wait for a library they never call.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(positive, order_key))
+
+
 def _auc(churned: npt.NDArray[np.bool_], score: Floats, reason_prefix: str = "") -> Figure:
     if not churned.any():
         return Figure(None, f"{reason_prefix}no churners")
     if churned.all():
         return Figure(None, f"{reason_prefix}no renewals")
-    return Figure(float(roc_auc_score(churned, -score)))
+    return Figure(roc_auc(churned, -score))
 
 
 def _band_rows(frame: pd.DataFrame, base: Figure) -> tuple[BandRow, ...]:
@@ -290,7 +301,7 @@ def signal_report(pit: PointInTime, signal_id: str, z: float = 2.58, min_effect:
         missing = Figure(None, reason)
         return SignalReport(signal_id, signal.label, signal.direction, n, n_pos, missing, missing, (), "unknown", None)
     attain = signal_attainment(signal, v)
-    auc = float(roc_auc_score(~churned, attain))
+    auc = roc_auc(~churned, attain)
     se = _hanley_mcneil_se(auc, n_pos, n - n_pos)
     effect = auc - 0.5
     verdict: Verdict = "no effect"
