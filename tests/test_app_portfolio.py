@@ -28,7 +28,7 @@ from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, InputProblem, att_column
 from scoring.portfolio.demo import demo_exports
 from scoring.scorecard_link import parse_link
-from tests.app_pages import run_page
+from tests.app_pages import column_formats, run_page
 from tests.portfolio_page import open_portfolio, upload
 
 MODELS = preset_models()
@@ -190,6 +190,9 @@ def test_demo_portfolio_shows_kpis_heatmaps_and_the_triage_list(at: AppTest) -> 
     assert len(table) == 300
     assert table["triage_rank"].is_monotonic_increasing
     assert len(at.session_state["portfolio_accounts"]) == 300
+    # Data coverage is a percentage at one decimal, as every share column shows it ('66.7%', not '66.67%').
+    assert column_formats(at.dataframe(key="portfolio_triage"))["coverage"] == "%.1f%%"
+    assert table["coverage"].between(0, 100).all() and table["coverage"].max() > 1
     assert not at.error
 
 
@@ -372,6 +375,8 @@ def test_one_signal_of_five_bands_no_account(at: AppTest) -> None:
     assert any("Insufficient data" in h.value for h in at.subheader)
     apart = at.dataframe[-1].value
     assert sorted(apart["account_name"].astype(str)) == ["S-1", "S-2", "S-3", "S-4"]
+    assert column_formats(at.dataframe[-1])["coverage"] == "%.1f%%"
+    assert apart["coverage"].tolist() == [30.0] * 4, "usage carries 30% of the model's weight, shown as 30.0"
     assert any("Insufficient data: 4 accounts" in c.value for c in at.caption)
 
 

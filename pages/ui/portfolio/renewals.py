@@ -19,9 +19,10 @@ import streamlit as st
 from pages.ui.backtest.keys import LEAD_KEY
 from pages.ui.backtest.run import backtest
 from pages.ui.backtest.source import DEFAULT_LEAD, LabFiles
+from pages.ui.common.shares import in_percent, share_column
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import RATES_KEY, RATES_SOURCE_KEY, rate_input_key
-from pages.ui.portfolio.revenue_columns import columns, in_percent, share_column
+from pages.ui.portfolio.revenue_columns import columns
 from scoring.backtest.report import Floors
 from scoring.formatting import money_full
 from scoring.model import Model

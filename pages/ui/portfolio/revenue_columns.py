@@ -7,10 +7,8 @@ score and ARR; defined once, "ARR" never reads "$1,200" in one table and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 # Every revenue table's shared columns, by the column names scoring.revenue and scoring.qbr hand back.
@@ -29,17 +27,3 @@ SHARED: dict[str, Any] = {
 def columns(**own: Any) -> dict[str, Any]:
     """The shared column settings plus a table's own (which win over a shared one of the same name)."""
     return {**SHARED, **own}
-
-
-def share_column(label: str) -> Any:
-    """A column of shares shown as percentages at one decimal ('82.5%'), from ``in_percent`` values.
-
-    Streamlit's own "percent" format writes up to two decimals and drops
-    trailing zeros, so a forecast column read '82.47%' beside '83%'.
-    """
-    return st.column_config.NumberColumn(label, format="%.1f%%")
-
-
-def in_percent(frame: pd.DataFrame, shares: Sequence[str]) -> pd.DataFrame:
-    """The frame with its ``shares`` (0-1) as percentages (0-100), for ``share_column``; still numbers, so they sort."""
-    return frame.assign(**{c: frame[c] * 100 for c in shares})

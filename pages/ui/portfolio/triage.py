@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from pages.ui.common.shares import in_percent, share_column
 from pages.ui.common.text import count
 from pages.ui.portfolio.filters import BAND_WORDS
 from pages.ui.portfolio.keys import PICK_KEY, TRIAGE_IDS_KEY, TRIAGE_KEY
@@ -51,9 +52,8 @@ COLUMN_CONFIG = {
     "account_name": st.column_config.TextColumn("Account", pinned=True),
     "band": st.column_config.TextColumn("Band"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
-    "coverage": st.column_config.NumberColumn(
+    "coverage": share_column(
         "Data",
-        format="percent",
         help="Share of the model's weight the export had data for; missing signals "
         "are left out of the score rather than counted as zero.",
     ),
@@ -88,9 +88,7 @@ COLUMN_CONFIG = {
 INSUFFICIENT_COLUMNS = ["account_name", "coverage", "score", "missing", "arr", "renewal_date", "owner", "segment"]
 INSUFFICIENT_CONFIG = {
     **COLUMN_CONFIG,
-    "coverage": st.column_config.NumberColumn(
-        "Data", format="percent", help="Share of the model's weight the exports had data for."
-    ),
+    "coverage": share_column("Data", help="Share of the model's weight the exports had data for."),
     "score": st.column_config.NumberColumn(
         "Score on what is there", format="%.1f", help="The score of the signals with data alone: not a band."
     ),
@@ -104,7 +102,7 @@ def _display(view: pd.DataFrame) -> pd.DataFrame:
     shown = view.head(TABLE_ROWS)
     frame = shown[[c for c in COLUMNS if c in shown]].copy()
     frame["band"] = frame["band"].map(BAND_WORDS).fillna(frame["band"])
-    return frame
+    return in_percent(frame, ["coverage"])
 
 
 def banded(view: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +168,8 @@ def insufficient_list(model: Model, view: pd.DataFrame) -> None:
         f"of {model.name}'s weight: too few signals to call green, yellow or red, so they are not ranked above. "
         "Map or add columns for the signals they lack."
     )
-    frame = rows.head(TABLE_ROWS).assign(missing=_missing_signals(model, rows.head(TABLE_ROWS)))
+    shown = rows.head(TABLE_ROWS)
+    frame = in_percent(shown, ["coverage"]).assign(missing=_missing_signals(model, shown))
     st.dataframe(
         frame[[c for c in INSUFFICIENT_COLUMNS if c in frame]],
         hide_index=True,
