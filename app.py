@@ -10,7 +10,7 @@ home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=Tr
 scorecard = st.Page("pages/scorecard.py", title="What-if scorecard", icon=":material/tune:", url_path="scorecard")
 portfolio = st.Page("pages/portfolio.py", title="Portfolio triage", icon=":material/grid_view:", url_path="portfolio")
 backtest = st.Page("pages/backtest.py", title="Backtest lab", icon=":material/query_stats:", url_path="backtest")
-revenue = st.Page("pages/revenue.py", title="Renewals & QBR", icon=":material/autorenew:", url_path="renewals")
+renewals = st.Page("pages/renewals.py", title="Renewals & QBR", icon=":material/autorenew:", url_path="renewals")
 issues = st.Page("pages/issues.py", title="Customer issues", icon=":material/forum:", url_path="issues")
 ramp = st.Page("pages/ramp.py", title="30-60-90 ramp plan", icon=":material/school:", url_path="ramp")
 onboarding = st.Page(
@@ -23,7 +23,7 @@ enter_app_shell()
 st.navigation(
     {
         "": [home],
-        "Accounts": [scorecard, portfolio, account, revenue, backtest, issues],
+        "Accounts": [scorecard, portfolio, account, renewals, backtest, issues],
         "Checklists": [ramp, onboarding],
     }
 ).run()

@@ -28,7 +28,7 @@ as_of.picker(result)
 chosen = filters.sidebar(result.accounts)
 view = filters.apply(result.accounts, chosen)
 kpis.tiles(view, chosen)
-st.page_link("pages/revenue.py", label="Renewals, retention, expansion and QBRs", icon=":material/autorenew:")
+st.page_link("pages/renewals.py", label="Renewals, retention, expansion and QBRs", icon=":material/autorenew:")
 memory(result, source.exports, model, mapping.overrides(source.digest))
 if view.empty:
     filters.nothing_matches(chosen)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from scoring.checklists import PlanRecord, checklists_of_kind, plan_id
 from scoring.db import Store
-from tests.app_pages import run_page, texts
+from tests.app_pages import ROOT, run_page, texts
 
 HOME = "app.py"  # the home page is the default page; its links need the navigation app.py declares
 
@@ -31,3 +32,27 @@ def test_cards_say_how_many_plans_need_attention(fresh_store: Path) -> None:
 def test_an_empty_database_shows_no_plans_on_either_card(fresh_store: Path) -> None:
     captions = texts(run_page(HOME).caption)
     assert captions.count("No plans yet.") == 2
+
+
+def test_every_page_url_is_its_file_name() -> None:
+    """A fresh server knows pages by file name until app.py has run once (see pages/ui/common/shell.py).
+
+    A page whose URL differed from its file name (``pages/revenue.py`` at
+    ``/renewals``) opened as a server's first request under Streamlit's "Page
+    not found" dialog.
+    """
+    tree = ast.parse((ROOT / "app.py").read_text())
+    pages = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
+    ]
+    declared = {Path(ast.literal_eval(page.args[0])) for page in pages}
+    assert declared == {p.relative_to(ROOT) for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py"}, (
+        "every page script is declared"
+    )
+    for page in pages:
+        file = Path(ast.literal_eval(page.args[0]))
+        url = {k.arg: ast.literal_eval(k.value) for k in page.keywords}.get("url_path")
+        defaulted = any(k.arg == "default" for k in page.keywords)
+        assert url == file.stem or (url is None and defaulted), (file, url)

@@ -28,7 +28,7 @@ from tests.app_pages import column_formats, run_page
 
 @pytest.fixture
 def at(fresh_store: Path) -> AppTest:
-    return run_page("pages/revenue.py", 300)  # a loaded 2-core machine; no timing asserted
+    return run_page("pages/renewals.py", 300)  # a loaded 2-core machine; no timing asserted
 
 
 def frame_with(app: AppTest, column: str) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def test_signals_set_on_the_account_page_count_on_the_expansion_list(at: AppTest
     assert not at.exception and not at.error
     assert next(c for c in at.checkbox if c.label.startswith("New department interested")).value
     assert next(s for s in at.selectbox if s.label == "Reference tier").value == 2
-    at.switch_page("pages/revenue.py").run()
+    at.switch_page("pages/renewals.py").run()
     legend = frame_with(at, "fed by").set_index("signal")
     assert legend.loc["New department interested", "fed by"].endswith("set on the account page for 1 account")
     agreed = frame_with(at, "agreed").set_index("tier")["agreed"]
@@ -153,7 +153,7 @@ def test_renewal_rates_are_editable_and_change_the_expected_arr(at: AppTest) -> 
     assert after["expected_arr"].to_numpy() == pytest.approx(0.5 * after["arr"].to_numpy())
     # The applied rates survive a visit to another page.
     at.switch_page("pages/portfolio.py").run()
-    at.switch_page("pages/revenue.py").run()
+    at.switch_page("pages/renewals.py").run()
     again = frame_with(at, "window").set_index("window")
     assert again["expected_arr"].to_numpy() == pytest.approx(0.5 * again["arr"].to_numpy())
 
@@ -212,7 +212,7 @@ ARR_BY_MONTH = (
 def test_arr_by_month_gives_retention_against_the_targets_and_a_waterfall(at: AppTest) -> None:
     at.switch_page("pages/portfolio.py").run()
     at.file_uploader(key="portfolio_files").set_value([("book.csv", ARR_BY_MONTH, "text/csv")]).run()
-    at.switch_page("pages/revenue.py").run()
+    at.switch_page("pages/renewals.py").run()
     assert not at.exception
     figures = {m.label: m.value for m in at.metric}
     # Start 600 (A, B, C in 2026-01); A churned 100, B contracted 50, C expanded 100; D is new business.
@@ -231,7 +231,7 @@ def test_arr_by_month_gives_retention_against_the_targets_and_a_waterfall(at: Ap
 
 def test_a_damaged_database_is_a_message_not_a_traceback(fresh_store: Path) -> None:
     fresh_store.write_bytes(b"this is not a database\n" * 4096)
-    app = run_page("pages/revenue.py", 300)
+    app = run_page("pages/renewals.py", 300)
     assert any("HEALTH_STUDIO_DB" in str(e.value) and "damaged" in str(e.value) for e in app.error)
     assert not any(str(fresh_store.parent) in str(e.value) for e in app.error), "pages show no server path"
     assert not app.get("download_button")

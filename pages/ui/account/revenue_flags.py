@@ -20,7 +20,7 @@ from pages.ui.portfolio.keys import revenue_flag_key, revenue_flags_form_key
 from scoring.revenue.expansion import expansion_rules
 from scoring.revenue.flags import FlagError, reference_tier, save_flags, save_reference_tier, saved_flags
 
-REVENUE_PAGE = "pages/revenue.py"
+REVENUE_PAGE = "pages/renewals.py"
 TIER = "reference_tier"
 FAILED = "failed"  # a save's failure message, shown once on the next run
 

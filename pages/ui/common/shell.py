@@ -5,7 +5,10 @@ app until ``st.navigation`` runs once in the process.  So when the first
 visitor after a restart opens ``/scorecard?...`` (or any page) directly,
 Streamlit runs that page on its own, without app.py: no wide layout, the wrong sidebar.
 Switching that mode off and rerunning hands the request to app.py, which
-routes it back here with the same URL and query parameters.
+routes it back here with the same URL and query parameters.  That mode
+knows pages by file name, so every page's ``url_path`` in app.py is its file
+name: a URL that was not one (``/renewals`` for ``revenue.py``) came up under
+Streamlit's "Page not found" dialog (tests/test_app_home.py checks app.py).
 
 Once app.py has routed a request in this process the mode is settled, so a
 page never reruns for it again.  (Streamlit's AppTest sets the mode back on
