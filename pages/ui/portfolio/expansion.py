@@ -100,7 +100,11 @@ def expansion_section(view: pd.DataFrame, found: Extras, hand_set: Mapping[str, 
             column_config=columns(
                 arr=st.column_config.TextColumn("ARR"),
                 points=st.column_config.NumberColumn("Points"),
-                signals=st.column_config.TextColumn("Signals", width="medium"),
+                signals=st.column_config.TextColumn(
+                    "Signals",
+                    width=260,  # two signals' labels in full beside a whole next step, at 1,400 px
+                    help="The signals that earned the points; hover a cell to read a longer list in full.",
+                ),
                 next_step=st.column_config.TextColumn("Next step", width="large"),
             ),
         )
