@@ -167,12 +167,14 @@ def test_saved_notes_fill_the_pack_and_a_held_qbr_counts(at: AppTest) -> None:
     at.text_area(key=qbr_field_key(account, quarter, "goals")).input("Reach 90% seat use")
     at.date_input(key=qbr_field_key(account, quarter, "held_on")).set_value(date(2026, 10, 20))
     due = int(next(m.value for m in at.metric if m.label.startswith("QBRs due")).split()[0])
+    assert "Accounts with $50,000 ARR or more." in [c.value for c in at.caption]  # the box writes 50000
     assert next(m.value for m in at.metric if m.label == "Completion rate") == "0%"
     next(b for b in at.button if b.label == "Save notes").click().run()
     assert not at.exception
     gaps_after = next(c.value for c in at.caption if "need your input" in c.value)
     assert "Achievements" not in gaps_after and "Next quarter goals" not in gaps_after
-    assert next(m.value for m in at.metric if m.label == "Completion rate") == f"{1 / due:.0%}"
+    # One held of `due`, at most one decimal as every share reads (1 of 125 is 0.8%, not "1%").
+    assert next(m.value for m in at.metric if m.label == "Completion rate") == f"{round(100 / due, 1):g}%"
 
 
 def cli_rows(text: str) -> dict[str, tuple[int, float, float]]:

@@ -25,6 +25,7 @@ from pages.ui.portfolio.keys import (
     qbr_field_key,
 )
 from pages.ui.portfolio.revenue_columns import columns
+from scoring.formatting import money_full, share
 from scoring.model import Model
 from scoring.qbr.chart import drivers_chart, drivers_png
 from scoring.qbr.markdown import to_markdown
@@ -65,7 +66,7 @@ def tracker_section(view: pd.DataFrame, quarter: Quarter, store: Store) -> None:
     """Accounts above the ARR threshold whose QBR is due this quarter, and how many were held."""
     left, right = st.columns(2)
     threshold = left.number_input(
-        "ARR threshold for a QBR",
+        "ARR threshold for a QBR ($)",
         min_value=0.0,
         value=DEFAULT_ARR_THRESHOLD,
         step=10_000.0,
@@ -74,6 +75,7 @@ def tracker_section(view: pd.DataFrame, quarter: Quarter, store: Store) -> None:
         persist_state="session",
         help="Accounts at or above this ARR get a QBR; seed 004 aims for every one of them each quarter.",
     )
+    left.caption(f"Accounts with {money_full(threshold)} ARR or more.")  # the box cannot group thousands
     rhythm = right.radio(
         "Rhythm",
         ["quarterly", "months 3/6/9"],
@@ -95,7 +97,7 @@ def tracker_section(view: pd.DataFrame, quarter: Quarter, store: Store) -> None:
     a.metric(f"QBRs due in {quarter}", count(len(tracker.due), "account"))
     b.metric(
         "Completion rate",
-        "none due" if rate is None else f"{rate:.0%}",
+        "none due" if rate is None else share(rate),
         help="QBRs marked held (in the notes below) over QBRs due; the target is 100%.",
     )
     if len(tracker.due):
