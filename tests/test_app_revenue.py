@@ -120,6 +120,7 @@ def test_the_backtest_labs_measured_rates_can_drive_the_forecast(at: AppTest) ->
     # Back to the stated rates: the editable form returns and the first figures come back.
     at.radio(key=RATES_SOURCE_KEY).set_value("stated").run()
     assert at.number_input(key=rate_input_key("green")).value == 95.0
+    assert at.number_input(key=rate_input_key("green")).proto.format == "%.1f"  # '95.0', not '95.00'
     assert frame_with(at, "window").set_index("window")["expected_arr"].equals(stated["expected_arr"])
 
 

@@ -77,6 +77,7 @@ def rates_form() -> RenewalRates:
                 min_value=0.0,
                 max_value=100.0,
                 step=1.0,
+                format="%.1f",  # the stated rates have one decimal; the default '%0.2f' wrote 95.00
                 value=round(rates.of(band) * 100, 1),
                 key=rate_input_key(band),
                 help="Replace with the share your own renewals in this band kept, when you know it.",
