@@ -68,7 +68,8 @@ def accounts_select(model: Model, rolled: str, as_of: date | None, p: Params, ex
     sentences or lists (the list of gaps in the sorted rows cost 0.1 s at
     100k accounts).  ``as_of`` None leaves ``days_to_renewal`` empty for the
     caller to fill (``finish.set_days_to_renewal``) once the date is known:
-    the one-pass path learns it from the same scan that ranks.  ``extra`` columns of ``rolled`` are passed through.
+    the one-pass path learns it from the same scan that ranks.  ``extra``
+    columns of ``rolled`` are passed through.
 
     The weakest signals are found by sorting small (-lost, rank) pairs per
     account, where rank is the signal id's alphabetical place: the same order
