@@ -275,6 +275,15 @@ def test_a_saved_custom_model_persists_in_the_database(db_path: Path) -> None:
         saved.close()
 
 
+def test_the_weight_boxes_give_each_groups_share_as_every_share_reads(db_path: Path) -> None:
+    at = page()
+    at.selectbox(key=MODEL_KEY).set_value("three-pillar").run()
+    save_custom(at, "Even thirds", {"product": 1, "relationship": 1, "outcomes": 1})
+    model_id = at.selectbox(key=MODEL_KEY).value
+    assert model_id == "custom-even-thirds"
+    assert at.number_input(key=f"custom:{model_id}:w:outcomes").help == "Now 33.3% of the score."
+
+
 def test_custom_model_names_are_validated() -> None:
     at = page()
     save_custom(at, "   ", {})

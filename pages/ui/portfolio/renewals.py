@@ -24,7 +24,7 @@ from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import RATES_KEY, RATES_SOURCE_KEY, rate_input_key
 from pages.ui.portfolio.revenue_columns import columns
 from scoring.backtest.report import Floors
-from scoring.formatting import money_full
+from scoring.formatting import money_full, share
 from scoring.model import Model
 from scoring.revenue.calibrated import MeasuredRates, measured_rates
 from scoring.revenue.forecast import (
@@ -144,7 +144,7 @@ def _measured_table(m: MeasuredRates) -> None:
         ),
     )
     if m.stated:
-        stated = ", ".join(f"{band} {m.rates.of(band):.0%}" for band in m.stated)
+        stated = ", ".join(f"{band} {share(m.rates.of(band))}" for band in m.stated)
         st.caption(f"The lab measured no account in these bands, so they keep the stated rate: {stated}.")
 
 

@@ -18,6 +18,7 @@ from pages.ui.common.state import forget_custom_models, saved_custom_models, sto
 from pages.ui.scorecard.state import MODEL_KEY, forget
 from scoring.catalog import preset_models
 from scoring.custom_models import NAME_MAX_CHARS, SavedModel, name_problem, save_target, tidy_name, usable
+from scoring.formatting import share
 from scoring.model import Model
 from scoring.model_toml import to_toml
 from scoring.storage import StoreError, guarded
@@ -155,7 +156,7 @@ def custom_model_editor(model: Model) -> None:
                 value=round(group.weight, 2),
                 step=1.0,
                 key=_weight_key(model, group.id),
-                help=f"Now {group.weight / model.total_weight:.0%} of the score.",
+                help=f"Now {share(group.weight / model.total_weight)} of the score.",
             )
         with st.container(horizontal=True):
             st.form_submit_button(
