@@ -113,7 +113,7 @@ def test_two_saved_weeks_show_the_band_moves_the_reasons_and_the_account_line(
     assert not at.exception
     assert at.title[0].value == expected.account_name
     assert len(at.get("vega_lite_chart")) == 1  # the score line on band zones
-    assert any(t.startswith("2 snapshots and 0 months of history") for t in _texts(at))
+    assert any(t.startswith("2 snapshots; no monthly history (it comes from exports") for t in _texts(at))
     assert f"**13 Nov → 20 Nov 2026.** {plain(expected.reason)}" in _texts(at)
     assert not at.error
     # Figures as the scorecard writes them: '41%', never a raw 41.1765; the score at one decimal.
@@ -188,4 +188,4 @@ def test_the_monthly_line_dates_each_point_to_its_own_month(fresh_store: Path) -
     points = _line_points(at)
     assert [d.date() for d in points["when"]] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 4, 30)]
     assert points["score"].tolist() == trend  # the same scores as the triage sparkline, now at their months
-    assert any(t.startswith("0 snapshots and 3 months of history") for t in _texts(at))
+    assert any(t.startswith("3 months of history from the exports; no snapshot yet") for t in _texts(at))

@@ -79,5 +79,5 @@ def test_two_saved_weeks_draw_the_accounts_line_and_say_why_it_moved(
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     expect(chart.locator("g.mark-symbol.role-mark path")).to_have_count(2)  # one point per snapshot
     expect(chart.locator("g.mark-rect.role-mark path")).to_have_count(3)  # the red, yellow and green zones
-    expect(page.get_by_text("2 snapshots and 0 months of history")).to_be_visible()
+    expect(page.get_by_text("2 snapshots; no monthly history")).to_be_visible()
     assert page.get_by_text("Traceback").count() == 0

@@ -144,10 +144,23 @@ def timeline(book: Book, row: Mapping[str, Any], found: Sequence[SnapshotInfo]) 
     )
     st.altair_chart(alt.layer(zone, line).properties(height=280), width="stretch")
     st.caption(
-        f"{count(len(snaps), 'snapshot')} and {count(int((points['source'] == 'monthly history').sum()), 'month')} "
-        "of history. Band zones: red below "
+        f"{_history_sources(len(snaps), int((points['source'] == 'monthly history').sum()))} Band zones: red below "
         f"{bands.yellow:g}, yellow from {bands.yellow:g}, green from {bands.green:g}."
     )
+
+
+def _history_sources(snapshots: int, months: int) -> str:
+    """What the line is drawn from, saying where the missing kind would come from rather than counting it as 0."""
+    if not snapshots:
+        return (
+            f"{count(months, 'month')} of history from the exports; no snapshot yet (save one on the portfolio page)."
+        )
+    if not months:
+        return (
+            f"{count(snapshots, 'snapshot')}; no monthly history (it comes from exports with a month column, "
+            "scored on the portfolio page)."
+        )
+    return f"{count(snapshots, 'snapshot')} and {count(months, 'month')} of history."
 
 
 def why_it_moved(row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
