@@ -55,7 +55,7 @@ def saved_events(db: Path, issue_id: str) -> list[tuple[str, str | None]]:
 def test_first_open_loads_the_demo_with_its_pattern_and_overdue_flag(fresh_store: Path) -> None:
     at = run_page(PAGE)
     assert any("demo issues" in t for t in texts(at.info))
-    assert any("DEMO-3" in t and "passed their update-by date" in t for t in texts(at.warning))
+    assert any("1 promise has passed its update-by date: DEMO-3." in t for t in texts(at.warning))
     assert any("Technical bug · SSO · Mid\\-Market · 3 accounts" in m.value for m in at.markdown)
     assert [b.proto.label for b in at.get("download_button")] == ["Brief for Product (Markdown)"]
     at = run_page(PAGE)

@@ -82,8 +82,10 @@ def overdue_notice(issues: list[IssueState]) -> None:
     late = [s for s in issues if s.overdue(date.today())]
     if late:
         ids = ", ".join(s.issue_id for s in late)
+        passed = (
+            "promise has passed its update-by date" if len(late) == 1 else "promises have passed their update-by dates"
+        )
         st.warning(
-            f"{len(late)} {'promise has' if len(late) == 1 else 'promises have'} passed their update-by date: {ids}. "
-            "Give the customer an update, then set a new date or close the loop.",
+            f"{len(late)} {passed}: {ids}. Give the customer an update, then set a new date or close the loop.",
             icon=":material/schedule:",
         )
