@@ -189,3 +189,30 @@ def test_the_monthly_line_dates_each_point_to_its_own_month(fresh_store: Path) -
     assert [d.date() for d in points["when"]] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 4, 30)]
     assert points["score"].tolist() == trend  # the same scores as the triage sparkline, now at their months
     assert any(t.startswith("3 months of history from the exports; no snapshot yet") for t in _texts(at))
+
+
+# The same account with check-in dates, so the day the score is measured to moves its score.
+CHECKIN_CSV = (
+    b"Account ID,Account Name,Month,Usage %,Licensed Seats,Active Users,Last Check-in\n"
+    b"X-1,Zephyr Freight,2026-01,80%,100,70,2026-01-05\n"
+    b"X-1,Zephyr Freight,2026-02,60%,100,50,2026-02-02\n"
+    b"X-1,Zephyr Freight,2026-04,40%,100,30,2026-04-03\n"
+)
+
+
+def test_the_monthly_line_stops_at_the_as_of_date_set_on_the_portfolio_page(fresh_store: Path) -> None:
+    """A date set on the portfolio page holds on the account page too: no month after it, the same last score."""
+    at = _app("pages/portfolio.py")
+    at.file_uploader(key="portfolio_files").set_value([("usage.csv", CHECKIN_CSV, "text/csv")]).run()
+    at.date_input(key="portfolio:as_of_input").set_value(date(2026, 2, 10)).run()
+    assert not at.exception
+    row = at.session_state["portfolio_scored"].result.accounts.iloc[0]
+    assert pd.Timestamp(row["period"]).date() == date(2026, 2, 1)  # April is after the date set
+    at.query_params["id"] = "X-1"
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    points = _line_points(at)
+    # February's point is measured to the date set (8 days since the check-in), as the triage score is.
+    assert [d.date() for d in points["when"]] == [date(2026, 1, 31), date(2026, 2, 10)]
+    assert points["score"].tolist() == list(row["score_trend"])
+    assert points["score"].iloc[-1] == row["score"]

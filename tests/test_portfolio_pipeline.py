@@ -263,7 +263,9 @@ def test_as_of_leaves_out_later_months() -> None:
     result = load({"accounts.csv": csv_bytes(ACCOUNTS), "usage.csv": csv_bytes(USAGE)}, as_of=date(2026, 2, 28))
     a1 = by_id(result)["A-1"]
     assert a1["period"] == pd.Timestamp("2026-02-01") and a1["usage_rate"] == 95.0
-    assert any("after the as-of date" in p.message for p in result.warnings)
+    later = next(p for p in result.warnings if "after the as-of date" in p.message)
+    # Only the monthly file has later months, and they were left out on purpose: no "typo" advice.
+    assert later.file == "usage.csv" and later.fix == "Set a later as-of date to count them."
 
 
 def test_progress_is_reported_up_to_done() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -24,19 +25,39 @@ def test_latest_month_scores_like_the_portfolio(model_id: str) -> None:
     assert problems == []
     assert list(history.columns) == history_columns(model)
     assert history.groupby("account_id")["period"].nunique().min() > 1  # every month, not only the latest
-    latest = history.sort_values("period").groupby("account_id").tail(1).set_index("account_id")
-    accounts = load_portfolio(demo_exports(), model).accounts
-    assert set(latest.index) == set(accounts["account_id"])
-    for row in accounts.itertuples():
-        values = latest.loc[row.account_id]
+    assert _latest_scores(history, model_id) == _portfolio_scores(model_id)
+
+
+def _portfolio_scores(model_id: str, as_of: date | None = None) -> dict[str, float | None]:
+    """Each demo account's triage score, measured to ``as_of``."""
+    accounts = load_portfolio(demo_exports(), MODELS[model_id], as_of=as_of).accounts
+    return {r.account_id: None if pd.isna(r.score) else float(r.score) for r in accounts.itertuples()}
+
+
+def _latest_scores(history: pd.DataFrame, model_id: str) -> dict[str, float | None]:
+    """Each account's score in its latest month of ``history``, by the one formula."""
+    model = MODELS[model_id]
+    scores: dict[str, float | None] = {}
+    for account_id, values in (
+        history.sort_values("period").groupby("account_id").tail(1).set_index("account_id").iterrows()
+    ):
         signals = {s: None if math.isnan(values[s]) else float(values[s]) for s in model.signal_ids}
-        bonuses = [b.id for b in model.bonuses if bool(values[b.id])]
         try:
-            expected: float | None = score(model, signals, bonuses).score
+            scores[str(account_id)] = score(model, signals, [b.id for b in model.bonuses if bool(values[b.id])]).score
         except NoSignals:
-            expected = None
-        got = None if pd.isna(row.score) else float(row.score)
-        assert got == expected, row.account_id
+            scores[str(account_id)] = None
+    return scores
+
+
+def test_a_date_set_mid_month_reads_like_the_portfolio_at_that_date() -> None:
+    """Months after the date are left out and the last one's day counts stop at it, as the triage's do."""
+    as_of = date(2026, 6, 10)
+    history, problems = signal_history(demo_exports(), MODELS["technical-csm"], as_of=as_of)
+    assert history["period"].max() == pd.Timestamp("2026-06-01")
+    assert [p.fix for p in problems] == ["Set a later as-of date to count them."]
+    assert _latest_scores(history, "technical-csm") == _portfolio_scores("technical-csm", as_of)
+    # Measured to the end of June instead, some scores differ: the date is what makes them agree.
+    assert _portfolio_scores("technical-csm", date(2026, 6, 30)) != _portfolio_scores("technical-csm", as_of)
 
 
 def test_missing_stays_missing_and_undated_accounts_are_reported() -> None:

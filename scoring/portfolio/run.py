@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -103,6 +103,22 @@ def file_relation(loaded: Loaded, scales: dict[str, str]) -> FileRelation:
         dated=any(c.field == "period" for c in loaded.columns),
         duplicates=False,
         scales=scales,
+    )
+
+
+def left_out_later(
+    loaded: Sequence[Loaded], tables: Collection[str], later: int, as_of: date, requested: bool
+) -> InputProblem:
+    """The problem naming the rows ``measure_date`` left out: after the date the user set, or far in the future."""
+    names = ", ".join(item.src.name for item in loaded if item.table in tables)
+    why = "after the as-of date" if requested else "more than a year in the future"
+    return InputProblem(
+        names,
+        f"Left out {counted(later, 'row', 'rows')} dated {why} ({as_of if requested else 'today + 1 year'}).",
+        "Set a later as-of date to count them."
+        if requested
+        else "Check the month column for typos such as 2062 for 2026.",
+        count=later,
     )
 
 
@@ -323,17 +339,7 @@ def _score(
         relations.append(file_relation(item, scales))
     as_of, later, tables = measure_date(con, relations, requested_as_of)
     if later:
-        names = ", ".join(item.src.name for item in loaded if item.table in tables)
-        why = "after the as-of date" if requested_as_of else "more than a year in the future"
-        problems.append(
-            InputProblem(
-                names,
-                f"Left out {counted(later, 'row', 'rows')} dated {why} "
-                f"({as_of if requested_as_of else 'today + 1 year'}).",
-                "Check the month column for typos such as 2062 for 2026.",
-                count=later,
-            )
-        )
+        problems.append(left_out_later(loaded, tables, later, as_of, requested_as_of is not None))
     problems.extend(_future_checkins(con, loaded, as_of))
     dated = [(item.src.name, item.table) for item, rel in zip(loaded, relations, strict=True) if rel.dated]
     periods = file_periods(con, dated)

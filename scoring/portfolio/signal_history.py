@@ -19,6 +19,7 @@ import logging
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,15 @@ from scoring.portfolio.contract import Export, InputProblem, RunContext
 from scoring.portfolio.ingest.load import Loaded, error, load_file, scaling
 from scoring.portfolio.ingest.parse import MACROS
 from scoring.portfolio.ingest.read import out_of_memory, too_big
-from scoring.portfolio.run import engine_down, file_relation, load_failure, measure_date, open_file, scored_sql
+from scoring.portfolio.run import (
+    engine_down,
+    file_relation,
+    left_out_later,
+    load_failure,
+    measure_date,
+    open_file,
+    scored_sql,
+)
 from scoring.portfolio.sqlkit import Params, bonus_column, quote, value_column
 from scoring.private_files import process_dir
 from scoring.wording import counted
@@ -51,10 +60,13 @@ def signal_history(
     model: Model,
     overrides: Mapping[str, str | None] | None = None,
     store: Store | None = None,
+    as_of: date | None = None,
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """(history, problems): one row per account and dated month, raw values on each signal's scale.
 
-    NaN is a missing value, never zero.  Accounts that appear only in
+    ``as_of`` is a date the user set on the portfolio page: months after it
+    are left out and day counts stop at it, as the triage scores them (None:
+    the data's own date).  NaN is a missing value, never zero.  Accounts that appear only in
     undated files (an accounts list) have no month to backtest and are left
     out, with a problem saying so.  Never raises on bad input.
     """
@@ -68,7 +80,7 @@ def signal_history(
         problems.append(engine_down(exc))
         return _empty(model), problems
     with tempfile.TemporaryDirectory(prefix="history-", dir=process_dir()) as tmp:
-        ctx = RunContext(con, model, overrides, store, None, Path(tmp))
+        ctx = RunContext(con, model, overrides, store, as_of, Path(tmp))
         try:
             con.execute(MACROS).fetchall()
             loaded: list[Loaded] = []
@@ -122,16 +134,9 @@ def _history(ctx: RunContext, loaded: Sequence[Loaded], problems: list[InputProb
             )
         )
         return _empty(model)
-    as_of, later, _tables = measure_date(ctx.con, relations, None)
+    as_of, later, tables = measure_date(ctx.con, relations, ctx.requested_as_of)
     if later:
-        problems.append(
-            InputProblem(
-                ", ".join(item.src.name for item in loaded),
-                f"Left out {counted(later, 'row', 'rows')} dated more than a year in the future.",
-                "Check the month column for typos such as 2062 for 2026.",
-                count=later,
-            )
-        )
+        problems.append(left_out_later(loaded, tables, later, as_of, ctx.requested_as_of is not None))
     p = Params()
     scored = scored_sql(model, relations, p, as_of)
     picks = [

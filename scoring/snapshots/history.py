@@ -88,11 +88,13 @@ def account_history(store: Store, found: Sequence[SnapshotInfo], account_id: str
     return merged.reset_index(drop=True)
 
 
-def monthly_scores(months: pd.DataFrame, model: Model, account_id: str) -> pd.DataFrame:
+def monthly_scores(months: pd.DataFrame, model: Model, account_id: str, as_of: date | None = None) -> pd.DataFrame:
     """One account's score in each month its exports hold, dated to the end of that very month.
 
     ``months`` is ``scoring.portfolio.signal_history``'s frame (account_id, period,
-    one column per signal and bonus).  Each month is scored by the one formula
+    one column per signal and bonus), read to ``as_of`` when the user set one:
+    then the month it falls in is dated to it, since its day counts stop
+    there.  Each month is scored by the one formula
     (``scoring.engine.score``); a month with no value for any signal has no score
     and is left out, so a gap in the exports stays a gap on the line rather than
     shifting the later months back.  Columns: when, score.
@@ -107,7 +109,8 @@ def monthly_scores(months: pd.DataFrame, model: Model, account_id: str) -> pd.Da
             card = score(model, values, bonuses)
         except NoSignals:
             continue
-        when.append(pd.Timestamp(row["period"]) + pd.offsets.MonthEnd(0))
+        month_end = pd.Timestamp(row["period"]) + pd.offsets.MonthEnd(0)
+        when.append(min(month_end, pd.Timestamp(as_of)) if as_of is not None else month_end)
         scores.append(card.score)
     return pd.DataFrame({"when": pd.to_datetime(pd.Series(when, dtype="datetime64[ns]")), "score": scores})
 

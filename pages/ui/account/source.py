@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -39,14 +40,21 @@ class Book:
     snapshot: SnapshotInfo | None = None
     source: Source | None = None  # the exports scored, when the book is a portfolio (not a snapshot)
     overrides: tuple[tuple[str, str], ...] = ()
+    as_of: date | None = None  # the date the portfolio was measured to, which its monthly line keeps to
 
 
 @st.cache_data(show_spinner="Reading the monthly history…", max_entries=4)
 def _signal_months(
-    digest: str, model_key: str, overrides: tuple[tuple[str, str], ...], _source: Source, _model: Model
+    digest: str,
+    model_key: str,
+    overrides: tuple[tuple[str, str], ...],
+    as_of: date | None,
+    _source: Source,
+    _model: Model,
 ) -> pd.DataFrame:
-    """Every account's signal values per month of the exports (cached per files, model and corrections)."""
-    months, _problems = signal_history(_source.exports, _model, dict(overrides), store())
+    """Every account's signal values per month of the exports to ``as_of`` (cached per files, model,
+    corrections and date)."""
+    months, _problems = signal_history(_source.exports, _model, dict(overrides), store(), as_of)
     return months
 
 
@@ -55,8 +63,10 @@ def monthly_history(book: Book, account_id: str) -> pd.DataFrame:
     a snapshot, which keeps no months."""
     if book.source is None:
         return pd.DataFrame({"when": pd.Series(dtype="datetime64[ns]"), "score": pd.Series(dtype=float)})
-    months = _signal_months(book.source.digest, fingerprint(book.model), book.overrides, book.source, book.model)
-    return history.monthly_scores(months, book.model, account_id)
+    months = _signal_months(
+        book.source.digest, fingerprint(book.model), book.overrides, book.as_of, book.source, book.model
+    )
+    return history.monthly_scores(months, book.model, account_id, book.as_of)
 
 
 @st.cache_data(show_spinner="Loading the demo portfolio…")
@@ -84,6 +94,7 @@ def current_book() -> Book:
             "the portfolio you scored on the portfolio page",
             source=source,
             overrides=overrides,
+            as_of=kept.result.as_of,
         )
     found = history.snapshots(store())
     if found:
