@@ -41,7 +41,8 @@ if plans:
 chosen = pick_plan(
     plans, "Plan", keys.ONBOARDING_PICK_KEY, show_checklist=True, help_text="Which account's plan to open."
 )
-with st.expander("New onboarding plan", expanded=not plans, icon=":material/add_task:"):
+asked = st.query_params.get(keys.NEW_PLAN_ACCOUNT_PARAM)  # from an account page's "start a plan" link
+with st.expander("New onboarding plan", expanded=not plans or bool(asked), icon=":material/add_task:"):
     if accounts:
         st.caption(f"{len(accounts)} accounts from the loaded portfolio; you can also type another name.")
     new_plan_form(
@@ -51,6 +52,7 @@ with st.expander("New onboarding plan", expanded=not plans, icon=":material/add_
         "Kickoff date",
         keys.ONBOARDING_PICK_KEY,
         subject_options=accounts,
+        asked=asked,
     )
 
 if chosen is None:

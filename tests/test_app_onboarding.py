@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
@@ -11,6 +12,7 @@ from streamlit.testing.v1.element_tree import Button
 from pages.ui.checklists import keys
 from pages.ui.common.keys import AUTHOR_INPUT_KEY, LOADED_ACCOUNTS_KEY
 from pages.ui.common.state import _open_store
+from pages.ui.common.text import plain
 from scoring.checklists import TICK, UNTICK, plan_id, preset_checklists
 from scoring.db import Store
 from tests.app_pages import app_on, run_page, texts
@@ -159,3 +161,53 @@ def test_ticks_recorded_as_events(fresh_store: Path) -> None:
         assert [(e.target, e.kind) for e in store.events(ACME)] == [("pk-timeline", TICK), ("pk-timeline", UNTICK)]
     finally:
         store.close()
+
+
+def _links_to_onboarding(at: AppTest) -> list[tuple[str, dict[str, list[str]]]]:
+    """(label, query) of each link the page draws to the onboarding page."""
+    return [
+        (pl.proto.label, parse_qs(pl.proto.query_string)) for pl in at.get("page_link") if pl.proto.page == "onboarding"
+    ]
+
+
+def test_an_account_page_starts_its_onboarding_plan_and_then_opens_it(fresh_store: Path) -> None:
+    """An account with no plan links to the onboarding form with its name filled in; once started, to the plan."""
+    at = app_on("pages/account.py")
+    at.query_params["id"] = "ACC-1001"
+    at.run()
+    assert not at.exception
+    name = at.title[0].value
+    assert _links_to_onboarding(at) == [(f"Start an onboarding plan for {plain(name)}", {"account": [name]})]
+
+    at.query_params.clear()
+    at.query_params["account"] = name
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    subject = at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject"))
+    assert subject.value == name, "the link's account is filled in"
+    give_name(at, "Priya")
+    at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "checklist")).select("customer-onboarding")
+    at.button(key=SUBMIT).click().run()
+    assert not at.exception
+    pid = plan_id("customer-onboarding", name)
+    assert at.selectbox(key="plan").value == pid
+    assert not at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject")).value, "filled in once, not again"
+
+    at.query_params.clear()
+    at.query_params["id"] = "ACC-1001"
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    assert _links_to_onboarding(at) == [("Open the Customer onboarding plan", {"plan": [pid]})]
+
+
+def test_a_linked_account_is_picked_in_the_portfolio_list_or_added_to_it(fresh_store: Path) -> None:
+    at = app_on(PAGE)
+    at.session_state[LOADED_ACCOUNTS_KEY] = ["Globex", "Initech"]
+    at.query_params["account"] = "Initech"
+    at.run()
+    box = at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "subject"))
+    assert (box.options, box.value) == (["Globex", "Initech"], "Initech")
+    at.query_params["account"] = "Umbrella"  # an account the loaded portfolio does not hold (a snapshot's)
+    at.run()
+    box = at.selectbox(key=keys.new_plan_field_key(NEW_FORM, "subject"))
+    assert (box.options, box.value) == (["Umbrella", "Globex", "Initech"], "Umbrella")

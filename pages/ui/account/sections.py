@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.account.source import Book, monthly_history, number
+from pages.ui.checklists.keys import NEW_PLAN_ACCOUNT_PARAM, ONBOARDING_PAGE, ONBOARDING_PICK_KEY
 from pages.ui.common.state import store
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.changes import why_table
@@ -195,8 +196,15 @@ def checklists(row: Mapping[str, Any], today: date) -> None:
     except ChecklistError as exc:
         st.warning(plain(exc), icon=":material/checklist:")
         return
+    name = str(row.get("account_name") or row["account_id"])
     if not plans:
-        st.caption("No checklist for this account yet; start one on the Customer onboarding page.")
+        st.caption("No checklist for this account yet.")
+        st.page_link(
+            ONBOARDING_PAGE,
+            label=f"Start an onboarding plan for {plain(name)}",
+            icon=":material/add_task:",
+            query_params={NEW_PLAN_ACCOUNT_PARAM: name},
+        )
         return
     rows = []
     for checklist, plan in plans:
@@ -212,7 +220,13 @@ def checklists(row: Mapping[str, Any], today: date) -> None:
         )
     table: pd.DataFrame = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.page_link("pages/onboarding.py", label="Open the checklists", icon=":material/checklist:")
+    for checklist, plan in plans:
+        st.page_link(
+            ONBOARDING_PAGE,
+            label=f"Open the {checklist.name} plan",
+            icon=":material/checklist:",
+            query_params={ONBOARDING_PICK_KEY: plan.plan_id},
+        )
 
 
 def scorecard_link(book: Book, row: Mapping[str, Any]) -> None:

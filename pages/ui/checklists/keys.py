@@ -6,11 +6,13 @@ and only here, keeps a widget and the callback that reads it from drifting
 apart, and keeps the ramp and onboarding pages (which share these widgets)
 from clashing with the other features' keys.
 
-Three keys keep another style on purpose, and must not be renamed:
+Four keys keep another style on purpose, and must not be renamed:
 
 * the plan pickers are bound to the URL (``bind="query-params"``), so their
   keys are the query parameter names in every shared link (``/ramp?csm=…``,
   ``/onboarding?plan=…``);
+* ``/onboarding?account=…`` (the account page's "start a plan" link) fills in
+  the new plan's account;
 * the portfolio page publishes the loaded accounts' names under its own key,
   which the onboarding page only reads (this folder may not import the
   portfolio feature, so the name is repeated here).
@@ -22,10 +24,12 @@ from typing import Literal
 
 RAMP_PICK_KEY = "csm"
 ONBOARDING_PICK_KEY = "plan"
+NEW_PLAN_ACCOUNT_PARAM = "account"
+ONBOARDING_PAGE = "pages/onboarding.py"  # the page other features link to with the two parameters above
 
 PROBLEM_KEY = "checklists:problem"  # a refused or failed change, shown once on the next run
 
-NewPlanField = Literal["subject", "checklist", "start", "message"]
+NewPlanField = Literal["subject", "checklist", "start", "message", "asked"]
 
 
 def new_plan_form_key(page: str) -> str:

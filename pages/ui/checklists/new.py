@@ -82,6 +82,14 @@ def _first_day(checklists: Sequence[Checklist]) -> date:
     return date.today() + timedelta(days=max(0, lead))
 
 
+def _fill_in(form_key: str, asked: str) -> None:
+    """Put the name a link asked for in the subject box, once per name, so clearing it or starting the plan sticks."""
+    asked_key = new_plan_field_key(form_key, "asked")
+    if st.session_state.get(asked_key) != asked:
+        st.session_state[asked_key] = asked
+        st.session_state[new_plan_field_key(form_key, "subject")] = asked
+
+
 def new_plan_form(
     form_key: str,
     checklists: Sequence[Checklist],
@@ -89,14 +97,21 @@ def new_plan_form(
     start_label: str,
     pick_key: str,
     subject_options: Sequence[str] = (),
+    asked: str | None = None,
 ) -> None:
+    """The form; ``asked`` is a name a link brought (``?account=``), filled in for the CSM to confirm."""
     subject_key, checklist_key, start_key, message_key = _keys(form_key)
+    options = list(subject_options)
+    if asked:
+        _fill_in(form_key, asked)
+        if options and asked not in options:
+            options.insert(0, asked)
     with st.form(form_key, enter_to_submit=True):
         subject_help = "One plan per name and checklist; the same name opens the existing plan."
-        if subject_options:
+        if options:
             st.selectbox(
                 subject_label,
-                list(subject_options),
+                options,
                 index=None,
                 key=subject_key,
                 accept_new_options=True,
