@@ -193,11 +193,19 @@ def test_an_account_page_starts_its_onboarding_plan_and_then_opens_it(fresh_stor
     assert at.selectbox(key="plan").value == pid
     assert not at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject")).value, "filled in once, not again"
 
+    start_plan(at, "Aardvark Inc")  # listed first, so only the link can open the account's plan
+
     at.query_params.clear()
     at.query_params["id"] = "ACC-1001"
     at.switch_page("pages/account.py").run()
     assert not at.exception
-    assert _links_to_onboarding(at) == [("Open the Customer onboarding plan", {"plan": [pid]})]
+    # The picker keeps its label in the URL, so that is what the link carries.
+    label = f"{name} · Customer onboarding"
+    assert _links_to_onboarding(at) == [("Open the Customer onboarding plan", {"plan": [label]})]
+    at.query_params.clear()
+    at.query_params["plan"] = label
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="plan").value == pid
 
 
 def test_a_linked_account_is_picked_in_the_portfolio_list_or_added_to_it(fresh_store: Path) -> None:

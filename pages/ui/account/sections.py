@@ -16,6 +16,7 @@ import streamlit as st
 
 from pages.ui.account.source import Book, monthly_history, number
 from pages.ui.checklists.keys import NEW_PLAN_ACCOUNT_PARAM, ONBOARDING_PAGE, ONBOARDING_PICK_KEY
+from pages.ui.checklists.pick import plan_label
 from pages.ui.common.state import store
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.changes import why_table
@@ -221,11 +222,12 @@ def checklists(row: Mapping[str, Any], today: date) -> None:
     table: pd.DataFrame = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, width="stretch")
     for checklist, plan in plans:
+        label = plan_label(checklist, plan, show_checklist=True)  # as the onboarding page's picker names it
         st.page_link(
             ONBOARDING_PAGE,
             label=f"Open the {checklist.name} plan",
             icon=":material/checklist:",
-            query_params={ONBOARDING_PICK_KEY: plan.plan_id},
+            query_params={ONBOARDING_PICK_KEY: label},
         )
 
 

@@ -10,7 +10,7 @@ Four keys keep another style on purpose, and must not be renamed:
 
 * the plan pickers are bound to the URL (``bind="query-params"``), so their
   keys are the query parameter names in every shared link (``/ramp?csm=…``,
-  ``/onboarding?plan=…``);
+  ``/onboarding?plan=…``, whose value is the picker's label: ``pick.plan_label``);
 * ``/onboarding?account=…`` (the account page's "start a plan" link) fills in
   the new plan's account;
 * the portfolio page publishes the loaded accounts' names under its own key,

@@ -59,10 +59,16 @@ def progress_of(plans: Sequence[tuple[Checklist, PlanRecord]], today: date) -> d
     return _read_or_stop(lambda: progress_by_plan(store(), plans, today))
 
 
+def plan_label(checklist: Checklist, plan: PlanRecord, show_checklist: bool) -> str:
+    """How the picker names a plan.  The bound picker keeps this text in the URL, not the plan id, so a
+    link that opens a plan passes it (``/onboarding?plan=Acme Corp · Customer onboarding``)."""
+    return f"{plan.subject} · {checklist.name}" if show_checklist else plan.subject
+
+
 def pick_plan(
     plans: Sequence[tuple[Checklist, PlanRecord]], label: str, key: str, show_checklist: bool, help_text: str
 ) -> PlanRecord | None:
-    names = {p.plan_id: f"{p.subject} · {c.name}" if show_checklist else p.subject for c, p in plans}
+    names = {p.plan_id: plan_label(c, p, show_checklist) for c, p in plans}
     if not names:
         return None
     chosen = st.selectbox(
