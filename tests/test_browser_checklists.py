@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 from playwright.sync_api import expect
@@ -146,3 +148,30 @@ def test_names_that_look_like_addresses_show_as_text_not_links(app_server: AppSe
     shown = main.inner_text().replace("\u2060", "")  # the word joiner that keeps each address unlinked
     assert "Ticked by www.evil.example" in shown
     assert page.locator("a[href*='evil']").count() == 0  # not in the plan, nor in the sidebar's name
+
+
+def test_an_account_page_starts_and_then_opens_its_onboarding_plan(app_server: AppServer, page: Any) -> None:
+    """The account page's two links, followed in the browser: a new plan with the name filled in, then that plan
+    opened even when another account's plan is listed first."""
+    page.goto(f"{app_server.url}/onboarding")
+    give_name(page, "Priya Shah")
+    page.get_by_role("textbox", name="Account").fill("Aardvark Inc")
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.get_by_text("Kickoff blocked").first).to_be_visible()
+
+    page.goto(f"{app_server.url}/account?id=ACC-1001")
+    name = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name=f"Start an onboarding plan for {name}").click()
+    expect(page.get_by_role("textbox", name="Account", exact=True)).to_have_value(name)
+    give_name(page, "Priya Shah")  # a new browser session since the first page
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.get_by_text("2 plans, ")).to_be_visible()
+
+    page.goto(f"{app_server.url}/account?id=ACC-1001")
+    page.get_by_role("link", name="Open the Customer onboarding plan").click()
+    expect(page).to_have_url(re.compile(r"/onboarding\?plan="))
+    # The opened plan is the account's: its own link back names it.
+    expect(page.get_by_role("link", name="Open the account page")).to_have_attribute(
+        "href", re.compile(re.escape(quote_plus(name)))
+    )
+    expect(page.get_by_role("dialog")).to_have_count(0)
