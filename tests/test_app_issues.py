@@ -13,6 +13,7 @@ from scoring.diagnosis.model import ANSWER, CLOSE, ROUTE
 from tests.app_pages import run_page, texts
 from tests.identity_app import give_name
 from tests.page_store import close_cached_store
+from tests.portfolio_page import open_portfolio, upload
 
 PAGE = "pages/issues.py"
 INTAKE_SUBMIT = f"FormSubmitter:{keys.INTAKE_FORM_KEY}-Log the issue"
@@ -129,3 +130,28 @@ def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_
     assert "update 5 days late" in line and "sso" in line
     [caption] = [c.value for c in at.caption if "overdue" in c.value]
     assert "ACC\\-1020" in caption and "ACC\\-1001" not in caption
+
+
+UPLOAD = (
+    b"Account ID,Account Name,CSM,Segment,ARR,Usage %\n"
+    b'ACC-1001,Own Account,Dana Cole,Enterprise,"$500,000",40%\n'
+    b'Z-2,Second Own,Lee Park,SMB,"$20,000",90%\n'
+)
+
+
+def test_accounts_and_their_facts_come_from_the_portfolio_scored_in_this_session(fresh_store: Path) -> None:
+    """After an upload, the intake offers the uploaded accounts, with their names, not the demo's; an id shared
+    with the demo (ACC-1001) takes the upload's facts."""
+    at = open_portfolio()
+    upload(at, ("mine.csv", UPLOAD))
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    box = at.selectbox(key=keys.intake_key("account"))
+    assert box.options == ["ACC-1001 · Own Account", "Z-2 · Second Own"]
+    assert any(
+        "come from the portfolio you scored on the Portfolio triage page (2 accounts)" in t for t in texts(at.caption)
+    )
+    give_name(at, "Tess")
+    log_issue(at, account="ACC-1001")
+    brief = " ".join(texts(at.markdown) + texts(at.caption) + texts(at.code))
+    assert "Own Account (ACC\\-1001)" in brief and "Tidewater" not in brief
