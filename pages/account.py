@@ -47,4 +47,4 @@ st.subheader("Checklists", anchor=False)
 sections.checklists(row, today)
 
 st.subheader("Customer issues", anchor=False)
-account_issues(str(row["account_id"]))
+account_issues(str(row["account_id"]), str(row["account_name"]))

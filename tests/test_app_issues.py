@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from streamlit.testing.v1 import AppTest
 
+from pages.ui.common.text import plain
 from pages.ui.issues import keys
 from scoring.db import Store, issue_store
 from scoring.diagnosis.model import ANSWER, CLOSE, ROUTE
-from tests.app_pages import run_page, texts
+from tests.app_pages import app_on, run_page, texts
 from tests.identity_app import give_name
 from tests.page_store import close_cached_store
 from tests.portfolio_page import open_portfolio, upload
@@ -106,13 +108,12 @@ def test_hostile_intake_text_shows_as_plain_text(fresh_store: Path) -> None:
         assert "**stars**" not in value and "[link]" not in value
 
 
-def _panels() -> None:
-    """A page showing the account panel for ACC-1020 and the overdue caption for two accounts."""
+def _overdue_caption() -> None:
+    """A page showing the triage's overdue caption for two accounts."""
     import pandas as pd
 
-    from pages.ui.issues.panel import account_issues, overdue_caption
+    from pages.ui.issues.panel import overdue_caption
 
-    account_issues("ACC-1020")
     overdue_caption(pd.DataFrame({"account_id": ["ACC-1020", "ACC-1001"]}))
 
 
@@ -124,12 +125,38 @@ def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_
         seed_demo(store)
     finally:
         store.close()
-    at = AppTest.from_function(_panels, default_timeout=30).run()
+    at = AppTest.from_function(_overdue_caption, default_timeout=30).run()
+    assert not at.exception, at.exception
+    [caption] = [c.value for c in at.caption if "overdue" in c.value]
+    assert "ACC\\-1020" in caption and "ACC\\-1001" not in caption
+
+    at = app_on("pages/account.py")
+    at.query_params["id"] = "ACC-1020"
+    at.run()
     assert not at.exception, at.exception
     [line] = [m.value for m in at.markdown if "DEMO-3" in m.value]
     assert "update 5 days late" in line and "sso" in line
-    [caption] = [c.value for c in at.caption if "overdue" in c.value]
-    assert "ACC\\-1020" in caption and "ACC\\-1001" not in caption
+
+
+def test_an_account_page_links_to_its_issues_with_the_account_filled_in(fresh_store: Path) -> None:
+    """The link fills in the intake and narrows the list once; changing either afterwards sticks."""
+    at = app_on("pages/account.py")
+    at.query_params["id"] = "ACC-1020"
+    at.run()
+    name = at.title[0].value
+    [link] = [pl.proto for pl in at.get("page_link") if pl.proto.page == "issues"]
+    assert link.label == f"Log or work on issues for {plain(name)}"
+    assert parse_qs(link.query_string) == {"account": ["ACC-1020"]}
+
+    at.query_params.clear()
+    at.query_params["account"] = "ACC-1020"
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key=keys.intake_key("account")).value == "ACC-1020"
+    assert at.multiselect(key=keys.ACCOUNT_FILTER_KEY).value == ["ACC-1020"]
+    assert at.dataframe[0].value["Account"].nunique() == 1
+    at.multiselect(key=keys.ACCOUNT_FILTER_KEY).set_value([]).run()
+    assert at.multiselect(key=keys.ACCOUNT_FILTER_KEY).value == [], "cleared by the CSM, not set again by the link"
 
 
 UPLOAD = (

@@ -21,6 +21,7 @@ from scoring.diagnosis.categories import categories
 from scoring.diagnosis.intake import TAG_MAX_CHARS, TEXT_MAX_CHARS, IntakeForm
 from scoring.diagnosis.model import SEVERITIES
 from scoring.diagnosis.patterns import AccountFacts
+from scoring.diagnosis.replay import IssueState
 
 DEFAULT_PROMISE_DAYS = 3  # an "update by" a few days out is a promise a CSM can keep
 _TEXT_FIELDS: tuple[keys.IntakeField, ...] = (
@@ -91,13 +92,29 @@ def _submit(facts: dict[str, AccountFacts]) -> None:
     as_author("a new issue", save)
 
 
-def intake_form(facts: dict[str, AccountFacts], tags: list[str]) -> None:
-    """The form; account and product area offer what is known and accept anything typed."""
+def follow_account_link(issues: list[IssueState]) -> str | None:
+    """The account an account page's link asked for (``?account=``); the first run with it fills in the intake's
+    account and narrows the list to that account's issues, so later changes to either stick."""
+    asked = st.query_params.get(keys.ACCOUNT_PARAM)
+    if asked and st.session_state.get(keys.LINKED_ACCOUNT_KEY) != asked:
+        st.session_state[keys.LINKED_ACCOUNT_KEY] = asked
+        st.session_state[_key("account")] = asked
+        if any(s.account_id == asked for s in issues):
+            st.session_state[keys.ACCOUNT_FILTER_KEY] = [asked]
+    return asked or None
+
+
+def intake_form(facts: dict[str, AccountFacts], tags: list[str], asked: str | None = None) -> None:
+    """The form; account and product area offer what is known and accept anything typed (``asked``: a linked
+    account, offered even when the facts do not hold it)."""
     cats = categories()
+    accounts = sorted(facts)
+    if asked and asked not in facts:
+        accounts.insert(0, asked)
     with st.form(keys.INTAKE_FORM_KEY, enter_to_submit=False):
         st.selectbox(
             "Account",
-            sorted(facts),
+            accounts,
             index=None,
             key=_key("account"),
             format_func=lambda a: _account_label(facts, a),

@@ -38,6 +38,11 @@ OVERDUE_FILTER_KEY = "issues:filter-overdue"
 # The issue opened below the list (pages.ui.issues.detail).
 OPEN_ISSUE_KEY = "issues:open"
 
+# An account page's link, /issues?account=<id>: the intake and the account filter take that account, once per id.
+ISSUES_PAGE = "pages/issues.py"
+ACCOUNT_PARAM = "account"
+LINKED_ACCOUNT_KEY = "issues:linked-account"
+
 # The patterns section (pages.ui.issues.patterns).
 MIN_ACCOUNTS_KEY = "issues:min-accounts"
 GROUP_BY_KEY = "issues:group-by"

@@ -13,13 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from pages.ui.common.state import store
+from pages.ui.common.text import plain
+from pages.ui.issues import keys
 from pages.ui.issues.words import shown
 from scoring.diagnosis import commands as cmd
 from scoring.diagnosis.categories import categories
 
 
-def account_issues(account_id: str) -> None:
-    """The account's issues, newest first, with any passed update-by date flagged."""
+def account_issues(account_id: str, name: str) -> None:
+    """The account's issues, newest first, with any passed update-by date flagged, and a link to log or work them."""
     try:
         mine = [s for s in cmd.all_issues(store()) if s.account_id == account_id]
     except cmd.IssueError as exc:
@@ -38,7 +40,13 @@ def account_issues(account_id: str) -> None:
         if s.overdue(today):
             line += f" :red[update {s.days_overdue(today)} days late]"
         st.markdown(line)
-    st.caption("Log, route and close them on the Customer issues page.")
+    st.page_link(
+        keys.ISSUES_PAGE,
+        label=f"Log or work on issues for {plain(name)}",
+        icon=":material/forum:",
+        query_params={keys.ACCOUNT_PARAM: account_id},
+        help="Opens Customer issues with this account in the new-issue form and the list narrowed to it.",
+    )
 
 
 def overdue_caption(accounts: pd.DataFrame) -> None:
