@@ -34,6 +34,15 @@ def test_an_empty_database_shows_no_plans_on_either_card(fresh_store: Path) -> N
     assert captions.count("No plans yet.") == 2
 
 
+def test_home_has_a_card_linking_to_every_other_page(fresh_store: Path) -> None:
+    """A new user meets every page from home, not only the ones the first cards were written for."""
+    at = run_page(HOME)
+    linked = {pl.proto.page for pl in at.get("page_link")}
+    pages = {p.stem for p in (ROOT / "pages").glob("*.py") if p.name not in ("__init__.py", "home.py")}
+    assert linked == pages
+    assert [h.value for h in at.header] == ["Accounts", "Checklists"], "grouped as the sidebar groups them"
+
+
 def test_every_page_url_is_its_file_name() -> None:
     """A fresh server knows pages by file name until app.py has run once (see pages/ui/common/shell.py).
 
