@@ -396,6 +396,29 @@ def test_sparse_kpis_say_no_data_and_which_column(at: AppTest) -> None:
     assert table["arr_at_risk"].isna().all(), "no ARR in the data: no ARR at risk, not $0"
 
 
+# A CRM report with ARR and renewal dates but one signal of five (usage): every account is unbanded.
+UNBANDED_WITH_ARR_CSV = (
+    b"Account ID,ARR,Renewal Date,Usage %\n"
+    b"U-1,120000,2026-12-15,95%\nU-2,45000,2027-06-30,40%\nU-3,80000,2026-12-31,72%\n"
+)
+
+
+def test_an_arr_column_is_never_called_missing_when_no_account_has_a_band(at: AppTest) -> None:
+    """Every account unbanded: the colours hold no account and $0 of ARR, and the renewals tile says that the
+    unbanded accounts renewing soon are not in its figure, instead of asking for columns the file has."""
+    upload(at, ("crm.csv", UNBANDED_WITH_ARR_CSV))
+    at.date_input(key="portfolio:as_of_input").set_value(date(2026, 11, 30)).run()
+    captions = [c.value for c in at.caption]
+    assert not any("needs an ARR column" in c for c in captions), captions
+    assert captions.count("$0 ARR") == 3, "no red, yellow or green account: $0 of ARR in each"
+    renewals = next(m for m in at.metric if m.label == "Renewals at risk")
+    assert renewals.value == "$0"
+    assert any(
+        c.startswith("0 accounts renewing within 90 days; 2 with too little data for a band are not counted")
+        for c in captions
+    ), captions
+
+
 def test_the_csv_rounds_as_the_page_shows() -> None:
     from scoring.portfolio.finish import export_table
 

@@ -7,7 +7,8 @@ A figure the data cannot give is None, never 0: without an ARR column there
 is no ARR per band, without renewal dates no renewal at risk, with a single
 period no "newly red".  ``NEEDS`` says which column would fill each gap, so
 the page can say so.  Accounts with too little data for a band
-("insufficient") are counted apart and never added to a colour.
+("insufficient") are counted apart and never added to a colour; a colour
+with no account holds $0 of a known ARR column, which is a real zero.
 """
 
 from __future__ import annotations
@@ -31,22 +32,19 @@ NEEDS = {
 @dataclass(frozen=True)
 class Kpis:
     accounts_by_band: dict[str, int]
-    arr_by_band: dict[str, float | None]  # None: no account of the band has an ARR value
+    arr_by_band: dict[str, float | None]  # None: the band's accounts have no ARR value (0.0: it has no account)
     arr_renewing_at_risk: float | None  # ARR renewing within 90 days (not yet past) in yellow or red
     accounts_renewing_at_risk: int | None  # None: no renewal date in the data
     turned_red: int | None  # accounts red now that were not red last period; None: one period only
     moved_down: int | None  # accounts green last period, yellow or red now; None: one period only
     insufficient: int = 0  # accounts with too little data for a band, counted apart
+    arr: float | None = None  # every account's known ARR, banded or not; None: no account has one
+    insufficient_renewing: int = 0  # unbanded accounts renewing within the window, left out of the at-risk figure
 
     @property
     def accounts(self) -> int:
         """Every account in the view, banded or not."""
         return sum(self.accounts_by_band.values()) + self.insufficient
-
-    @property
-    def arr(self) -> float | None:
-        known = [v for v in self.arr_by_band.values() if v is not None]
-        return sum(known) if known else None
 
     def gaps(self) -> dict[str, str]:
         """Figure -> the column that would fill it, for every figure the data could not give."""
@@ -72,16 +70,20 @@ def kpis(accounts: pd.DataFrame, window_days: int = RENEWAL_WINDOW_DAYS) -> Kpis
     bands = accounts["band"]
     arr = _known(accounts, "arr")
     days = _known(accounts, "days_to_renewal")
-    renewing = bands.isin(["yellow", "red"]) & days.between(0, window_days)
+    soon = days.between(0, window_days)
+    renewing = bands.isin(["yellow", "red"]) & soon
     has_history = "prev_band" in accounts and bool(accounts["prev_band"].notna().any())
     has_renewals = bool(days.notna().any())
+    has_arr = bool(arr.notna().any())
 
     def arr_of(mask: pd.Series) -> float | None:
+        if not mask.any():
+            return 0.0 if has_arr else None  # no account in the band: nothing to add up
         values = arr[mask].dropna()
         return float(values.sum()) if len(values) else None
 
     at_risk: float | None = None
-    if has_renewals and arr.notna().any():
+    if has_renewals and has_arr:
         at_risk = float(arr[renewing].fillna(0.0).sum())  # a known ARR column: a band with none renewing is $0
     return Kpis(
         accounts_by_band={b: int((bands == b).sum()) for b in BAND_NAMES},
@@ -91,4 +93,6 @@ def kpis(accounts: pd.DataFrame, window_days: int = RENEWAL_WINDOW_DAYS) -> Kpis
         turned_red=int(accounts["turned_red"].fillna(False).astype(bool).sum()) if has_history else None,
         moved_down=int(accounts["moved_down"].fillna(False).astype(bool).sum()) if has_history else None,
         insufficient=int((bands == INSUFFICIENT).sum()),
+        arr=float(arr.dropna().sum()) if has_arr else None,
+        insufficient_renewing=int(((bands == INSUFFICIENT) & soon).sum()),
     )

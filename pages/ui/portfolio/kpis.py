@@ -14,6 +14,7 @@ import streamlit as st
 from pages.ui.portfolio.filters import Filters
 from scoring import formatting
 from scoring.portfolio.kpis import NEEDS, RENEWAL_WINDOW_DAYS, kpis
+from scoring.wording import counted
 
 BAND_HELP = {
     "red": "Accounts scoring below the yellow line, and the ARR they carry.",
@@ -56,10 +57,13 @@ def tiles(view: pd.DataFrame, filters: Filters) -> None:
         columns[3].caption(formatting.needs("Renewals at risk", NEEDS["renewal"]))
     else:
         renewing = formatting.count(numbers.accounts_renewing_at_risk, "account")
-        columns[3].caption(
-            f"{renewing} renewing within {RENEWAL_WINDOW_DAYS} days"
-            + ("" if at_risk is not None else f"; ARR needs {NEEDS['arr']}")
-        )
+        parts = [f"{renewing} renewing within {RENEWAL_WINDOW_DAYS} days"]
+        if at_risk is None:
+            parts.append(f"ARR needs {NEEDS['arr']}")
+        if numbers.insufficient_renewing:
+            band = "with too little data for a band"
+            parts.append(counted(numbers.insufficient_renewing, f"{band} is", f"{band} are") + " not counted")
+        columns[3].caption("; ".join(parts))
     columns[4].metric(
         "Newly red",
         formatting.number(numbers.turned_red) if numbers.turned_red is not None else formatting.NO_DATA,
