@@ -446,3 +446,17 @@ def test_the_as_of_date_is_stated_and_can_be_set(at: AppTest) -> None:
     assert at.date_input(key="portfolio:as_of_input").value == date(2026, 11, 20), "kept across pages"
     at.button[[b.label for b in at.button].index("Use the data's date")].click().run()
     assert at.date_input(key="portfolio:as_of_input").value == default
+
+
+def test_the_account_drivers_say_a_signal_without_data_is_not_counted(at: AppTest) -> None:
+    """Points and 'out of' of a signal with no value read 'not counted' (its weight goes to the others),
+    never an empty 'None'; the counted ones keep one decimal."""
+    upload(at, ("crm.csv", UNBANDED_WITH_ARR_CSV))
+    at.query_params["id"] = "U-1"
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    drivers = next(d.value for d in at.dataframe if "Out of" in d.value.columns).set_index("Signal")
+    assert drivers.loc["Usage rate"].tolist() == ["95%", "95.0", "100.0"]  # the one signal seen: all the points
+    assert drivers.loc["Seat utilisation"].tolist() == ["no data", "not counted", "not counted"]
+    assert not drivers.isna().any().any()
+    assert any("Signals with no data are not counted" in c.value for c in at.caption)

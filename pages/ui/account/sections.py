@@ -31,6 +31,8 @@ from scoring.portfolio.contract import bonus_column
 from scoring.snapshots import changes, history
 from scoring.snapshots.records import SnapshotInfo
 
+NOT_COUNTED = "not counted"
+
 BAND_ZONES = {"red": "#fee2e2", "yellow": "#fef9c3", "green": "#dcfce7"}
 
 
@@ -68,23 +70,31 @@ def drivers(model: Model, scored: Scorecard) -> None:
     """Each signal's points out of its maximum, and what is missing.
 
     Values and points are written by ``scoring.formatting``, as on the
-    scorecard and in "why it moved" just above: '41%', not 41.1765.
+    scorecard and in "why it moved" just above: '41%', not 41.1765.  A signal
+    with no value earns nothing and has no maximum: its weight is shared
+    among the others, so both cells say "not counted" rather than a blank.
     """
+
+    def counted(points: float, seen: bool) -> str:
+        return f"{formatting.points_number(points):.1f}" if seen else NOT_COUNTED
+
     st.dataframe(
         pd.DataFrame(
             {
                 "Signal": [d.label for d in scored.drivers],
                 "Value": [formatting.signal_value(model.signal(d.signal_id), d.value) for d in scored.drivers],
-                "Points": [formatting.points_number(d.points) if d.value is not None else None for d in scored.drivers],
-                "Out of": [
-                    formatting.points_number(d.max_points) if d.value is not None else None for d in scored.drivers
-                ],
+                "Points": [counted(d.points, d.value is not None) for d in scored.drivers],
+                "Out of": [counted(d.max_points, d.value is not None) for d in scored.drivers],
             }
         ),
         hide_index=True,
         width="stretch",
-        column_config={"Points": st.column_config.NumberColumn(format="%.1f")},
     )
+    if any(d.value is None for d in scored.drivers):
+        st.caption(
+            "Signals with no data are not counted: their weight is shared among the signals that have a value "
+            "(coverage above). Add a column for them to the export to score them."
+        )
 
 
 def actions(model: Model, scored: Scorecard) -> None:
