@@ -222,7 +222,14 @@ def test_an_uploaded_crm_export_replaces_the_demo(at: AppTest) -> None:
     assert sorted(at.session_state["portfolio_accounts"]) == sorted(UPLOADED)
     assert any("crm" in e.label for e in at.expander)
     assert not at.error
-    assert any("needs a month or period column" in c.value for c in at.caption)
+    assert any("Newly red: needs at least two months in a month or period column" in c.value for c in at.caption)
+
+
+def test_one_month_of_data_asks_for_a_second_month_not_a_month_column(at: AppTest) -> None:
+    """A file with a month column but one month: 'newly red' needs a second month, which the file can get."""
+    upload(at, ("usage.csv", b"Account ID,Month,Usage %\nM-1,2026-11,40%\nM-2,2026-11,90%\n"))
+    assert next(m for m in at.metric if m.label == "Newly red").value == "no data"
+    assert any(c.value.startswith("Newly red: needs at least two months") for c in at.caption)
 
 
 def test_a_broken_file_gets_a_clear_error_not_a_traceback(at: AppTest) -> None:

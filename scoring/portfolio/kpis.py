@@ -25,7 +25,7 @@ RENEWAL_WINDOW_DAYS = 90
 NEEDS = {
     "arr": "an ARR column",
     "renewal": "a renewal date column",
-    "history": "a month or period column, so two periods can be compared",
+    "history": "at least two months in a month or period column, so they can be compared",
 }
 
 
