@@ -238,3 +238,14 @@ def test_a_damaged_database_is_a_message_not_a_traceback(fresh_store: Path) -> N
     assert any("HEALTH_STUDIO_DB" in str(e.value) and "damaged" in str(e.value) for e in app.error)
     assert not any(str(fresh_store.parent) in str(e.value) for e in app.error), "pages show no server path"
     assert not app.get("download_button")
+
+
+def test_no_expansion_ready_account_is_zero_arr_not_missing_arr(at: AppTest) -> None:
+    """With an ARR column and nobody ready (no account has a band), the ready accounts' ARR is $0, not 'no data'."""
+    at.switch_page("pages/portfolio.py").run()
+    crm = b"Account ID,ARR,Usage %\nU-1,120000,95%\nU-2,45000,40%\n"  # one signal of five: no band
+    at.file_uploader(key="portfolio_files").set_value([("crm.csv", crm, "text/csv")]).run()
+    at.switch_page("pages/renewals.py").run()
+    assert not at.exception
+    figures = {m.label: m.value for m in at.metric}
+    assert (figures["Expansion-ready"], figures["Their ARR"]) == ("0 accounts", "$0")

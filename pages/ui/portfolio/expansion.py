@@ -76,7 +76,9 @@ def expansion_section(view: pd.DataFrame, found: Extras, hand_set: Mapping[str, 
     waiting = scored[(scored["points"] >= threshold) & ~scored["ready"]]
     a, b, c = st.columns(3)
     a.metric("Expansion-ready", count(len(ready), "account"))
-    b.metric("Their ARR", money(float(ready["arr"].sum())) if ready["arr"].notna().any() else NO_DATA)
+    # Nobody ready holds $0 of a known ARR column; ready accounts without ARR values are 'no data'.
+    arr_known = ready["arr"].notna().any() or (ready.empty and view["arr"].notna().any())
+    b.metric("Their ARR", money(float(ready["arr"].sum())) if arr_known else NO_DATA)
     c.metric(
         f"Signals strong, not yet {rules.green_days} days green",
         count(len(waiting), "account"),
