@@ -467,3 +467,5 @@ def test_the_account_drivers_say_a_signal_without_data_is_not_counted(at: AppTes
     assert drivers.loc["Seat utilisation"].tolist() == ["no data", "not counted", "not counted"]
     assert not drivers.isna().any().any()
     assert any("Signals with no data are not counted" in c.value for c in at.caption)
+    # The score of an unbanded account is said to rest on part of the model, as the scorecard says it.
+    assert any(w.value.startswith("Insufficient data: 30% of the model's weight seen; needs 50%.") for w in at.warning)
