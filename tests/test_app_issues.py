@@ -182,3 +182,27 @@ def test_accounts_and_their_facts_come_from_the_portfolio_scored_in_this_session
     log_issue(at, account="ACC-1001")
     brief = " ".join(texts(at.markdown) + texts(at.caption) + texts(at.code))
     assert "Own Account (ACC\\-1001)" in brief and "Tidewater" not in brief
+
+
+def test_an_issue_on_the_account_page_opens_on_the_issues_page(fresh_store: Path) -> None:
+    """Each issue listed on the account page links to itself: it opens below the list, whatever filter was set."""
+    store = Store(fresh_store)
+    try:
+        from scoring.diagnosis.commands import seed_demo
+
+        seed_demo(store)
+    finally:
+        store.close()
+    at = run_page(PAGE)
+    at.multiselect(key=keys.STATUS_FILTER_KEY).set_value(["closed"]).run()  # would hide the open DEMO-3
+    at.query_params["id"] = "ACC-1020"
+    at.switch_page("pages/account.py").run()
+    [link] = [pl.proto for pl in at.get("page_link") if pl.proto.label == "Open DEMO-3"]
+    assert parse_qs(link.query_string) == {"account": ["ACC-1020"], "issue": ["DEMO-3"]}
+
+    at.query_params.clear()
+    at.query_params.update({"account": "ACC-1020", "issue": "DEMO-3"})
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key=keys.OPEN_ISSUE_KEY).value == "DEMO-3"
+    assert at.multiselect(key=keys.STATUS_FILTER_KEY).value == []

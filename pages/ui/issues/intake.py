@@ -93,14 +93,26 @@ def _submit(facts: dict[str, AccountFacts]) -> None:
 
 
 def follow_account_link(issues: list[IssueState]) -> str | None:
-    """The account an account page's link asked for (``?account=``); the first run with it fills in the intake's
-    account and narrows the list to that account's issues, so later changes to either stick."""
+    """The account an account page's link asked for (``?account=``, perhaps with ``&issue=``).
+
+    The first run with a link fills in the intake's account, narrows the
+    list to that account's issues and opens the linked issue; later changes
+    to any of them stick, since the same link is not followed twice.
+    """
     asked = st.query_params.get(keys.ACCOUNT_PARAM)
-    if asked and st.session_state.get(keys.LINKED_ACCOUNT_KEY) != asked:
-        st.session_state[keys.LINKED_ACCOUNT_KEY] = asked
+    issue = st.query_params.get(keys.ISSUE_PARAM)
+    link = (asked, issue)
+    if asked and st.session_state.get(keys.LINKED_KEY) != link:
+        st.session_state[keys.LINKED_KEY] = link
         st.session_state[_key("account")] = asked
-        if any(s.account_id == asked for s in issues):
+        mine = {s.issue_id for s in issues if s.account_id == asked}
+        if mine:
             st.session_state[keys.ACCOUNT_FILTER_KEY] = [asked]
+        if issue in mine:  # no filter left over from earlier may hide it
+            st.session_state[keys.STATUS_FILTER_KEY] = []
+            st.session_state[keys.CATEGORY_FILTER_KEY] = []
+            st.session_state[keys.OVERDUE_FILTER_KEY] = False
+            st.session_state[keys.OPEN_ISSUE_KEY] = issue
     return asked or None
 
 

@@ -38,10 +38,12 @@ OVERDUE_FILTER_KEY = "issues:filter-overdue"
 # The issue opened below the list (pages.ui.issues.detail).
 OPEN_ISSUE_KEY = "issues:open"
 
-# An account page's link, /issues?account=<id>: the intake and the account filter take that account, once per id.
+# An account page's links, /issues?account=<id>[&issue=<issue id>]: the intake and the account filter take that
+# account, and the issue (if given) opens below the list, once per link.
 ISSUES_PAGE = "pages/issues.py"
 ACCOUNT_PARAM = "account"
-LINKED_ACCOUNT_KEY = "issues:linked-account"
+ISSUE_PARAM = "issue"
+LINKED_KEY = "issues:linked"
 
 # The patterns section (pages.ui.issues.patterns).
 MIN_ACCOUNTS_KEY = "issues:min-accounts"

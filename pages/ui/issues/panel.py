@@ -40,6 +40,12 @@ def account_issues(account_id: str, name: str) -> None:
         if s.overdue(today):
             line += f" :red[update {s.days_overdue(today)} days late]"
         st.markdown(line)
+        st.page_link(
+            keys.ISSUES_PAGE,
+            label=f"Open {s.issue_id}",
+            icon=":material/open_in_new:",
+            query_params={keys.ACCOUNT_PARAM: account_id, keys.ISSUE_PARAM: s.issue_id},
+        )
     st.page_link(
         keys.ISSUES_PAGE,
         label=f"Log or work on issues for {plain(name)}",
