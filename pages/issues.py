@@ -19,7 +19,7 @@ facts = data.account_facts()
 data.feedback()
 
 st.subheader("Log an issue", anchor=False)
-intake.intake_form(facts, tags_in_use(issues), intake.follow_account_link(issues))
+intake.intake_form(facts, tags_in_use(issues), intake.follow_link(issues))
 
 st.subheader("Issues", anchor=False)
 listing.overdue_notice(issues)

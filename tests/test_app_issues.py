@@ -108,15 +108,6 @@ def test_hostile_intake_text_shows_as_plain_text(fresh_store: Path) -> None:
         assert "**stars**" not in value and "[link]" not in value
 
 
-def _overdue_caption() -> None:
-    """A page showing the triage's overdue caption for two accounts."""
-    import pandas as pd
-
-    from pages.ui.issues.panel import overdue_caption
-
-    overdue_caption(pd.DataFrame({"account_id": ["ACC-1020", "ACC-1001"]}))
-
-
 def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_store: Path) -> None:
     store = Store(fresh_store)
     try:
@@ -125,14 +116,20 @@ def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_
         seed_demo(store)
     finally:
         store.close()
-    at = AppTest.from_function(_overdue_caption, default_timeout=30).run()
-    assert not at.exception, at.exception
+    at = run_page("pages/portfolio.py")
     [caption] = [c.value for c in at.caption if "overdue" in c.value]
     assert "ACC\\-1020" in caption and "ACC\\-1001" not in caption
+    [link] = [pl.proto for pl in at.get("page_link") if pl.proto.label == "Open the overdue promises"]
+    assert parse_qs(link.query_string) == {"overdue": ["1"]}
+    at.query_params["overdue"] = "1"
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.toggle(key=keys.OVERDUE_FILTER_KEY).value is True
+    assert list(at.dataframe[0].value["Issue"]) == ["DEMO-3"]
 
-    at = app_on("pages/account.py")
+    at.query_params.clear()
     at.query_params["id"] = "ACC-1020"
-    at.run()
+    at.switch_page("pages/account.py").run()
     assert not at.exception, at.exception
     [line] = [m.value for m in at.markdown if "DEMO-3" in m.value]
     assert "update 5 days late" in line and "sso" in line

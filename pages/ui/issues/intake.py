@@ -92,26 +92,32 @@ def _submit(facts: dict[str, AccountFacts]) -> None:
     as_author("a new issue", save)
 
 
-def follow_account_link(issues: list[IssueState]) -> str | None:
-    """The account an account page's link asked for (``?account=``, perhaps with ``&issue=``).
+def follow_link(issues: list[IssueState]) -> str | None:
+    """Set the page as another page's link asks, and return the account it names (``?account=``), if any.
 
-    The first run with a link fills in the intake's account, narrows the
-    list to that account's issues and opens the linked issue; later changes
-    to any of them stick, since the same link is not followed twice.
+    ``?overdue=1`` (the triage's overdue caption) shows every overdue
+    promise; ``?account=`` (an account page) fills in the intake's account
+    and narrows the list to it, and ``&issue=`` opens that issue.  A link is
+    followed on its first run only, so later changes to the filters stick.
     """
     asked = st.query_params.get(keys.ACCOUNT_PARAM)
     issue = st.query_params.get(keys.ISSUE_PARAM)
-    link = (asked, issue)
-    if asked and st.session_state.get(keys.LINKED_KEY) != link:
-        st.session_state[keys.LINKED_KEY] = link
+    overdue = st.query_params.get(keys.OVERDUE_PARAM) == "1"
+    link = (asked, issue, overdue)
+    if not (asked or overdue) or st.session_state.get(keys.LINKED_KEY) == link:
+        return asked or None
+    st.session_state[keys.LINKED_KEY] = link
+    mine = {s.issue_id for s in issues if s.account_id == asked}
+    if overdue or issue in mine:  # no filter left over from earlier may hide what the link points at
+        st.session_state[keys.STATUS_FILTER_KEY] = []
+        st.session_state[keys.CATEGORY_FILTER_KEY] = []
+        st.session_state[keys.ACCOUNT_FILTER_KEY] = []
+        st.session_state[keys.OVERDUE_FILTER_KEY] = overdue
+    if asked:
         st.session_state[_key("account")] = asked
-        mine = {s.issue_id for s in issues if s.account_id == asked}
         if mine:
             st.session_state[keys.ACCOUNT_FILTER_KEY] = [asked]
-        if issue in mine:  # no filter left over from earlier may hide it
-            st.session_state[keys.STATUS_FILTER_KEY] = []
-            st.session_state[keys.CATEGORY_FILTER_KEY] = []
-            st.session_state[keys.OVERDUE_FILTER_KEY] = False
+        if issue in mine:
             st.session_state[keys.OPEN_ISSUE_KEY] = issue
     return asked or None
 

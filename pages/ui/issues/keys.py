@@ -38,11 +38,12 @@ OVERDUE_FILTER_KEY = "issues:filter-overdue"
 # The issue opened below the list (pages.ui.issues.detail).
 OPEN_ISSUE_KEY = "issues:open"
 
-# An account page's links, /issues?account=<id>[&issue=<issue id>]: the intake and the account filter take that
-# account, and the issue (if given) opens below the list, once per link.
+# Links from other pages (pages.ui.issues.intake.follow_link), each followed once: /issues?account=<id>
+# [&issue=<issue id>] from an account page, /issues?overdue=1 from the triage's overdue caption.
 ISSUES_PAGE = "pages/issues.py"
 ACCOUNT_PARAM = "account"
 ISSUE_PARAM = "issue"
+OVERDUE_PARAM = "overdue"
 LINKED_KEY = "issues:linked"
 
 # The patterns section (pages.ui.issues.patterns).

@@ -66,5 +66,11 @@ def overdue_caption(accounts: pd.DataFrame) -> None:
         names = sorted({s.account_id for s in late})
         st.caption(
             f":material/schedule: Customer updates overdue on {shown(', '.join(names))}: give those customers the "
-            "update you promised before anything else on these accounts (see Customer issues)."
+            "update you promised before anything else on these accounts."
+        )
+        st.page_link(
+            keys.ISSUES_PAGE,
+            label="Open the overdue promises",
+            icon=":material/schedule:",
+            query_params={keys.OVERDUE_PARAM: "1"},
         )
