@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.ui.common.identity import ask_name
 from pages.ui.common.shell import require_app_shell
-from pages.ui.issues import data, detail, intake, listing, patterns
+from pages.ui.issues import data, detail, intake, links, listing, patterns
 from scoring.diagnosis.commands import tags_in_use
 
 require_app_shell()
@@ -19,7 +19,7 @@ facts = data.account_facts()
 data.feedback()
 
 st.subheader("Log an issue", anchor=False)
-intake.intake_form(facts, tags_in_use(issues), intake.follow_link(issues))
+intake.intake_form(facts, tags_in_use(issues), links.follow_link(issues))
 
 st.subheader("Issues", anchor=False)
 listing.overdue_notice(issues)

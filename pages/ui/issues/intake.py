@@ -21,7 +21,6 @@ from scoring.diagnosis.categories import categories
 from scoring.diagnosis.intake import TAG_MAX_CHARS, TEXT_MAX_CHARS, IntakeForm
 from scoring.diagnosis.model import SEVERITIES
 from scoring.diagnosis.patterns import AccountFacts
-from scoring.diagnosis.replay import IssueState
 
 DEFAULT_PROMISE_DAYS = 3  # an "update by" a few days out is a promise a CSM can keep
 _TEXT_FIELDS: tuple[keys.IntakeField, ...] = (
@@ -90,36 +89,6 @@ def _submit(facts: dict[str, AccountFacts]) -> None:
         say("success", f"Logged {issue_id}. Its next step is shown below the list.")
 
     as_author("a new issue", save)
-
-
-def follow_link(issues: list[IssueState]) -> str | None:
-    """Set the page as another page's link asks, and return the account it names (``?account=``), if any.
-
-    ``?overdue=1`` (the triage's overdue caption) shows every overdue
-    promise; ``?account=`` (an account page) fills in the intake's account
-    and narrows the list to it, and ``&issue=`` opens that issue.  A link is
-    followed on its first run only, so later changes to the filters stick.
-    """
-    asked = st.query_params.get(keys.ACCOUNT_PARAM)
-    issue = st.query_params.get(keys.ISSUE_PARAM)
-    overdue = st.query_params.get(keys.OVERDUE_PARAM) == "1"
-    link = (asked, issue, overdue)
-    if not (asked or overdue) or st.session_state.get(keys.LINKED_KEY) == link:
-        return asked or None
-    st.session_state[keys.LINKED_KEY] = link
-    mine = {s.issue_id for s in issues if s.account_id == asked}
-    if overdue or issue in mine:  # no filter left over from earlier may hide what the link points at
-        st.session_state[keys.STATUS_FILTER_KEY] = []
-        st.session_state[keys.CATEGORY_FILTER_KEY] = []
-        st.session_state[keys.ACCOUNT_FILTER_KEY] = []
-        st.session_state[keys.OVERDUE_FILTER_KEY] = overdue
-    if asked:
-        st.session_state[_key("account")] = asked
-        if mine:
-            st.session_state[keys.ACCOUNT_FILTER_KEY] = [asked]
-        if issue in mine:
-            st.session_state[keys.OPEN_ISSUE_KEY] = issue
-    return asked or None
 
 
 def intake_form(facts: dict[str, AccountFacts], tags: list[str], asked: str | None = None) -> None:

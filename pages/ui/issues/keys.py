@@ -38,7 +38,7 @@ OVERDUE_FILTER_KEY = "issues:filter-overdue"
 # The issue opened below the list (pages.ui.issues.detail).
 OPEN_ISSUE_KEY = "issues:open"
 
-# Links from other pages (pages.ui.issues.intake.follow_link), each followed once: /issues?account=<id>
+# Links from other pages (pages.ui.issues.links.follow_link), each followed once: /issues?account=<id>
 # [&issue=<issue id>] from an account page, /issues?overdue=1 from the triage's overdue caption.
 ISSUES_PAGE = "pages/issues.py"
 ACCOUNT_PARAM = "account"
