@@ -152,8 +152,12 @@ def test_an_account_page_links_to_its_issues_with_the_account_filled_in(fresh_st
     assert at.selectbox(key=keys.intake_key("account")).value == "ACC-1020"
     assert at.multiselect(key=keys.ACCOUNT_FILTER_KEY).value == ["ACC-1020"]
     assert at.dataframe[0].value["Account"].nunique() == 1
+    assert "account" not in at.query_params, "followed, then taken off the address"
     at.multiselect(key=keys.ACCOUNT_FILTER_KEY).set_value([]).run()
     assert at.multiselect(key=keys.ACCOUNT_FILTER_KEY).value == [], "cleared by the CSM, not set again by the link"
+    at.query_params["account"] = "ACC-1020"  # the same link, clicked again later
+    at.switch_page(PAGE).run()
+    assert at.multiselect(key=keys.ACCOUNT_FILTER_KEY).value == ["ACC-1020"]
 
 
 UPLOAD = (

@@ -38,8 +38,8 @@ OVERDUE_FILTER_KEY = "issues:filter-overdue"
 # The issue opened below the list (pages.ui.issues.detail).
 OPEN_ISSUE_KEY = "issues:open"
 
-# Links from other pages (pages.ui.issues.links.follow_link), each followed once: /issues?account=<id>
-# [&issue=<issue id>] from an account page, /issues?overdue=1 from the triage's overdue caption.
+# Links from other pages (pages.ui.issues.links.follow_link): /issues?account=<id>[&issue=<issue id>] from an
+# account page, /issues?overdue=1 from the triage's overdue caption.  LINKED_KEY: the account the last link named.
 ISSUES_PAGE = "pages/issues.py"
 ACCOUNT_PARAM = "account"
 ISSUE_PARAM = "issue"
