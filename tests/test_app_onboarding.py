@@ -192,6 +192,7 @@ def test_an_account_page_starts_its_onboarding_plan_and_then_opens_it(fresh_stor
     pid = plan_id("customer-onboarding", name)
     assert at.selectbox(key="plan").value == pid
     assert not at.text_input(key=keys.new_plan_field_key(NEW_FORM, "subject")).value, "filled in once, not again"
+    assert "account" not in at.query_params, "the link's name is taken off the address once the plan is started"
 
     start_plan(at, "Aardvark Inc")  # listed first, so only the link can open the account's plan
 

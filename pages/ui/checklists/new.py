@@ -12,7 +12,7 @@ from typing import Literal
 
 import streamlit as st
 
-from pages.ui.checklists.keys import new_plan_field_key
+from pages.ui.checklists.keys import NEW_PLAN_ACCOUNT_PARAM, new_plan_field_key
 from pages.ui.common.dates import DATE_INPUT_FORMAT
 from pages.ui.common.identity import as_author
 from pages.ui.common.state import store
@@ -70,6 +70,9 @@ def _start(form_key: str, checklist: Checklist, subject: str, start: date, pick_
         )
     st.session_state[subject_key] = None
     st.session_state[pick_key] = plan.plan_id
+    # A link's name has done its job: take it off the address, so the same link clicked later fills it in again.
+    st.session_state.pop(new_plan_field_key(form_key, "asked"), None)
+    st.query_params.pop(NEW_PLAN_ACCOUNT_PARAM, None)
 
 
 def _first_day(checklists: Sequence[Checklist]) -> date:
