@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pages.ui.common.text import plain
 from pages.ui.issues import keys
 from scoring.db import Store, issue_store
+from scoring.diagnosis.commands import seed_demo
 from scoring.diagnosis.model import ANSWER, CLOSE, ROUTE
 from tests.app_pages import app_on, run_page, texts
 from tests.identity_app import give_name
@@ -108,14 +109,17 @@ def test_hostile_intake_text_shows_as_plain_text(fresh_store: Path) -> None:
         assert "**stars**" not in value and "[link]" not in value
 
 
-def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_store: Path) -> None:
-    store = Store(fresh_store)
+def seed_demo_issues(db: Path) -> None:
+    """The demo issues saved in ``db``, as the issues page's first open saves them."""
+    store = Store(db)
     try:
-        from scoring.diagnosis.commands import seed_demo
-
         seed_demo(store)
     finally:
         store.close()
+
+
+def test_the_account_panel_and_the_triage_caption_flag_an_overdue_promise(fresh_store: Path) -> None:
+    seed_demo_issues(fresh_store)
     at = run_page("pages/portfolio.py")
     [caption] = [c.value for c in at.caption if "overdue" in c.value]
     assert "ACC\\-1020" in caption and "ACC\\-1001" not in caption
@@ -187,13 +191,7 @@ def test_accounts_and_their_facts_come_from_the_portfolio_scored_in_this_session
 
 def test_an_issue_on_the_account_page_opens_on_the_issues_page(fresh_store: Path) -> None:
     """Each issue listed on the account page links to itself: it opens below the list, whatever filter was set."""
-    store = Store(fresh_store)
-    try:
-        from scoring.diagnosis.commands import seed_demo
-
-        seed_demo(store)
-    finally:
-        store.close()
+    seed_demo_issues(fresh_store)
     at = run_page(PAGE)
     at.multiselect(key=keys.STATUS_FILTER_KEY).set_value(["closed"]).run()  # would hide the open DEMO-3
     at.query_params["id"] = "ACC-1020"
