@@ -469,3 +469,16 @@ def test_the_account_drivers_say_a_signal_without_data_is_not_counted(at: AppTes
     assert any("Signals with no data are not counted" in c.value for c in at.caption)
     # The score of an unbanded account is said to rest on part of the model, as the scorecard says it.
     assert any(w.value.startswith("Insufficient data: 30% of the model's weight seen; needs 50%.") for w in at.warning)
+
+
+def test_exports_without_a_segment_say_so_beside_the_group_heatmap(at: AppTest) -> None:
+    upload(at, ("usage.csv", TWO_OF_FIVE_CSV))
+    assert any(
+        c.value.startswith(
+            "No account has a segment in these exports, so they form one group. To compare them, "
+            "map a column to Segment"
+        )
+        for c in at.caption
+    )
+    long, _ = charts.group_cells(TECH, frame().assign(segment=None), "segment", limit=5, unnamed="no segment")
+    assert set(long["Group"]) == {"no segment"}

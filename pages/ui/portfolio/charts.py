@@ -131,15 +131,18 @@ def account_template(model: Model) -> dict[str, Any]:
     return _template(alt.layer(rects.add_params(pick), text, data=pd.DataFrame()))
 
 
-def group_cells(model: Model, accounts: pd.DataFrame, by: str, limit: int) -> tuple[pd.DataFrame, int]:
-    """Mean attainment per group x signal for the ``limit`` weakest groups.
+def group_cells(
+    model: Model, accounts: pd.DataFrame, by: str, limit: int, unnamed: str = "not given"
+) -> tuple[pd.DataFrame, int]:
+    """Mean attainment per group x signal for the ``limit`` weakest groups; accounts without a group form
+    one named ``unnamed`` ("no segment").
 
     Returns the long-form cells and how many groups there were in all.
     """
     scores = attainments(model, accounts)
     # A group's score averages the banded accounts only: a score on a sliver of the signals says little.
     scores[SCORE_COLUMN] = accounts["score"].where(accounts["band"] != INSUFFICIENT) / 100.0
-    scores["_group"] = accounts[by].fillna("(none)").astype(str)
+    scores["_group"] = accounts[by].fillna(unnamed).astype(str)
     means = scores.groupby("_group", sort=False).mean()
     arr = pd.to_numeric(accounts["arr"], errors="coerce")
     sizes = pd.DataFrame(

@@ -9,6 +9,7 @@ from pages.ui.common.text import count
 from pages.ui.portfolio.charts import account_cells, account_template, group_cells, group_template, sized
 from pages.ui.portfolio.keys import GROUP_BY_KEY, HEATMAP_KEY, PICK_KEY
 from scoring.model import Model
+from scoring.portfolio.ingest.fields import CANONICAL_BY_ID
 
 HEATMAP_ROWS = 50
 GROUP_ROWS = 30
@@ -64,8 +65,15 @@ def by_group(model: Model, view: pd.DataFrame) -> None:
         help="Each cell is the average share of points the accounts of that group earn on the signal.",
         persist_state="session",
     )
-    cells, total = group_cells(model, view, by or "segment", GROUP_ROWS)
-    label = GROUPINGS[by or "segment"]
+    column = by or "segment"
+    label = GROUPINGS[column]
+    word = label if label.isupper() else label.lower()  # "CSM", "segment"
+    cells, total = group_cells(model, view, column, GROUP_ROWS, f"no {word}")
+    if view[column].isna().all():
+        st.caption(
+            f"No account has a {word} in these exports, so they form one group. To compare them, map a column "
+            f"to {CANONICAL_BY_ID[column].label} in a file's column table above, or add one to the export."
+        )
     if total > GROUP_ROWS:
-        st.caption(f"Showing the {GROUP_ROWS} weakest of {total:,} {label.lower()}s by average score.")
+        st.caption(f"Showing the {GROUP_ROWS} weakest of {total:,} {word}s by average score.")
     st.vega_lite_chart(cells, sized(group_template(model, label), cells["Group"].nunique()), width="stretch")
