@@ -58,6 +58,18 @@ class Kpis:
         return missing
 
 
+def arr_sum(arr: pd.Series, picked: pd.Series) -> float | None:
+    """The ARR of the accounts ``picked`` marks, for every figure that adds ARR up.
+
+    Picking no account of a known ARR column is $0, a real zero; None when
+    no account has an ARR value, or none of the picked ones has.
+    """
+    if not picked.any():
+        return 0.0 if arr.notna().any() else None
+    values = arr[picked].dropna()
+    return float(values.sum()) if len(values) else None
+
+
 def _known(accounts: pd.DataFrame, column: str) -> pd.Series:
     if column not in accounts:
         return pd.Series(float("nan"), index=accounts.index, dtype="float64")
@@ -75,19 +87,12 @@ def kpis(accounts: pd.DataFrame, window_days: int = RENEWAL_WINDOW_DAYS) -> Kpis
     has_history = "prev_band" in accounts and bool(accounts["prev_band"].notna().any())
     has_renewals = bool(days.notna().any())
     has_arr = bool(arr.notna().any())
-
-    def arr_of(mask: pd.Series) -> float | None:
-        if not mask.any():
-            return 0.0 if has_arr else None  # no account in the band: nothing to add up
-        values = arr[mask].dropna()
-        return float(values.sum()) if len(values) else None
-
     at_risk: float | None = None
     if has_renewals and has_arr:
         at_risk = float(arr[renewing].fillna(0.0).sum())  # a known ARR column: a band with none renewing is $0
     return Kpis(
         accounts_by_band={b: int((bands == b).sum()) for b in BAND_NAMES},
-        arr_by_band={b: arr_of(bands == b) for b in BAND_NAMES},
+        arr_by_band={b: arr_sum(arr, bands == b) for b in BAND_NAMES},
         arr_renewing_at_risk=at_risk,
         accounts_renewing_at_risk=int(renewing.sum()) if has_renewals else None,
         turned_red=int(accounts["turned_red"].fillna(False).astype(bool).sum()) if has_history else None,

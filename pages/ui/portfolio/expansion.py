@@ -16,7 +16,8 @@ import streamlit as st
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import EXPANSION_THRESHOLD_KEY
 from pages.ui.portfolio.revenue_columns import columns
-from scoring.formatting import NO_DATA, money_full
+from scoring.formatting import money_full
+from scoring.portfolio.kpis import arr_sum
 from scoring.revenue.expansion import (
     CONVERSATION,
     ExpansionRules,
@@ -76,9 +77,7 @@ def expansion_section(view: pd.DataFrame, found: Extras, hand_set: Mapping[str, 
     waiting = scored[(scored["points"] >= threshold) & ~scored["ready"]]
     a, b, c = st.columns(3)
     a.metric("Expansion-ready", count(len(ready), "account"))
-    # Nobody ready holds $0 of a known ARR column; ready accounts without ARR values are 'no data'.
-    arr_known = ready["arr"].notna().any() or (ready.empty and view["arr"].notna().any())
-    b.metric("Their ARR", money(float(ready["arr"].sum())) if arr_known else NO_DATA)
+    b.metric("Their ARR", money(arr_sum(scored["arr"], scored["ready"])))  # money writes None as 'no data'
     c.metric(
         f"Signals strong, not yet {rules.green_days} days green",
         count(len(waiting), "account"),
