@@ -14,6 +14,16 @@ from scoring.portfolio.contract import Export, PortfolioResult
 
 AS_OF = date(2026, 3, 31)
 
+# Sparse exports the page tests share.
+TWO_OF_FIVE_CSV = (  # usage and seats: half the weight, no ARR, renewal, owner or period
+    b"Account ID,Usage %,Total_Seats,Active Users\nS-1,95%,100,90\nS-2,40%,50,10\nS-3,72%,400,300\n"
+)
+# A CRM report with ARR and renewal dates but one signal of five (usage): every account is unbanded.
+UNBANDED_WITH_ARR_CSV = (
+    b"Account ID,ARR,Renewal Date,Usage %\n"
+    b"U-1,120000,2026-12-15,95%\nU-2,45000,2027-06-30,40%\nU-3,80000,2026-12-31,72%\n"
+)
+
 
 def csv_bytes(rows: Sequence[Sequence[Any]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
     buffer = io.StringIO()

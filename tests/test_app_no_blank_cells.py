@@ -15,14 +15,9 @@ import pandas as pd
 import pytest
 
 from tests.portfolio_page import open_portfolio, upload
+from tests.portfolio_samples import TWO_OF_FIVE_CSV, UNBANDED_WITH_ARR_CSV
 
-SPARSE = {
-    "two-signals.csv": b"Account ID,Usage %,Total_Seats,Active Users\nS-1,95%,100,90\nS-2,40%,50,10\nS-3,72%,400,300\n",
-    "unbanded.csv": (
-        b"Account ID,ARR,Renewal Date,Usage %\n"
-        b"U-1,120000,2026-12-15,95%\nU-2,45000,2027-06-30,40%\nU-3,80000,2026-12-31,72%\n"
-    ),
-}
+SPARSE = {"two-signals.csv": TWO_OF_FIVE_CSV, "unbanded.csv": UNBANDED_WITH_ARR_CSV}
 PAGES = ["pages/portfolio.py", "pages/account.py", "pages/renewals.py", "pages/issues.py"]
 
 

@@ -30,6 +30,7 @@ from scoring.portfolio.demo import demo_exports
 from scoring.scorecard_link import parse_link
 from tests.app_pages import column_formats, run_page
 from tests.portfolio_page import open_portfolio, upload
+from tests.portfolio_samples import TWO_OF_FIVE_CSV, UNBANDED_WITH_ARR_CSV
 
 MODELS = preset_models()
 TECH = MODELS["technical-csm"]
@@ -360,9 +361,6 @@ def test_excel_parquet_and_tsv_exports_are_accepted(at: AppTest, kind: str, tmp_
 # ---- sparse exports: gaps shown as gaps, too little data never banded ---------------
 
 ONE_OF_FIVE_CSV = b"Account ID,Usage %\nS-1,95%\nS-2,40%\nS-3,72%\nS-4,10%\n"  # usage only: 30% of the weight
-TWO_OF_FIVE_CSV = (  # usage and seats: half the weight, no ARR, renewal, owner or period
-    b"Account ID,Usage %,Total_Seats,Active Users\nS-1,95%,100,90\nS-2,40%,50,10\nS-3,72%,400,300\n"
-)
 NEVER_SHOWN = ("None", "nan", "NaN", "$0")
 
 
@@ -401,13 +399,6 @@ def test_sparse_kpis_say_no_data_and_which_column(at: AppTest) -> None:
     assert next(m for m in at.metric if m.label == "Newly red").value == "no data"
     table = triage(at)
     assert table["arr_at_risk"].isna().all(), "no ARR in the data: no ARR at risk, not $0"
-
-
-# A CRM report with ARR and renewal dates but one signal of five (usage): every account is unbanded.
-UNBANDED_WITH_ARR_CSV = (
-    b"Account ID,ARR,Renewal Date,Usage %\n"
-    b"U-1,120000,2026-12-15,95%\nU-2,45000,2027-06-30,40%\nU-3,80000,2026-12-31,72%\n"
-)
 
 
 def test_an_arr_column_is_never_called_missing_when_no_account_has_a_band(at: AppTest) -> None:
