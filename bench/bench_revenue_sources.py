@@ -21,7 +21,7 @@ from scoring.portfolio import demo_exports
 from scoring.portfolio.demo import DEMO_DIR
 from scoring.portfolio.signal_history import signal_history
 from scoring.revenue.calibrated import MeasuredRates, measured_rates
-from scoring.revenue.forecast import RenewalRates
+from scoring.revenue.rates import RenewalRates
 from scoring.revenue.two_dates import from_snapshots
 from scoring.snapshots.demo import seed_demo
 from scoring.storage import Store

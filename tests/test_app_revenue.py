@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -181,7 +181,7 @@ def test_saved_notes_fill_the_pack_and_a_held_qbr_counts(at: AppTest) -> None:
 def cli_rows(text: str) -> dict[str, tuple[int, float, float]]:
     rows = {}
     for line in text.splitlines():
-        m = re.match(r"(within \d+ days)\s+(\d+)\s+\d+\s+\d+\s+\d+\s+\$([\d,]+)\s+\$([\d,]+)", line)
+        m = re.match(r"(within \d+ days)\s+(\d+)(?:\s+\d+){4}\s+\$([\d,]+)\s+\$([\d,]+)", line)
         if m:
             rows[m.group(1)] = (int(m.group(2)), float(m.group(3).replace(",", "")), float(m.group(4).replace(",", "")))
     return rows
@@ -249,3 +249,20 @@ def test_no_expansion_ready_account_is_zero_arr_not_missing_arr(at: AppTest) -> 
     assert not at.exception
     figures = {m.label: m.value for m in at.metric}
     assert (figures["Expansion-ready"], figures["Their ARR"]) == ("0 accounts", "$0")
+
+
+def test_renewals_too_sparse_for_a_band_are_counted_in_their_own_column(at: AppTest) -> None:
+    """An export that fills one signal of five bands nobody: the horizon table still adds up, and says why."""
+    at.switch_page("pages/portfolio.py").run()
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    later = (date.today() + timedelta(days=100)).isoformat()
+    crm = f"Account ID,ARR,Renewal Date,Usage %\nU-1,120000,{soon},95%\nU-2,45000,{later},40%\n".encode()
+    at.file_uploader(key="portfolio_files").set_value([("crm.csv", crm, "text/csv")]).run()
+    at.switch_page("pages/renewals.py").run()
+    assert not at.exception
+    horizons = frame_with(at, "window").set_index("window")
+    bands = ["red", "yellow", "green", "insufficient"]
+    assert horizons.loc["within 30 days", bands].tolist() == [0, 0, 0, 1]
+    assert horizons.loc["within 120 days", "insufficient"] == 2
+    assert (horizons[bands].sum(axis=1) == horizons["accounts"]).all()
+    assert horizons.loc["within 30 days", "expected_arr"] == pytest.approx(120000 * 0.8)

@@ -31,11 +31,23 @@ def test_renewals_stops_at_the_horizon_asked_for() -> None:
     assert "Forecast due to Sales Ops" in out and "2026Q4" in out
 
 
+def test_renewals_states_every_rate_it_forecasts_with_and_takes_each_from_the_command_line() -> None:
+    """The defaults are the forecast's own, and accounts with too little data have a rate and a column too."""
+    code, out, _ = run("renewals", *FILES, "--horizon", "30")
+    assert code == 0
+    assert "Renewal rates: green 95%, yellow 85%, red 60%, insufficient 80%" in out
+    header = ["window", "accounts", "red", "yellow", "green", "insufficient", "ARR", "expected", "ARR"]
+    assert out.splitlines()[3].split() == header
+    code, out, _ = run("renewals", *FILES, "--horizon", "30", "--insufficient-rate", "0.5")
+    assert code == 0 and "insufficient 50%" in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--horizon", "0"], "--horizon"),
         (["--red-rate", "1.5"], "red renewal rate is 1.5"),
+        (["--insufficient-rate", "-0.1"], "insufficient renewal rate is -0.1"),
     ],
 )
 def test_renewals_refuses_bad_options_in_one_line(argv: list[str], message: str) -> None:

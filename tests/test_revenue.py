@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from scoring.portfolio.contract import Export, att_column
 from scoring.revenue.expansion import expansion_rules, promoters, reference_candidates, score_expansion
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import RenewalRates, forecast, horizon_table, quarter_of, quarter_table, sales_ops_csv
+from scoring.revenue.forecast import forecast, horizon_table, quarter_of, quarter_table, sales_ops_csv
+from scoring.revenue.rates import RenewalRates
 from scoring.revenue.retention import retention
 
 AS_OF = date(2026, 10, 31)
@@ -51,6 +52,24 @@ def test_forecast_buckets_arr_and_expected_arr_by_horizon_and_band() -> None:
     assert table.loc["within 180 days", "accounts"] == 3
     assert list(fc.sales_ops_due["account_id"]) == ["A", "B", "C"]
     assert list(fc.weekly["account_id"]) == ["A", "B"]
+
+
+def test_each_horizon_counts_the_accounts_too_sparse_for_a_band_and_their_arr() -> None:
+    """An unbanded renewal is counted in its own column, so the band columns add up to the accounts."""
+    accounts = book(
+        ("A", "insufficient", 100.0, "2026-11-20"),
+        ("B", "insufficient", 200.0, "2026-11-25"),
+        ("C", "red", 400.0, "2026-12-25"),
+    )
+    fc = forecast(accounts, AS_OF, RenewalRates(red=0.5, insufficient=0.25))
+    table = horizon_table(fc).set_index("window")
+    bands = ["red", "yellow", "green", "insufficient"]
+    assert table.loc["within 30 days", bands].tolist() == [0, 0, 0, 2]
+    assert (table[bands].sum(axis=1) == table["accounts"]).all()
+    assert table.loc["within 30 days", "expected_arr"] == pytest.approx(75.0)
+    within_60 = fc.horizons[1]
+    assert within_60.arr_by_band == {"insufficient": 300.0, "red": 400.0}
+    assert sum(within_60.arr_by_band.values()) == pytest.approx(within_60.arr)
 
 
 def test_accounts_without_arr_or_renewal_date_are_set_apart_not_counted_as_zero() -> None:

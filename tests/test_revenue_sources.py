@@ -32,7 +32,7 @@ from scoring.revenue.flags import (
     save_reference_tier,
     saved_flags,
 )
-from scoring.revenue.forecast import RenewalRates
+from scoring.revenue.rates import RenewalRates
 from scoring.revenue.retention import retention, waterfall_floor
 from scoring.revenue.two_dates import arr_at_two_dates, from_exports, from_snapshots
 from scoring.snapshots.demo import demo_files, seed_demo

@@ -17,6 +17,8 @@ from scoring.backtest import LEAD_DAYS
 from scoring.catalog import CatalogError
 from scoring.cli.common import MODEL_HELP, Parser, UsageError
 from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one
+from scoring.model import INSUFFICIENT
+from scoring.revenue.rates import RATE_BANDS, RenewalRates
 
 LOG = logging.getLogger(__name__)
 UNEXPECTED = (
@@ -66,8 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
     rn.add_argument("--horizon", type=int, default=180, help="longest window in days (default 180)")
     rn.add_argument("--model", default="technical-csm", help=MODEL_HELP)
-    for band, rate in (("green", 0.95), ("yellow", 0.85), ("red", 0.60)):
-        rn.add_argument(f"--{band}-rate", type=float, default=rate, help=f"share of {band} ARR expected to renew")
+    for band in RATE_BANDS:
+        whose = "accounts with too little data for a band" if band == INSUFFICIENT else f"{band} accounts"
+        rate = RenewalRates().of(band)
+        rn.add_argument(f"--{band}-rate", type=float, default=rate, help=f"share of ARR expected to renew, {whose}")
     rn.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
     qb = sub.add_parser("qbr", help="write one account's quarterly business review pack")
     qb.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")

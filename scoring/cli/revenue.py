@@ -29,7 +29,8 @@ from scoring.qbr.quarters import Quarter, QuarterError
 from scoring.qbr.records import AccountProfile, QbrNotes
 from scoring.qbr.slides import to_pptx
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import HORIZONS, RenewalRates, forecast, horizon_table, quarter_table
+from scoring.revenue.forecast import HORIZONS, forecast, horizon_table, quarter_table
+from scoring.revenue.rates import RATE_BANDS, RenewalRates
 from scoring.storage import Store, StoreUnavailable
 
 
@@ -52,7 +53,7 @@ def _pct(value: float) -> str:
 
 
 def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rates = RenewalRates(green=args.green_rate, yellow=args.yellow_rate, red=args.red_rate)
+    rates = RenewalRates(**{band: getattr(args, f"{band}_rate") for band in RATE_BANDS})
     if rates.problems():
         raise UsageError(rates.problems()[0])
     if args.horizon <= 0:
@@ -61,12 +62,16 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     horizons = sorted({*(h for h in HORIZONS if h <= args.horizon), args.horizon})
     fc = forecast(result.accounts, result.as_of or pd.Timestamp.today().date(), rates, horizons)
     out.write(f"Renewal forecast as of {fc.as_of.isoformat()} (model {result.model_id})\n")
-    out.write(f"Renewal rates: green {rates.green:.0%}, yellow {rates.yellow:.0%}, red {rates.red:.0%}\n\n")
+    stated = ", ".join(f"{band} {rates.of(band):.0%}" for band in RATE_BANDS)
+    out.write(f"Renewal rates: {stated} (insufficient: too little data for a band)\n\n")
     table = horizon_table(fc)
-    out.write(f"{'window':<18}{'accounts':>9}{'red':>6}{'yellow':>8}{'green':>7}{'ARR':>15}{'expected ARR':>15}\n")
+    out.write(
+        f"{'window':<18}{'accounts':>9}{'red':>6}{'yellow':>8}{'green':>7}{'insufficient':>14}"
+        f"{'ARR':>15}{'expected ARR':>15}\n"
+    )
     for r in table.itertuples():
         out.write(
-            f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}"
+            f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}{r.insufficient:>14}"
             f"{money_full(r.arr):>15}{money_full(r.expected_arr):>15}\n"
         )
     out.write("\nquarter  accounts   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n")

@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 
 from scoring.csv_export import to_csv
+from scoring.revenue.rates import RATE_BANDS, RenewalRates
 
 HORIZONS: tuple[int, ...] = (30, 60, 90, 120, 180)
 SALES_OPS_LEAD_DAYS = 120  # seed 004: the forecast goes to Sales Ops this long before renewal
@@ -25,44 +26,15 @@ Z_90 = 1.645  # two-sided 90% normal range
 
 
 @dataclass(frozen=True)
-class RenewalRates:
-    """Share of ARR (and chance of the logo) expected to renew, per band.
-
-    Our starting assumption, to be replaced by the rates your own renewals
-    show; the page states them and lets the CSM edit them.
-    """
-
-    green: float = 0.95
-    yellow: float = 0.85
-    red: float = 0.60
-    insufficient: float = 0.80
-
-    def of(self, band: str) -> float:
-        return float(getattr(self, band, self.insufficient))
-
-    def problems(self) -> list[str]:
-        """Rates outside 0..1, phrased for the person who typed them."""
-        return [
-            f"The {band} renewal rate is {value:g}; use a share between 0 and 1 (0.9 means 90%)."
-            for band, value in (
-                ("green", self.green),
-                ("yellow", self.yellow),
-                ("red", self.red),
-                ("insufficient", self.insufficient),
-            )
-            if not 0.0 <= value <= 1.0 or math.isnan(value)
-        ]
-
-
-@dataclass(frozen=True)
 class Bucket:
-    """Renewals falling in one window (a horizon or a quarter)."""
+    """Renewals within one horizon: accounts and ARR, in all and per band."""
 
     label: str
     accounts: int
     arr: float
     expected_arr: float
     by_band: dict[str, int] = field(default_factory=dict)
+    arr_by_band: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,13 +98,14 @@ def _missing_reason(arr: object, renewal: object) -> str:
 
 
 def _bucket(label: str, rows: pd.DataFrame) -> Bucket:
-    bands = rows["band"].value_counts().to_dict() if len(rows) else {}
+    bands = rows.groupby("band", sort=False)["arr"].agg(["size", "sum"]) if len(rows) else None
     return Bucket(
         label=label,
         accounts=len(rows),
         arr=float(rows["arr"].sum()),
         expected_arr=float(rows["expected_arr"].sum()),
-        by_band={str(k): int(v) for k, v in bands.items()},
+        by_band={} if bands is None else {str(k): int(n) for k, n in bands["size"].items()},
+        arr_by_band={} if bands is None else {str(k): float(a) for k, a in bands["sum"].items()},
     )
 
 
@@ -187,7 +160,7 @@ def forecast(
     lapsed = frame.loc[frame["days_to_renewal"] < 0, ["account_id", "account_name", "band", "arr", "renewal_date"]]
     frame = frame[frame["days_to_renewal"] >= 0].copy()
     frame["arr"] = frame["arr"].astype(float)
-    by_band = {band: rates.of(band) for band in ("green", "yellow", "red", "insufficient")}
+    by_band = {band: rates.of(band) for band in RATE_BANDS}
     frame["rate"] = frame["band"].map(by_band).fillna(rates.insufficient).astype(float)
     frame["expected_arr"] = frame["arr"] * frame["rate"]
     days = frame["renewal_date"].dt
@@ -246,12 +219,15 @@ def horizon_table(fc: Forecast) -> pd.DataFrame:
             "red": b.by_band.get("red", 0),
             "yellow": b.by_band.get("yellow", 0),
             "green": b.by_band.get("green", 0),
+            "insufficient": b.by_band.get("insufficient", 0),
             "arr": b.arr,
             "expected_arr": b.expected_arr,
         }
         for b in fc.horizons
     ]
-    return pd.DataFrame(rows, columns=["window", "accounts", "red", "yellow", "green", "arr", "expected_arr"])
+    return pd.DataFrame(
+        rows, columns=["window", "accounts", "red", "yellow", "green", "insufficient", "arr", "expected_arr"]
+    )
 
 
 def quarter_table(fc: Forecast) -> pd.DataFrame:

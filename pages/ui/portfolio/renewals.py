@@ -87,18 +87,17 @@ def rates_form() -> RenewalRates:
 
 
 def _horizon_chart(fc: Forecast) -> alt.Chart:
-    rows = []
-    for bucket in fc.horizons:
-        days = int(bucket.label.split()[1])
-        within = fc.accounts[fc.accounts["days_to_renewal"] <= days]
-        for band, arr in within.groupby("band")["arr"].sum().items():
-            rows.append({"window": bucket.label, "order": days, "band": str(band), "arr": float(arr)})
+    rows = [
+        {"window": bucket.label, "order": order, "band": band, "arr": arr}
+        for order, bucket in enumerate(fc.horizons)
+        for band, arr in bucket.arr_by_band.items()
+    ]
     frame = pd.DataFrame(rows, columns=["window", "order", "band", "arr"])
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("window:N", sort=alt.SortField("order"), title=None),
+            x=alt.X("window:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("arr:Q", title="ARR renewing", axis=alt.Axis(format="$.4~s")),
             color=alt.Color(
                 "band:N",
@@ -212,6 +211,10 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
             red=st.column_config.NumberColumn("Red"),
             yellow=st.column_config.NumberColumn("Yellow"),
             green=st.column_config.NumberColumn("Green"),
+            insufficient=st.column_config.NumberColumn(
+                "Insufficient data",
+                help="Accounts with too little data for a band, forecast at the Insufficient rate above.",
+            ),
         ),
     )
     st.markdown("**By quarter: expected gross and logo retention, with a 90% range**")
