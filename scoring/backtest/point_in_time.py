@@ -33,7 +33,6 @@ from .outcomes import Outcome
 # Optional history column: the day a row's values were known (a saved snapshot's as-of date).
 # Empty (NaT) for an export's month, which is known once the month has ended.
 KNOWN_ON = "known_on"
-BAND_CODES: tuple[str, ...] = ("green", "yellow", "red")
 
 Floats = npt.NDArray[np.float64]
 ExclusionReason = Literal["no_history", "no_history_before_cutoff", "no_signal_values", "no_outcome"]
