@@ -51,7 +51,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 MODEL = "technical-csm"
-BUDGET_MB = 1536
 SIGNALS = ("usage_rate", "seat_utilization", "teams_live", "override_rate", "csm_responsiveness")
 
 # shape -> (file name, SELECT that produces it, environment for the scoring child)
@@ -190,9 +189,12 @@ def score(shape: str) -> None:
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from scoring.portfolio.limits import MEMORY_BUDGET_MB  # the one budget: the page's cap is sized to it
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", default=",".join(SHAPES))
-    parser.add_argument("--budget-mb", type=int, default=BUDGET_MB)
+    parser.add_argument("--budget-mb", type=int, default=MEMORY_BUDGET_MB)
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     parser.add_argument("--score", help=argparse.SUPPRESS)
     args = parser.parse_args()

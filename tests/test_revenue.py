@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scoring.portfolio.contract import Export, att_column
 from scoring.revenue.expansion import expansion_rules, promoters, reference_candidates, score_expansion
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import forecast, horizon_table, quarter_of, quarter_table, sales_ops_csv
+from scoring.revenue.forecast import forecast, horizon_table, quarter_table, sales_ops_csv
 from scoring.revenue.rates import RenewalRates
 from scoring.revenue.retention import retention
 
@@ -114,7 +114,19 @@ def test_expected_grr_and_its_range_stay_between_zero_and_one(rows: list[tuple[s
 def test_rates_outside_zero_to_one_are_named() -> None:
     assert RenewalRates().problems() == []
     assert "red renewal rate is 1.5" in RenewalRates(red=1.5).problems()[0]
-    assert quarter_of(date(2027, 3, 31)) == "2027Q1"
+
+
+def test_a_renewal_falls_in_its_calendar_quarter() -> None:
+    accounts = book(
+        ("A", "green", 1.0, "2026-12-31"), ("B", "green", 1.0, "2027-01-01"), ("C", "red", 1.0, "2027-03-31")
+    )
+    fc = forecast(accounts, AS_OF)
+    assert dict(zip(fc.accounts["account_id"], fc.accounts["quarter"], strict=True)) == {
+        "A": "2026Q4",
+        "B": "2027Q1",
+        "C": "2027Q1",
+    }
+    assert [q.quarter for q in fc.quarters] == ["2026Q4", "2027Q1"]
 
 
 def test_grr_and_nrr_on_the_issue_example() -> None:

@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 
 from scoring.csv_export import to_csv
+from scoring.qbr.quarters import Quarter
 from scoring.revenue.rates import RATE_BANDS, RenewalRates
 
 HORIZONS: tuple[int, ...] = (30, 60, 90, 120, 180)
@@ -80,11 +81,6 @@ class Forecast:
     def weekly(self) -> pd.DataFrame:
         """Renewals within 90 days, which move to weekly monitoring."""
         return self.accounts[self.accounts["weekly"]]
-
-
-def quarter_of(day: date | pd.Timestamp) -> str:
-    """'2026Q4' for any day in October-December 2026."""
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def _missing_reason(arr: object, renewal: object) -> str:
@@ -163,8 +159,8 @@ def forecast(
     by_band = {band: rates.of(band) for band in RATE_BANDS}
     frame["rate"] = frame["band"].map(by_band).fillna(rates.insufficient).astype(float)
     frame["expected_arr"] = frame["arr"] * frame["rate"]
-    days = frame["renewal_date"].dt
-    frame["quarter"] = days.year.astype(str) + "Q" + ((days.month - 1) // 3 + 1).astype(str)
+    quarter_of = {day: str(Quarter.of(day.date())) for day in frame["renewal_date"].unique()}
+    frame["quarter"] = frame["renewal_date"].map(quarter_of)
     frame["sales_ops_due"] = frame["renewal_date"] - pd.Timedelta(days=SALES_OPS_LEAD_DAYS)
     frame["weekly"] = frame["days_to_renewal"] <= WEEKLY_WITHIN_DAYS
     if "weakest" not in frame.columns:
@@ -198,16 +194,6 @@ def forecast(
         missing=missing.reset_index(drop=True),
         lapsed=lapsed.reset_index(drop=True),
     )
-
-
-def band_table(fc: Forecast, days: int) -> pd.DataFrame:
-    """Renewals within ``days``, by band: accounts, ARR and expected ARR."""
-    rows = fc.accounts[fc.accounts["days_to_renewal"] <= days]
-    grouped = rows.groupby("band", sort=False).agg(
-        accounts=("account_id", "size"), arr=("arr", "sum"), expected_arr=("expected_arr", "sum")
-    )
-    order = [b for b in ("red", "yellow", "green", "insufficient") if b in grouped.index]
-    return grouped.loc[order].reset_index()
 
 
 def horizon_table(fc: Forecast) -> pd.DataFrame:
