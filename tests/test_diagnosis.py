@@ -19,7 +19,7 @@ from scoring.diagnosis.categories import categories, parse_categories
 from scoring.diagnosis.intake import IntakeForm
 from scoring.diagnosis.model import ANSWER, CLOSE, RECOMMIT, ROUTE, IssueEvent
 from scoring.diagnosis.patterns import AccountFacts, find_patterns
-from scoring.diagnosis.replay import IssueState, event_value, replay
+from scoring.diagnosis.replay import IssueState, event_value, overdue, replay
 
 TODAY = date.today()
 FACTS = {
@@ -173,13 +173,22 @@ def test_the_replay_ignores_a_close_that_slipped_past_the_rules() -> None:
 def test_overdue_commitments_are_flagged_until_closed_and_a_new_date_clears_them(store: Store) -> None:
     issue_id = open_one(store, update_by=TODAY)
     later = TODAY + timedelta(days=2)
-    assert cmd.overdue_for(store, "A1", TODAY) == []
-    [late] = cmd.overdue_for(store, "A1", later)
+    assert overdue(cmd.all_issues(store), TODAY, "A1") == []
+    [late] = overdue(cmd.all_issues(store), later, "A1")
     assert late.issue_id == issue_id and late.days_overdue(later) == 2
-    assert cmd.overdue_for(store, "A2", later) == []
+    assert overdue(cmd.all_issues(store), later, "A2") == []
     cmd.recommit(store, issue_id, later, "Engineering needs two more days", "Ana", TODAY)
-    assert cmd.overdue_for(store, "A1", later) == []
+    assert overdue(cmd.all_issues(store), later, "A1") == []
     assert [e.kind for e in issue_store(store).events(issue_id)] == [RECOMMIT]
+
+
+def test_overdue_promises_come_most_overdue_first_not_newest_first(store: Store) -> None:
+    """The issues page's warning names them in this order: the oldest broken promise is the first to keep."""
+    due_first = open_one(store, update_by=TODAY + timedelta(days=1))
+    due_later = open_one(store, account="A2", update_by=TODAY + timedelta(days=3))
+    later = TODAY + timedelta(days=5)
+    assert [s.issue_id for s in cmd.all_issues(store)] == [due_later, due_first]  # the list: newest opened first
+    assert [s.issue_id for s in overdue(cmd.all_issues(store), later)] == [due_first, due_later]
 
 
 # ---- patterns -----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from scoring.diagnosis.model import (
     ROUTED,
     IssueRecord,
 )
-from scoring.diagnosis.replay import IssueState, close_problems, event_value, overdue, replay, replay_all
+from scoring.diagnosis.replay import IssueState, close_problems, event_value, replay, replay_all
 
 LOG = logging.getLogger(__name__)
 NOT_SAVED = "That change was not saved. Please try again."
@@ -158,11 +158,6 @@ def all_issues(store: Store) -> list[IssueState]:
     with _storing(NOT_READ):
         tables = issue_store(store)
         return replay_all(tables.records(), tables.events())
-
-
-def overdue_for(store: Store, account_id: str, today: date) -> list[IssueState]:
-    """The account's open loops whose "update by" has passed, most overdue first."""
-    return overdue(all_issues(store), today, account_id)
 
 
 def tags_in_use(states: list[IssueState]) -> list[str]:

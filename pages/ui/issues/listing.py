@@ -11,7 +11,7 @@ from pages.ui.issues import keys
 from scoring.diagnosis.categories import categories
 from scoring.diagnosis.model import STATUSES
 from scoring.diagnosis.patterns import AccountFacts, facts_of
-from scoring.diagnosis.replay import IssueState
+from scoring.diagnosis.replay import IssueState, overdue
 from scoring.formatting import NO_DATA
 
 
@@ -78,8 +78,8 @@ def table(issues: list[IssueState], facts: dict[str, AccountFacts]) -> None:
 
 
 def overdue_notice(issues: list[IssueState]) -> None:
-    """A warning naming how many promises have passed, so they are seen before the list."""
-    late = [s for s in issues if s.overdue(date.today())]
+    """A warning naming how many promises have passed, most overdue first, so they are seen before the list."""
+    late = overdue(issues, date.today())
     if late:
         ids = ", ".join(s.issue_id for s in late)
         passed = (
