@@ -27,9 +27,8 @@ from pages.ui.scorecard.links import (
 from pages.ui.scorecard.state import follow_link, prepare
 from pages.ui.scorecard.summary import headline
 from scoring.actions import playbooks, recommend
+from scoring.catalog import DEFAULT_MODEL_ID
 from scoring.engine import score
-
-DEFAULT_MODEL = "technical-csm"
 
 require_app_shell()
 st.title("What-if scorecard")
@@ -38,7 +37,7 @@ show_toast()
 models = all_models()
 events = playbooks().events
 event_ids = [e.id for e in events]
-ignored_parameters(follow_link(models, DEFAULT_MODEL, event_ids))
+ignored_parameters(follow_link(models, DEFAULT_MODEL_ID, event_ids))
 dropped_link_warning()
 
 pick, buttons = st.columns([3, 4], vertical_alignment="bottom")
@@ -62,7 +61,7 @@ with inputs:
         happened = event_toggles(events)
 
 card = score(model, values, bonuses)
-keep_address_in_step(model, values, bonuses, happened, DEFAULT_MODEL)
+keep_address_in_step(model, values, bonuses, happened, DEFAULT_MODEL_ID)
 with results:
     headline(model, card, start)
     st.subheader("Score drivers")

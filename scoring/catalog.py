@@ -32,6 +32,8 @@ from scoring.model import (
     Transform,
 )
 
+# The model pages and commands start on: the bundled demo exports feed every one of its signals.
+DEFAULT_MODEL_ID = "technical-csm"
 CATALOG_DIR = Path(__file__).parent / "catalog"
 MODELS_DIR = CATALOG_DIR / "models"
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scoring.flags import TRUE_WORDS
+from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
 from tests.servers import ROOT
 from tests.test_engine import ACME, TECHNICAL
 
@@ -44,6 +45,16 @@ def test_score_prints_one_json_object() -> None:
     assert {d["signal"] for d in card["drivers"]} == set(TECHNICAL)
     assert card["actions"][0]["id"] == "band-yellow"
     assert all(a["why"] and a["steps"] for a in card["actions"])
+
+
+def test_every_command_that_scores_starts_on_the_apps_default_model() -> None:
+    """No --model: the model the pages start on (the demo feeds all of its signals), named in the help."""
+    assert json.loads(run("score", *sets(TECHNICAL)).stdout)["score"] == 76.0
+    demo = [str(DEMO_DIR / name) for name in DEMO_FILES]
+    bare, named = run("portfolio", *demo), run("portfolio", *demo, "--model", "technical-csm")
+    assert bare.returncode == 0, bare.stderr
+    assert bare.stdout == named.stdout and bare.stdout.startswith("triage_rank,")
+    assert "default technical-csm" in run("backtest", "--help").stdout
 
 
 def test_cli_reproduces_the_technical_csm_example_with_roi() -> None:
@@ -152,7 +163,7 @@ ERRORS = [
     (["score", "--model", "technical-csm", "--set", "usage_rate=1", "--event", "x"], "--event x"),
     (["score", "--model", "technical-csm", "missing.csv"], "missing.csv: no such file"),
     (["score", "--model", "technical-csm", "--set", "usage_rate=1", "x.csv"], "not both"),
-    (["score"], "--model"),
+    (["score"], "at least one signal"),  # the model defaults to the one the app starts on
     (["frobnicate"], "invalid choice"),
     ([], "command"),
 ]

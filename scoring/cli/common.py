@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import NoReturn
 
-from scoring.catalog import CatalogError, get_model, preset_models
+from scoring.catalog import DEFAULT_MODEL_ID, CatalogError, get_model, preset_models
 from scoring.model import Model
 from scoring.model_toml import read_model_file
 
@@ -28,7 +28,9 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-MODEL_HELP = "a preset id (see `models`) or the path of a model file, e.g. path/to/model.toml"
+MODEL_HELP = (
+    f"a preset id (see `models`; default {DEFAULT_MODEL_ID}) or the path of a model file, e.g. path/to/model.toml"
+)
 
 
 def _is_file_argument(value: str) -> bool:

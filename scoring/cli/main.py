@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scoring.backtest import LEAD_DAYS
-from scoring.catalog import CatalogError
+from scoring.catalog import DEFAULT_MODEL_ID, CatalogError
 from scoring.cli.common import MODEL_HELP, Parser, UsageError
 from scoring.cli.score import cmd_models, cmd_score_file, cmd_score_one
 from scoring.model import INSUFFICIENT
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sc = sub.add_parser("score", help="score one account (--set) or every row of a CSV file")
-    sc.add_argument("--model", required=True, help=MODEL_HELP)
+    sc.add_argument("--model", default=DEFAULT_MODEL_ID, help=MODEL_HELP)
     sc.add_argument("--set", action="append", default=[], metavar="SIGNAL=VALUE", help="a signal value")
     sc.add_argument("--bonus", action="append", default=[], metavar="ID", help="a bonus that applies")
     sc.add_argument("--event", action="append", default=[], metavar="ID", help="an event, e.g. executive_change")
@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     pf = sub.add_parser("portfolio", help="score exports per account, as the portfolio page does")
     pf.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
-    pf.add_argument("--model", required=True, help=MODEL_HELP)
+    pf.add_argument("--model", default=DEFAULT_MODEL_ID, help=MODEL_HELP)
     pf.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
     pf.add_argument("--save", action="store_true", help="also keep the result as a snapshot in the app's database")
     pf.add_argument("--mapping", type=Path, metavar="FILE", help="column mapping downloaded from the portfolio page")
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     bt = sub.add_parser("backtest", help="check whether the score predicted churn, and fit better weights")
     bt.add_argument("files", nargs="+", type=Path, help="exports with a month column (CSV, Excel, Parquet)")
     bt.add_argument("--outcomes", type=Path, help="CSV of outcomes (default: the outcome columns of FILE)")
-    bt.add_argument("--model", required=True, help=MODEL_HELP)
+    bt.add_argument("--model", default=DEFAULT_MODEL_ID, help=MODEL_HELP)
     bt.add_argument("--lead-days", type=int, default=90, choices=LEAD_DAYS, help="score this many days before")
     bt.add_argument("--fit", action="store_true", help="also fit weights to the outcomes (needs 30+ churners)")
     bt.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     rn = sub.add_parser("renewals", help="renewal forecast by horizon, band and quarter, as the portfolio page shows")
     rn.add_argument("files", nargs="+", type=Path, help="CSV, Excel (.xlsx) or Parquet exports")
     rn.add_argument("--horizon", type=int, default=180, help="longest window in days (default 180)")
-    rn.add_argument("--model", default="technical-csm", help=MODEL_HELP)
+    rn.add_argument("--model", default=DEFAULT_MODEL_ID, help=MODEL_HELP)
     for band in RATE_BANDS:
         whose = "accounts with too little data for a band" if band == INSUFFICIENT else f"{band} accounts"
         rate = RenewalRates().of(band)
@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     qb.add_argument("--quarter", required=True, help="e.g. 2026Q4")
     qb.add_argument("--format", choices=("md", "pptx"), default="md")
     qb.add_argument("-o", "--output", required=True, type=Path, help="file to write")
-    qb.add_argument("--model", default="technical-csm", help=MODEL_HELP)
+    qb.add_argument("--model", default=DEFAULT_MODEL_ID, help=MODEL_HELP)
     qb.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD", help="override a header")
 
     # customer issues (scoring/cli/issues.py): reads a copy of the saved state, so it works while the server runs
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         iss_p.add_argument("--min-accounts", type=int, default=3, help="accounts that make a pattern (default 3)")
         iss_p.add_argument("--by", choices=("segment", "csm", "none"), default="segment", help="group within")
         iss_p.add_argument("--exports", nargs="+", type=Path, default=[], help="exports for segment, ARR, band")
-        iss_p.add_argument("--model", default="technical-csm", help="model to score --exports with; " + MODEL_HELP)
+        iss_p.add_argument("--model", default=DEFAULT_MODEL_ID, help="model to score --exports with; " + MODEL_HELP)
 
     # snapshots (scoring/cli/snapshots.py)
     sn = sub.add_parser("snapshots", help="list saved score snapshots (one line each), or delete one")

@@ -12,11 +12,9 @@ import math
 
 import pandas as pd
 
-from scoring.catalog import preset_models
+from scoring.catalog import DEFAULT_MODEL_ID, preset_models
 from scoring.diagnosis.patterns import AccountFacts
 from scoring.portfolio import demo_exports, load_portfolio
-
-DEFAULT_MODEL = "technical-csm"  # the demo exports feed every one of its signals
 
 
 def _text(value: object) -> str | None:
@@ -54,4 +52,4 @@ def facts_from_accounts(accounts: pd.DataFrame) -> dict[str, AccountFacts]:
 
 def demo_facts() -> dict[str, AccountFacts]:
     """The demo portfolio's accounts, scored with the default model (a second or two)."""
-    return facts_from_accounts(load_portfolio(demo_exports(), preset_models()[DEFAULT_MODEL]).accounts)
+    return facts_from_accounts(load_portfolio(demo_exports(), preset_models()[DEFAULT_MODEL_ID]).accounts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.catalog import get_model
+from scoring.catalog import DEFAULT_MODEL_ID, get_model
 from scoring.db import snapshot_store
 from scoring.portfolio.contract import Export
 from scoring.snapshots.capture import date_in_names, save_exports
@@ -18,7 +18,6 @@ from scoring.snapshots.records import DEMO_LABEL, SnapshotInfo
 from scoring.storage import Store
 
 SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "data" / "demo" / "snapshots"
-DEMO_MODEL = "technical-csm"  # the weekly extracts feed every one of its signals
 
 
 def demo_files() -> list[Path]:
@@ -31,7 +30,7 @@ def seed_demo(store: Store) -> list[SnapshotInfo]:
     tables = snapshot_store(store)
     if tables.list():
         return []
-    model = get_model(DEMO_MODEL)
+    model = get_model(DEFAULT_MODEL_ID)  # the weekly extracts feed every one of its signals
     saved = []
     for path in demo_files():
         export = Export(path.name, path.read_bytes())

@@ -22,7 +22,8 @@ from pages.ui.account.keys import ACCOUNT_KEY, ACCOUNT_WIDGET_KEY
 from pages.ui.common.state import all_models, store
 from pages.ui.portfolio import mapping
 from pages.ui.portfolio.keys import MODEL_KEY, SCORED_KEY, SOURCE_KEY
-from pages.ui.portfolio.upload import DEFAULT_MODEL, Scored, Source, demo_source, fingerprint
+from pages.ui.portfolio.upload import Scored, Source, demo_source, fingerprint
+from scoring.catalog import DEFAULT_MODEL_ID
 from scoring.model import Model
 from scoring.portfolio import demo_exports, load_portfolio
 from scoring.portfolio.signal_history import signal_history
@@ -84,7 +85,7 @@ def _snapshot_rows(db_file: str, snapshot_id: int) -> pd.DataFrame:
 def current_book() -> Book:
     models = all_models()
     kept: Scored | None = st.session_state.get(SCORED_KEY)
-    model_id = st.session_state.get(MODEL_KEY) or DEFAULT_MODEL
+    model_id = st.session_state.get(MODEL_KEY) or DEFAULT_MODEL_ID
     if kept is not None and not kept.result.accounts.empty and model_id in models:
         source: Source = st.session_state.get(SOURCE_KEY) or demo_source()
         overrides = tuple(sorted(mapping.overrides(source.digest).items()))
@@ -105,7 +106,7 @@ def current_book() -> Book:
             f"the snapshot of {newest.as_of:%d %b %Y}",
             newest,
         )
-    model = models[DEFAULT_MODEL]
+    model = models[DEFAULT_MODEL_ID]
     return Book(_demo(model, model.id), model, "the demo portfolio", source=demo_source())
 
 

@@ -30,6 +30,7 @@ from streamlit.runtime.state.safe_session_state import SafeSessionState
 from pages.ui.common.keys import LOADED_ACCOUNTS_KEY
 from pages.ui.common.text import count, plain
 from pages.ui.portfolio.keys import MODEL_KEY, SCORED_KEY, SOURCE_KEY, UPLOAD_KEY
+from scoring.catalog import DEFAULT_MODEL_ID
 from scoring.model import Model
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
@@ -38,7 +39,6 @@ from scoring.portfolio.limits import release_memory
 from scoring.storage import Store
 
 LOG = logging.getLogger(__name__)
-DEFAULT_MODEL = "technical-csm"  # the demo exports feed every one of its signals
 # Pickled scoring runs the server keeps for reuse, all sessions together.  A run of
 # 250,000 accounts (the account cap) pickles to about 150 MB, so a few large runs or
 # many small ones fit; a single run larger than this is kept alone until the next one.
@@ -73,7 +73,7 @@ def model_picker(models: dict[str, Model]) -> Model:
     model_id = st.selectbox(
         "Health model",
         ids,
-        index=ids.index(DEFAULT_MODEL) if DEFAULT_MODEL in ids else 0,
+        index=ids.index(DEFAULT_MODEL_ID) if DEFAULT_MODEL_ID in ids else 0,
         format_func=lambda mid: models[mid].name,
         key=MODEL_KEY,
         help="The same models as the what-if scorecard, custom weightings included, so an account "
