@@ -7,6 +7,7 @@ the CSV exports all format through these functions:
 * ``score``: a health score with one decimal ("86.0"), the number the band is decided on;
 * ``points``: score points, the only thing "pts" is used for ("+3.5 pts");
 * ``share``: a share of the model's weight or of a score as a percentage ("30%", "7.5%");
+* ``insufficient``: why a score has no band ("Insufficient data: 30% of the model's weight seen; needs 50%.");
 * ``signal_value``: a signal's raw value as its slider shows it ("85%", "35 days", "6.5/10", "3");
 * ``number`` and ``count``: counts as counts ("1,204", "1 account");
 * ``money``: an amount with its currency ("$1.2M", "€85K"); ``money_full`` the whole amount ("$13,200").
@@ -68,6 +69,15 @@ def share(fraction: float | None) -> str:
         return NO_DATA
     assert fraction is not None
     return f"{round(100 * float(fraction), 1):g}%"
+
+
+def insufficient(coverage: float | None, min_coverage: float) -> str:
+    """Why a score has no band: the share of the model's weight the data covered against the share it needs.
+
+    One sentence for the scorecard, the account page and the QBR pack, so
+    the three say the same thing about the same account.
+    """
+    return f"Insufficient data: {share(coverage)} of the model's weight seen; needs {share(min_coverage)}."
 
 
 def decimals(signal: Signal) -> int:

@@ -102,6 +102,18 @@ def test_a_quarter_without_monthly_data_says_which_months_to_add() -> None:
     assert "$0" not in text and "nan" not in text.lower()
 
 
+def test_an_account_too_sparse_for_a_band_shows_the_customer_no_score_and_says_what_is_missing() -> None:
+    """A score on 20% of the model is not one to put in front of a customer, nor is its drivers chart."""
+    sparse = history().drop(columns=["usage_rate", "seat_utilization", "teams_live", "override_rate"])
+    pack = build_pack(MODEL, row(band="insufficient", score=42.2, coverage=0.2), sparse, Quarter(2026, 4))
+    assert pack.score is None and pack.drivers == ()
+    gap = pack.gap("Health") or pytest.fail("no gap")
+    assert gap.what_to_add.startswith("Insufficient data: 20% of the model's weight seen; needs 50%.")
+    for text in (to_markdown(pack, "chart.png"), pptx_text(to_pptx(pack, None))):
+        assert "42.2" not in text and "chart.png" not in text
+        assert "Insufficient data: 20% of the model's weight seen; needs 50%." in text
+
+
 def test_notes_and_profile_fill_their_sections() -> None:
     notes = QbrNotes(
         achievements="- Cut onboarding to 9 days\n\nLaunched in 3 regions",

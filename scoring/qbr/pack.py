@@ -20,8 +20,8 @@ import pandas as pd
 
 from scoring.csv_export import safe_cell
 from scoring.engine import Driver, NoSignals, score
-from scoring.formatting import NO_DATA, money_full
-from scoring.model import Model, Signal
+from scoring.formatting import NO_DATA, insufficient, money_full
+from scoring.model import INSUFFICIENT, Model, Signal
 from scoring.qbr.quarters import Quarter
 from scoring.qbr.records import AccountProfile, QbrNotes
 
@@ -202,14 +202,26 @@ def build_pack(
 
     drivers: tuple[Driver, ...] = ()
     values = {s.id: float(now[s.id]) for s in model.signals if _present(now.get(s.id))}  # type: ignore[arg-type]  # _present checked it is a number
-    if values:
+    raw_score = row.get("score")
+    if row.get("band") == INSUFFICIENT:
+        # A score resting on a sliver of the model is not one to show a customer, nor are its drivers.
+        raw_score = None
+        coverage = row.get("coverage")
+        seen = float(coverage) if _present(coverage) else None  # type: ignore[arg-type]  # _present checked it is a number
+        gaps.append(
+            Gap(
+                "Health",
+                f"{insufficient(seen, model.bands.min_coverage)} Add the missing signals to the exports "
+                "before putting a health score in front of the customer.",
+            )
+        )
+    elif not _present(raw_score):
+        gaps.append(Gap("Health", "No health score: the exports need at least the model's main signals."))
+    elif values:
         try:
             drivers = score(model, values).drivers
         except NoSignals:
             drivers = ()
-    raw_score = row.get("score")
-    if not _present(raw_score):
-        gaps.append(Gap("Health", "No health score: the exports need at least the model's main signals."))
 
     achievements = lines(notes.achievements)
     if not achievements:

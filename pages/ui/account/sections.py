@@ -21,7 +21,6 @@ from pages.ui.common.state import store
 from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.changes import why_table
 from pages.ui.portfolio.links import SCORECARD_PAGE, scorecard_params
-from pages.ui.scorecard.summary import insufficient_text
 from scoring import formatting
 from scoring.actions import recommend
 from scoring.checklists.commands import ChecklistError, plans_for, progress_by_plan
@@ -67,8 +66,9 @@ def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> No
     cols[3].metric("ARR", money(arr), help="From the CRM export's ARR column.")
     if scored.insufficient:
         st.warning(
-            f"{insufficient_text(book.model, scored)} The score uses only the signals with a value, so it says "
-            "little about this account: add the missing signals to the exports before judging it.",
+            f"{formatting.insufficient(scored.coverage, book.model.bands.min_coverage)} The score uses only "
+            "the signals with a value, so it says little about this account: add the missing signals to the "
+            "exports before judging it.",
             icon=":material/help:",
         )
 

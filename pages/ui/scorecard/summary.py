@@ -27,14 +27,6 @@ BadgeColour = Literal["green", "yellow", "red", "gray"]
 BADGE_COLOUR: dict[Band, BadgeColour] = {"green": "green", "yellow": "yellow", "red": "red", "insufficient": "gray"}
 
 
-def insufficient_text(model: Model, card: Scorecard) -> str:
-    """'Insufficient data: 30% of the model's weight seen; needs 50%.'"""
-    return (
-        f"Insufficient data: {formatting.share(card.coverage)} of the model's weight seen; "
-        f"needs {formatting.share(model.bands.min_coverage)}."
-    )
-
-
 def headline(model: Model, card: Scorecard, start: Start) -> None:
     """The score, with its change since where this what-if began."""
     delta = round1(card.score - score(model, start.as_dict(), start.bonuses).score)
@@ -49,8 +41,8 @@ def headline(model: Model, card: Scorecard, start: Start) -> None:
     st.badge(BAND_TEXT[card.band], icon=BAND_ICON[card.band], color=BADGE_COLOUR[card.band])
     if card.insufficient:
         st.warning(
-            f"{insufficient_text(model, card)} The score uses only the signals with a value, so it says little "
-            "about this account: give the missing signals a value before judging it.",
+            f"{formatting.insufficient(card.coverage, model.bands.min_coverage)} The score uses only the signals "
+            "with a value, so it says little about this account: give the missing signals a value before judging it.",
             icon=":material/help:",
         )
     if card.bonus_points:
