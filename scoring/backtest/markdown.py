@@ -11,27 +11,34 @@ reject both).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from scoring.formatting import NO_DATA
 from scoring.model import Model
 
 from .fit import CvFigures, FitRefused, Fitted, fitted_frame
-from .report import Figure, Report, SignalReport
+from .report import Figure, Report, SignalReport, percent, times
 
 FitResult = Fitted | FitRefused | None
 
 
+def _shown(figure: Figure, fmt: Callable[[float], str]) -> str:
+    """The figure as the page writes it, or "no data" with the reason."""
+    return fmt(figure.value) if figure.value is not None else f"{NO_DATA} ({figure.reason})"
+
+
 def _pct(figure: Figure) -> str:
-    return f"{figure.value:.0%}" if figure.value is not None else f"n/a ({figure.reason})"
+    return _shown(figure, percent)
 
 
 def _times(figure: Figure) -> str:
-    return f"{figure.value:.1f}×" if figure.value is not None else f"n/a ({figure.reason})"
+    return _shown(figure, times)
 
 
 def _num(figure: Figure) -> str:
-    return f"{figure.value:.2f}" if figure.value is not None else f"n/a ({figure.reason})"
+    return _shown(figure, lambda v: f"{v:.2f}")
 
 
 def _summary_lines(report: Report) -> list[str]:
@@ -94,9 +101,8 @@ def _band_lines(report: Report) -> list[str]:
 def _floor_lines(report: Report) -> list[str]:
     lines = ["", "## Floors", "", "| Floor | Measured | Result |", "|---|---:|---|"]
     for c in report.checks:
-        measured = "n/a" if c.measured is None else f"{c.measured:.2f}"
         result = "pass" if c.passed else "fail" if c.passed is False else f"not judged ({c.reason})"
-        lines.append(f"| {c.rule} | {measured} | {result} |")
+        lines.append(f"| {c.rule} | {c.measured_text} | {result} |")
     verdict = "clears every floor" if report.passed else "does not clear every floor"
     lines += ["", f"The score {verdict}; change the floors to match your own bar."]
     return lines
@@ -119,7 +125,7 @@ def _calibration_lines(report: Report) -> list[str]:
 
 
 def _signal_line(s: SignalReport, lead_days: int) -> str:
-    deciles = " → ".join(f"{d.churn_rate:.0%}" for d in s.deciles)
+    deciles = " → ".join(percent(d.churn_rate) for d in s.deciles)
     verdict = {
         "agrees": "the data agrees with the model's direction",
         "contradicts": "the data CONTRADICTS the model's direction",
@@ -129,7 +135,7 @@ def _signal_line(s: SignalReport, lead_days: int) -> str:
     return (
         f"- **{s.label}** ({s.model_direction} is better): {verdict}; AUC {_num(s.auc)}, worst tenth churns "
         f"{_times(s.lift)} the base rate, {lead_days} days ahead. Churn by decile, low to high value: "
-        f"{deciles or 'n/a'}."
+        f"{deciles or NO_DATA}."
     )
 
 

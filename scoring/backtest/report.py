@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from scoring.formatting import NO_DATA
 from scoring.model import BAND_NAMES, BandName
 
 from .point_in_time import Exclusion, PointInTime, signal_attainment
@@ -33,6 +34,16 @@ class Figure:
     @staticmethod
     def of(numerator: float, denominator: float, reason: str) -> Figure:
         return Figure(numerator / denominator) if denominator > 0 else Figure(None, reason)
+
+
+def percent(value: float) -> str:
+    """A backtest share as a whole percentage ("92%"): a few hundred accounts carry no finer figure."""
+    return f"{value:.0%}"
+
+
+def times(value: float) -> str:
+    """A lift over the base rate ("2.0x"), written as the floors' rules write theirs ("3x")."""
+    return f"{value:.1f}x"
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,13 @@ class FloorCheck:
     measured: float | None
     passed: bool | None
     reason: str = ""
+
+    @property
+    def measured_text(self) -> str:
+        """The figure as its rule states it: the red lift as a multiple, the others as percentages."""
+        if self.measured is None:
+            return NO_DATA
+        return times(self.measured) if self.name == "red_lift" else percent(self.measured)
 
 
 @dataclass(frozen=True)

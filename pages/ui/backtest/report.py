@@ -19,18 +19,11 @@ from pages.ui.backtest.run import Backtest
 from pages.ui.common.text import count, plain
 from scoring.backtest.markdown import FitResult, report_markdown
 from scoring.backtest.outcomes import OutcomesRead
-from scoring.backtest.report import Figure, FloorCheck, Report, SignalReport
+from scoring.backtest.report import Figure, Report, SignalReport, times
+from scoring.backtest.report import percent as pct
 from scoring.formatting import NO_DATA, money_full
 from scoring.formatting import score as score_text
 from scoring.model import Model
-
-
-def pct(value: float) -> str:
-    return f"{value:.0%}"
-
-
-def times(value: float) -> str:
-    return f"{value:.1f}x"
 
 
 def shown(figure: Figure, fmt: Callable[[float], str]) -> str:
@@ -144,12 +137,6 @@ def kpis(report: Report) -> None:
     )
 
 
-def _measured(check: FloorCheck) -> str:
-    if check.measured is None:
-        return NO_DATA
-    return times(check.measured) if check.name == "red_lift" else pct(check.measured)
-
-
 def checks(report: Report) -> None:
     """Each floor as pass / fail / not judged, with the figure measured (coloured badges, no emoji)."""
     for check in report.checks:
@@ -161,7 +148,7 @@ def checks(report: Report) -> None:
             else:
                 st.badge("Not judged", color="gray", icon=":material/help:")
             why = f" ({plain(check.reason)})" if check.reason else ""
-            st.markdown(f"{check.rule}: measured {_measured(check)}{why}")
+            st.markdown(f"{check.rule}: measured {check.measured_text}{why}")
     if report.passed:
         st.success("The score clears every floor.", icon=":material/verified:")
     else:
