@@ -78,7 +78,7 @@ def run_snapshots(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError("an id goes with delete: python -m scoring snapshots delete ID")
         found = snapshots(store)
         if not found:
-            out.write("no snapshots yet; save one with python -m scoring portfolio FILES --model ID --save\n")
+            out.write("no snapshots yet; save one with python -m scoring portfolio FILES --save\n")
             return 0
         today = date.today()
         for s in found:
