@@ -53,6 +53,21 @@ def test_a_sparse_export_shows_no_none_nan_or_zero_dollars(
     for band in ("Red accounts", "Yellow accounts", "Green accounts"):
         expect(metrics.filter(has_text=band)).to_contain_text("0")
     page.locator('[data-testid="stVegaLiteChart"] svg text', has_text="insufficient data").first.wait_for()
+    # Every tile's label and value is shown whole: six tiles in one row cut "no data" to "no d…".
+    cut = page.locator('[data-testid="stMetric"] [data-testid="stMarkdownContainer"]').evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+    )
+    assert cut == [], f"tiles cut short: {cut}"
+    # The heatmap's legend shows all five colours inside the chart, though four rows leave little height beside it.
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    frame = chart.locator("svg").first.bounding_box()
+    entries = chart.locator(".role-legend text")
+    shown = [
+        entries.nth(i).inner_html()
+        for i in range(entries.count())
+        if (box := entries.nth(i).bounding_box()) and box["y"] + box["height"] <= frame["y"] + frame["height"]
+    ]
+    assert {"green", "yellow", "red", "insufficient data", "no data"} <= set(shown), shown
     text = shown_text(page)
     found = sorted({m.group(0) for m in NEVER.finditer(text)})
     assert not found, f"{found} shown for data that is not in the file"

@@ -116,7 +116,10 @@ def account_template(model: Model) -> dict[str, Any]:
     base = alt.Chart().encode(x=_x_axis(_columns(model)), y=_y_axis("Account:N", None))
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
-            "Colour:N", scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())), title="Band"
+            "Colour:N",
+            scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
+            # Below, not beside: a few rows leave too little height for the five entries of a legend on the right.
+            legend=alt.Legend(title="Band", orient="bottom", direction="horizontal"),
         ),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
         tooltip=[
@@ -128,7 +131,8 @@ def account_template(model: Model) -> dict[str, Any]:
         ],
     )
     text = base.mark_text(fontSize=11).encode(text="Value:N")
-    return _template(alt.layer(rects.add_params(pick), text, data=pd.DataFrame()))
+    layered = alt.layer(rects.add_params(pick), text, data=pd.DataFrame()).properties(padding={"right": LABEL_ROOM})
+    return _template(layered)
 
 
 def group_cells(

@@ -28,9 +28,10 @@ INSUFFICIENT_HELP = (
 
 
 def tiles(view: pd.DataFrame, filters: Filters) -> None:
-    """One row of metrics; the caption says when filters are narrowing them."""
+    """Band tiles, then renewals at risk, newly red and unbanded accounts; a caption says when filters narrow them."""
     numbers = kpis(view)
-    columns = st.columns(6 if numbers.insufficient else 5)
+    # Two rows of three, so a label or "no data" is never cut short: the bands, then what to act on.
+    columns = [*st.columns(3), *st.columns(3)]
     for column, band in zip(columns[:3], ("red", "yellow", "green"), strict=True):
         column.metric(
             f"{band.title()} accounts",
