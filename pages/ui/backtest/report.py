@@ -100,7 +100,7 @@ def kpis(report: Report) -> None:
     )
     _tile(
         first[3],
-        f"Churners below green ({report.lead_days}d)",
+        "Churners below green",  # the lead time is stated just above the tiles
         report.churners_below_green,
         shown(report.churners_below_green, pct),
         "The share of the accounts that left which were yellow or red this long before: the warnings that "

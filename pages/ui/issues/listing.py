@@ -19,7 +19,7 @@ def filters(issues: list[IssueState]) -> list[IssueState]:
     """Draw the filters (kept for the session) and return the issues they let through."""
     cats = categories()
     accounts = sorted({s.account_id for s in issues})
-    a, b, c, d = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
+    a, b, c, d = st.columns([5, 5, 5, 3], vertical_alignment="bottom")  # room for "Overdue only" on a laptop
     statuses = a.multiselect(
         "State", STATUSES, key=keys.STATUS_FILTER_KEY, persist_state="session", placeholder="Any state"
     )
