@@ -42,6 +42,8 @@ def test_demo_report_with_no_upload(at: AppTest) -> None:
     assert ":red-badge[:material/close: Fail]" in badges  # red lift 2.0x is under the 3x floor
     assert ":green-badge[:material/check: Pass]" in badges
     assert "red churns at least 3x the base rate: measured 2.0x" in texts(at)
+    verdict = " ".join(c.value for c in at.caption if "does not clear every floor" in c.value)
+    assert "where it falls short" in verdict and "Fit weights" in verdict  # not "change the floors"
     assert len(at.get("vega_lite_chart")) == 5  # one decile chart per technical-csm signal
 
 

@@ -45,6 +45,9 @@ def test_demo_markdown_and_json_agree() -> None:
     # The floors read as the lab page reads them ("measured 2.0x"), not as raw fractions (1.99, 0.92).
     assert "| red churns at least 3x the base rate | 2.0x | fail |" in markdown.stdout
     assert "| at least 67% of churners sat below green 90 days before | 92% | pass |" in markdown.stdout
+    # A failed floor points to where the score falls short, not to lowering the bar.
+    assert "does not clear every floor: the failed ones say where it falls short" in markdown.stdout
+    assert "change the floors" not in markdown.stdout
 
 
 def test_planted_book_finds_the_driver_and_flags_the_backwards_signal(tmp_path: Path) -> None:

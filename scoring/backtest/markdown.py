@@ -103,8 +103,14 @@ def _floor_lines(report: Report) -> list[str]:
     for c in report.checks:
         result = "pass" if c.passed else "fail" if c.passed is False else f"not judged ({c.reason})"
         lines.append(f"| {c.rule} | {c.measured_text} | {result} |")
-    verdict = "clears every floor" if report.passed else "does not clear every floor"
-    lines += ["", f"The score {verdict}; change the floors to match your own bar."]
+    if report.passed:
+        lines += ["", "The score clears every floor."]
+    else:
+        lines += [
+            "",
+            "The score does not clear every floor: the failed ones say where it falls short, and weights "
+            "fitted to these outcomes show what this data supports.",
+        ]
     return lines
 
 

@@ -152,7 +152,10 @@ def checks(report: Report) -> None:
     if report.passed:
         st.success("The score clears every floor.", icon=":material/verified:")
     else:
-        st.caption("The score does not clear every floor; change the floors above to match your own bar.")
+        st.caption(
+            "The score does not clear every floor: the failed ones say where it falls short. Fit weights, below, "
+            "shows what this data supports; the floors themselves are set under Floors the score must clear."
+        )
 
 
 def bands(report: Report) -> None:
