@@ -117,6 +117,24 @@ def test_kpis(demo: PortfolioResult) -> None:
     assert k.turned_red == int(demo.accounts["turned_red"].sum())
 
 
+def test_renewals_at_risk_without_their_arr_are_no_data_not_zero_dollars() -> None:
+    """One rule adds ARR up for every tile (kpis.arr_sum): renewing accounts with no ARR value are not $0."""
+    accounts = pd.DataFrame(
+        {
+            "band": ["red", "green", "yellow"],
+            "arr": [None, 90_000.0, None],
+            "days_to_renewal": [30, 30, 400],
+        }
+    )
+    k = kpis(accounts)
+    assert (k.accounts_renewing_at_risk, k.arr_renewing_at_risk) == (1, None)
+    assert k.arr == 90_000.0  # the file has an ARR column: the page says "no data for them", not "needs a column"
+    accounts.loc[0, "arr"] = 40_000.0
+    assert kpis(accounts).arr_renewing_at_risk == 40_000.0
+    accounts.loc[0, "days_to_renewal"] = 200  # none renewing soon, in a known ARR column: a real $0
+    assert kpis(accounts).arr_renewing_at_risk == 0.0
+
+
 ACCOUNTS = [
     ["Account ID", "Account Name", "CSM", "Segment", "ARR", "Renewal Date", "Total_Seats"],
     ["A-1", "Acme", "Ana", "SMB", "$120,000", "04/30/2026", "100"],

@@ -33,7 +33,7 @@ NEEDS = {
 class Kpis:
     accounts_by_band: dict[str, int]
     arr_by_band: dict[str, float | None]  # None: the band's accounts have no ARR value (0.0: it has no account)
-    arr_renewing_at_risk: float | None  # ARR renewing within 90 days (not yet past) in yellow or red
+    arr_renewing_at_risk: float | None  # ARR renewing within 90 days (not yet past) in yellow or red (see arr_sum)
     accounts_renewing_at_risk: int | None  # None: no renewal date in the data
     turned_red: int | None  # accounts red now that were not red last period; None: one period only
     moved_down: int | None  # accounts green last period, yellow or red now; None: one period only
@@ -87,13 +87,10 @@ def kpis(accounts: pd.DataFrame, window_days: int = RENEWAL_WINDOW_DAYS) -> Kpis
     has_history = "prev_band" in accounts and bool(accounts["prev_band"].notna().any())
     has_renewals = bool(days.notna().any())
     has_arr = bool(arr.notna().any())
-    at_risk: float | None = None
-    if has_renewals and has_arr:
-        at_risk = float(arr[renewing].fillna(0.0).sum())  # a known ARR column: a band with none renewing is $0
     return Kpis(
         accounts_by_band={b: int((bands == b).sum()) for b in BAND_NAMES},
         arr_by_band={b: arr_sum(arr, bands == b) for b in BAND_NAMES},
-        arr_renewing_at_risk=at_risk,
+        arr_renewing_at_risk=arr_sum(arr, renewing) if has_renewals else None,
         accounts_renewing_at_risk=int(renewing.sum()) if has_renewals else None,
         turned_red=int(accounts["turned_red"].fillna(False).astype(bool).sum()) if has_history else None,
         moved_down=int(accounts["moved_down"].fillna(False).astype(bool).sum()) if has_history else None,

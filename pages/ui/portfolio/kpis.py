@@ -60,7 +60,7 @@ def tiles(view: pd.DataFrame, filters: Filters) -> None:
         renewing = formatting.count(numbers.accounts_renewing_at_risk, "account")
         parts = [f"{renewing} renewing within {RENEWAL_WINDOW_DAYS} days"]
         if at_risk is None:
-            parts.append(f"ARR needs {NEEDS['arr']}")
+            parts.append(f"ARR needs {NEEDS['arr']}" if numbers.arr is None else f"ARR: {formatting.NO_DATA} for them")
         if numbers.insufficient_renewing:
             band = "with too little data for a band"
             parts.append(counted(numbers.insufficient_renewing, f"{band} is", f"{band} are") + " not counted")
