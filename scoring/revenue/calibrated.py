@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from scoring.backtest.report import Report
-from scoring.revenue.rates import RenewalRates
-
-RATE_BANDS = ("green", "yellow", "red", "insufficient")
+from scoring.revenue.rates import RATE_BANDS, RenewalRates
 
 
 @dataclass(frozen=True)
