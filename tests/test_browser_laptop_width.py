@@ -22,6 +22,7 @@ LABELS = (
     '[data-testid="stMetric"] [data-testid="stMarkdownContainer"], '
     '[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"]'
 )
+# The texts of the elements Streamlit has ended with "…" (their text is wider than their box).
 CUT = "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
 
 

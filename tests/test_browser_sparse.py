@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.servers import AppServer
+from tests.test_browser_laptop_width import CUT
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +55,7 @@ def test_a_sparse_export_shows_no_none_nan_or_zero_dollars(
         expect(metrics.filter(has_text=band)).to_contain_text("0")
     page.locator('[data-testid="stVegaLiteChart"] svg text', has_text="insufficient data").first.wait_for()
     # Every tile's label and value is shown whole: six tiles in one row cut "no data" to "no d…".
-    cut = page.locator('[data-testid="stMetric"] [data-testid="stMarkdownContainer"]').evaluate_all(
-        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
-    )
+    cut = page.locator('[data-testid="stMetric"] [data-testid="stMarkdownContainer"]').evaluate_all(CUT)
     assert cut == [], f"tiles cut short: {cut}"
     # The heatmap's legend shows all five colours inside the chart, though four rows leave little height beside it.
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
