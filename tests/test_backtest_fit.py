@@ -40,7 +40,7 @@ def test_fitted_weights_beat_the_current_ones_out_of_fold(fitted: Fitted) -> Non
 
 
 def test_fitted_weights_make_a_custom_model(fitted: Fitted) -> None:
-    custom = fitted.as_model(MODEL, "technical-csm-fitted", "Technical CSM (fitted)")
+    custom = with_weights(MODEL, fitted.weights, "technical-csm-fitted", "Technical CSM (fitted)")
     assert custom.custom and BACKWARDS not in custom.signal_ids
     assert with_weights(MODEL, fitted.weights, "x", "x").total_weight == pytest.approx(100.0)
     log = fitted.changelog

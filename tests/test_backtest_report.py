@@ -14,7 +14,7 @@ from scoring.backtest.markdown import report_json, report_markdown
 from scoring.backtest.outcomes import Outcome
 from scoring.backtest.planted import BACKWARDS, DRIVER, MODEL_ID, NO_EFFECT, planted_book
 from scoring.backtest.point_in_time import PointInTime, point_in_time
-from scoring.backtest.report import Floors, Report, build_report, weighted_auc
+from scoring.backtest.report import Floors, Report, _auc_from_counts, build_report
 from scoring.catalog import get_model
 
 MODEL = get_model(MODEL_ID)
@@ -92,11 +92,14 @@ def test_figures_that_cannot_be_computed_are_none_with_a_reason() -> None:
     json.dumps(report_json(report), allow_nan=False)
 
 
-def test_weighted_auc_equals_sklearn_with_ties() -> None:
+def test_the_bootstraps_counting_auc_equals_sklearn_with_ties() -> None:
     rng = np.random.default_rng(5)
     key = rng.integers(0, 20, 500).astype(float)
     positive = rng.random(500) < 0.3
-    assert weighted_auc(key, positive, np.ones(500)) == pytest.approx(roc_auc_score(positive, key), abs=1e-12)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    pos = np.bincount(inverse[positive], minlength=len(uniq))
+    neg = np.bincount(inverse[~positive], minlength=len(uniq))
+    assert _auc_from_counts(pos, neg) == pytest.approx(roc_auc_score(positive, key), abs=1e-12)
 
 
 def test_markdown_and_json_carry_the_same_figures(planted: PointInTime, planted_report: Report) -> None:

@@ -81,7 +81,7 @@ def test_the_five_categories_route_as_the_seed_says() -> None:
     assert cats["technical-bug"].routes_to == "Engineering"
     assert cats["technical-bug"].template == ("Steps to reproduce", "Expected", "Actual", "Account context")
     assert cats["product-gap"].routes_to == "Product"
-    assert not cats["user-training"].leaves_csm and cats["user-training"].resource
+    assert cats["user-training"].routes_to.startswith("Stays with you") and cats["user-training"].resource
     assert cats["adoption-issue"].health
 
 

@@ -92,10 +92,6 @@ class Fitted:
     fitted: CvFigures
     changelog: FitChangelog
 
-    def as_model(self, model: Model, model_id: str, name: str) -> Model:
-        """The custom model these weights make (groups at weight 0 are left out, as ``with_weights`` does)."""
-        return with_weights(model, self.weights, model_id, name)
-
 
 @dataclass(frozen=True)
 class FitRefused:

@@ -171,20 +171,12 @@ class Report:
         return all(c.passed is True for c in self.checks)
 
 
-def weighted_auc(order_key: Floats, positive: npt.NDArray[np.bool_], weights: Floats) -> float | None:
-    """AUC of ``order_key`` ranking positives above negatives, with per-row weights (ties count half).
-
-    Equals ``roc_auc_score(positive, order_key)`` at unit weights; the
-    bootstrap uses the same sums with resample counts for weights.
-    """
-    uniq, inverse = np.unique(order_key, return_inverse=True)
-    pos = np.bincount(inverse[positive], weights=weights[positive], minlength=len(uniq))
-    neg = np.bincount(inverse[~positive], weights=weights[~positive], minlength=len(uniq))
-    return _auc_from_counts(pos, neg)
-
-
 def _auc_from_counts(pos: npt.NDArray[np.number[Any]], neg: npt.NDArray[np.number[Any]]) -> float | None:
-    """AUC from positive and negative weight per distinct key value, keys in ascending order."""
+    """AUC from positive and negative weight per distinct key value, keys in ascending order (ties count half).
+
+    The bootstrap calls this with resample counts as the weights, so each
+    resample costs two ``bincount``s rather than a sort.
+    """
     total_pos, total_neg = pos.sum(), neg.sum()
     if total_pos == 0 or total_neg == 0:
         return None

@@ -73,10 +73,6 @@ class Checklist:
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
 
-    @property
-    def item_count(self) -> int:
-        return sum(len(s.items) for s in self.stages)
-
 
 @dataclass(frozen=True)
 class PlanRecord:

@@ -44,11 +44,6 @@ class Category:
     template: tuple[str, ...]
     health: bool
 
-    @property
-    def leaves_csm(self) -> bool:
-        """True when another team owns the next step (Engineering, Product)."""
-        return not self.routes_to.startswith("Stays with you")
-
 
 @dataclass(frozen=True)
 class Intake:
