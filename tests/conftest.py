@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,24 @@ from typing import Any
 import pytest
 
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, AppServer
+
+
+@pytest.fixture(autouse=True, scope="session")
+def components_scanned_once() -> Iterator[None]:
+    """Scan the installed packages for Streamlit components once per test process, not once per AppTest.
+
+    Each new AppTest's first run reads the metadata of every installed
+    package (about 140 here) looking for custom components: 0.8 s of CPU,
+    paid by hundreds of AppTests, all finding the same nothing.  The
+    installed packages do not change during a run, so the first scan's
+    answer stands for the rest.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = functools.lru_cache(maxsize=None)(manifest_scanner.scan_component_manifests)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(scan(max_workers)))
+        yield
 
 
 @pytest.fixture
