@@ -10,6 +10,7 @@ from pages.ui.common.shell import require_app_shell
 from pages.ui.common.text import plain
 from pages.ui.issues.panel import account_issues
 from pages.ui.portfolio.changes import freshness_note, known_snapshots
+from scoring.portfolio.contract import account_scorecard
 
 require_app_shell()
 today = date.today()
@@ -23,7 +24,7 @@ if row is None:
 st.title(plain(row["account_name"]))
 found = known_snapshots()
 freshness_note(found, today)
-scored = sections.card(book, row)
+scored = account_scorecard(book.model, row)
 sections.headline(book, row, scored)
 sections.scorecard_link(book, row)
 

@@ -97,6 +97,7 @@ class Scorecard:
     drivers: tuple[Driver, ...]
     groups: tuple[GroupResult, ...]
     bonus_points: float
+    bonuses: tuple[str, ...]  # the labels of the bonuses counted, in the model's order
     missing: tuple[str, ...]
     # The colour the score alone would have, whatever the coverage: what the
     # playbooks and "what it takes" reason about when moving a score between colours.
@@ -110,6 +111,34 @@ class Scorecard:
         """The present signals that lose the most points, worst first."""
         lossy = [d for d in self.drivers if d.value is not None and d.lost > 0.05]
         return tuple(sorted(lossy, key=lambda d: (-d.lost, d.signal_id))[:n])
+
+
+@dataclass(frozen=True)
+class Earned:
+    """One line of what a score is made of: a signal's points out of its share, or the bonus."""
+
+    label: str
+    points: float
+    max_points: float
+
+
+def earned(card: Scorecard) -> tuple[Earned, ...]:
+    """The lines that add up to the score: every signal with a value, then the bonus if one was counted.
+
+    A signal with no value earns nothing and has no share, so it is left out
+    rather than shown as 0 of 0 (``Scorecard.missing`` names it); without the
+    bonus line, an account whose customer can state their ROI showed drivers
+    10 points short of its score.
+    """
+    lines = [Earned(d.label, d.points, d.max_points) for d in card.drivers if d.value is not None]
+    if card.bonus_points:
+        lines.append(Earned(bonus_label(card), card.bonus_points, card.bonus_points))
+    return tuple(lines)
+
+
+def bonus_label(card: Scorecard) -> str:
+    """How a drivers table names the bonus line: 'Bonus: ' and the bonuses counted."""
+    return "Bonus: " + " and ".join(card.bonuses)
 
 
 class NoSignals(ValueError):
@@ -178,6 +207,7 @@ def score(
         drivers=tuple(drivers),
         groups=tuple(group_results),
         bonus_points=raw - min(100.0, base),
+        bonuses=tuple(b.label for b in model.bonuses if b.id in chosen),
         missing=tuple(d.signal_id for d in drivers if d.value is None),
         score_band=model.bands.of(rounded),
     )

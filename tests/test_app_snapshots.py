@@ -216,3 +216,18 @@ def test_the_monthly_line_stops_at_the_as_of_date_set_on_the_portfolio_page(fres
     assert [d.date() for d in points["when"]] == [date(2026, 1, 31), date(2026, 2, 10)]
     assert points["score"].tolist() == list(row["score_trend"])
     assert points["score"].iloc[-1] == row["score"]
+
+
+def test_the_account_drivers_add_up_to_its_score_and_the_bonus_reads_yes(fresh_store: Path) -> None:
+    """Tidewater's customer can state their ROI: Drivers stopped 10 points short of the 77.6 above them, and
+    "Why it moved" left the bonus's Was and Now blank."""
+    at = _app("pages/portfolio.py")  # the demo book, and the demo snapshots seeded into the empty store
+    at.query_params["id"] = "ACC-1001"
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    shown = float(next(str(m.value) for m in at.metric if m.label == "Health score"))
+    drivers = next(d.value for d in at.dataframe if "Out of" in d.value.columns).set_index("Signal")
+    assert drivers.loc["Bonus: Customer can state their ROI"].tolist() == ["yes", "10.0", "10.0"]
+    assert sum(float(p) for p in drivers["Points"]) == pytest.approx(shown, abs=0.15)
+    why = next(d.value for d in at.dataframe if "Points then" in d.value.columns).set_index("Signal")
+    assert why.loc["Customer can state their ROI", ["Was", "Now"]].tolist() == ["yes", "yes"]

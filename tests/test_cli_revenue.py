@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,6 +70,20 @@ def test_qbr_writes_markdown_with_its_chart_and_the_saved_notes(db_path: Path, t
     assert "![Points each signal earned](pack-health.png)" in text
     assert (tmp_path / "pack-health.png").read_bytes()[:4] == b"\x89PNG"
     assert "pack.md" in out
+
+
+@pytest.mark.parametrize("quarter", ["2026Q4", "2026Q3"])
+def test_qbr_drivers_add_up_to_the_score_shown_bonus_included(db_path: Path, tmp_path: Path, quarter: str) -> None:
+    """Tidewater's customer can state their ROI (+10): the pack's lines used to stop 10 points short of its 77.6,
+    and a review of an earlier quarter showed that quarter's drivers under today's score."""
+    target = tmp_path / "pack.md"
+    assert run("qbr", *FILES, "--account", "ACC-1001", "--quarter", quarter, "-o", str(target))[0] == 0
+    text = target.read_text()
+    shown = float(re.search(r"Health score \*\*([\d.]+)\*\* \(yellow\) in 2026-10,", text).group(1))  # type: ignore[union-attr]
+    table = re.findall(r"^\| (.+?) \| ([\d.]+) \| ([\d.]+) \|$", text, flags=re.MULTILINE)
+    assert table[-1] == ("Bonus: Customer can state their ROI", "10.0", "10.0")
+    assert len(table) == 6
+    assert sum(float(points) for _, points, _ in table) == pytest.approx(shown, abs=0.15)
 
 
 def test_qbr_writes_a_powerpoint(db_path: Path, tmp_path: Path) -> None:

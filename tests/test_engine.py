@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from scoring import formatting
 from scoring.catalog import get_model, preset_models, with_weights
-from scoring.engine import NoSignals, attainment, round1, score
+from scoring.engine import NoSignals, attainment, earned, round1, score
 from scoring.levers import levers
 from scoring.model import Bands, Model, Signal, band_for
 
@@ -232,6 +232,20 @@ def test_the_score_stays_between_0_and_100(account: tuple[Model, dict[str, float
     assert card.band == band_for(model, card.score, card.coverage)
     assert card.score_band == model.bands.of(card.score)
     assert 0 < card.coverage <= 1
+
+
+@given(accounts())
+def test_the_earned_lines_add_up_to_the_score_and_leave_out_what_has_no_value(
+    account: tuple[Model, dict[str, float | None], list[str]],
+) -> None:
+    model, values, bonuses = account
+    card = score(model, values, bonuses)
+    lines = earned(card)
+    assert sum(line.points for line in lines) == pytest.approx(card.raw)
+    signal_lines = [line.label for line in lines if not line.label.startswith("Bonus: ")]
+    assert signal_lines == [d.label for d in card.drivers if d.value is not None]
+    assert len(lines) - len(signal_lines) == (1 if card.bonus_points else 0)
+    assert all(0 <= line.points <= line.max_points + 1e-9 for line in lines)
 
 
 @settings(max_examples=300, deadline=None)

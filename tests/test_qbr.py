@@ -44,6 +44,13 @@ def row(name: str = "Acme Corp", **extra: object) -> dict[str, object]:
         "renewal_date": pd.Timestamp("2027-03-01"),
         "weakest": "Usage rate, Seat utilisation",
         "score_trend": [70.0, 72.0, 75.0, 80.0, 84.0],
+        # The latest scored month's values, as a row of PortfolioResult.accounts carries them.
+        "period": pd.Timestamp("2026-11-01"),
+        "usage_rate": 75.0,
+        "seat_utilization": 80.0,
+        "teams_live": 50.5,
+        "override_rate": 10.0,
+        "csm_responsiveness": 70.0,
     }
     base.update(extra)
     return base
@@ -77,7 +84,7 @@ def test_pack_states_what_the_data_says_and_what_to_add_for_the_rest() -> None:
     assert trends["Override / bypass rate"] == "up"  # lower is better, and it fell
     assert trends["Engagement with the CSM"] == "no history"
     assert pack.score_trend == "up"
-    assert len(pack.drivers) == 5
+    assert len(pack.drivers) == 5 and pack.not_counted == ()
     gaps = {g.section for g in pack.gaps}
     assert gaps == {
         "Customer since",
@@ -112,6 +119,20 @@ def test_an_account_too_sparse_for_a_band_shows_the_customer_no_score_and_says_w
     for text in (to_markdown(pack, "chart.png"), pptx_text(to_pptx(pack, None))):
         assert "42.2" not in text and "chart.png" not in text
         assert "Insufficient data: 20% of the model's weight seen; needs 50%." in text
+
+
+def test_a_signal_with_no_value_is_named_not_drawn_as_zero_of_zero() -> None:
+    pack = build_pack(MODEL, row(csm_responsiveness=None), history(), Quarter(2026, 4))
+    assert [d.label for d in pack.drivers] == [
+        "Usage rate",
+        "Seat utilisation",
+        "Teams or locations live",
+        "Override / bypass rate",
+    ]
+    assert pack.not_counted == ("Engagement with the CSM",)
+    text = to_markdown(pack)
+    assert "Not counted, no data: Engagement with the CSM." in text and "| 0.0 | 0.0 |" not in text
+    assert "Not counted, no data: Engagement with the CSM" in pptx_text(to_pptx(pack, None))
 
 
 def test_notes_and_profile_fill_their_sections() -> None:

@@ -12,6 +12,7 @@ stage (ingest, compute, run) can take it without importing another.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from scoring.db import Connection, Store
+from scoring.engine import NoSignals, Scorecard, score
 from scoring.model import Model
 from scoring.portfolio.sqlkit import att_column, bonus_column, value_column
 
@@ -71,6 +73,30 @@ def account_columns(model: Model) -> list[str]:
         *(att_column(s) for s in model.signal_ids),
         *(bonus_column(b.id) for b in model.bonuses),
     ]
+
+
+def account_scorecard(model: Model, row: Mapping[str, object]) -> Scorecard | None:
+    """The engine's scorecard of one account of ``PortfolioResult.accounts``: the drivers behind its score.
+
+    It reads the values and bonus flags of the row's latest scored month,
+    the same ones the SQL scored, so its points add up to the row's score.
+    None when the row has no value for any signal.
+    """
+    values = {sid: _number(row.get(sid)) for sid in model.signal_ids}
+    bonuses = [b.id for b in model.bonuses if _number(row.get(bonus_column(b.id)))]
+    try:
+        return score(model, values, bonuses)
+    except NoSignals:
+        return None
+
+
+def _number(value: object) -> float | None:
+    """A cell as a float; None for a blank, NaN or a missing marker (pandas' NA refuses float())."""
+    try:
+        out = float(value)  # type: ignore[arg-type]  # numbers, numpy scalars and flags; the rest raise
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from scoring.engine import Driver
+from scoring.engine import Earned
 
 
-def drivers_chart(drivers: Sequence[Driver], title: str) -> alt.LayerChart:
-    """Earned points over a grey bar of the maximum, one row per signal."""
+def drivers_chart(drivers: Sequence[Earned], title: str) -> alt.LayerChart:
+    """Earned points over a grey bar of the maximum, one row per signal and one for the bonus."""
     frame = pd.DataFrame(
         {
             "signal": [d.label for d in drivers],
@@ -31,6 +31,6 @@ def drivers_chart(drivers: Sequence[Driver], title: str) -> alt.LayerChart:
     return (full + earned).properties(width=480, height=max(60, 32 * len(frame)), title=title)
 
 
-def drivers_png(drivers: Sequence[Driver], title: str) -> bytes:
+def drivers_png(drivers: Sequence[Earned], title: str) -> bytes:
     """The drivers chart as PNG bytes (twice the pixel density, for slides)."""
     return bytes(vl_convert.vegalite_to_png(drivers_chart(drivers, title).to_json(), scale=2))

@@ -52,7 +52,8 @@ def to_markdown(pack: QbrPack, chart_file: str | None = None) -> str:
     out += ["", "## Health and what drives it", ""]
     if pack.score is not None:
         trend = ARROWS[pack.score_trend]
-        out.append(f"Health score **{pack.score:.1f}** ({esc(pack.band)}), trend over three months: {trend}.")
+        score = f"Health score **{pack.score:.1f}** ({esc(pack.band)}){pack.score_in}"
+        out.append(f"{score}, trend over three months: {trend}.")
         if pack.weakest:
             out.append(f"Losing the most points: {esc(pack.weakest)}.")
     else:
@@ -62,6 +63,8 @@ def to_markdown(pack: QbrPack, chart_file: str | None = None) -> str:
     if pack.drivers:
         out += ["", "| Signal | Points | Out of |", "|---|---|---|"]
         out += [f"| {esc(d.label)} | {d.points:.1f} | {d.max_points:.1f} |" for d in pack.drivers]
+        if pack.not_counted:
+            out += ["", f"Not counted, no data: {esc(', '.join(pack.not_counted))}."]
     out += ["", "## Open risks and issues", ""]
     out += [f"- {esc(r)}" for r in pack.risks] or _missing(pack, "Open risks and issues")
     out += ["", "## Goals for next quarter", ""]

@@ -19,9 +19,10 @@ from datetime import date
 import pandas as pd
 
 from scoring.csv_export import safe_cell
-from scoring.engine import Driver, NoSignals, score
+from scoring.engine import Earned, earned
 from scoring.formatting import NO_DATA, insufficient, money_full
 from scoring.model import INSUFFICIENT, Model, Signal
+from scoring.portfolio.contract import account_scorecard
 from scoring.qbr.quarters import Quarter
 from scoring.qbr.records import AccountProfile, QbrNotes
 
@@ -68,11 +69,18 @@ class QbrPack:
     metrics_month: str | None
     achievements: tuple[str, ...]
     value: tuple[tuple[str, str], ...]
-    drivers: tuple[Driver, ...]
+    drivers: tuple[Earned, ...]  # of the score's own month, the bonus included: they add up to the score
     weakest: str
     risks: tuple[str, ...]
     goals: tuple[str, ...]
     gaps: tuple[Gap, ...]
+    score_month: str | None = None  # the month the score is of, which may be after the quarter reviewed
+    not_counted: tuple[str, ...] = ()  # the signals with no value in that month, left out of the drivers
+
+    @property
+    def score_in(self) -> str:
+        """' in 2026-11' after the score, when the month it is of is known (both writers say it so)."""
+        return f" in {self.score_month}" if self.score_month else ""
 
     def gap(self, section: str) -> Gap | None:
         return next((g for g in self.gaps if g.section == section), None)
@@ -123,9 +131,7 @@ def _month_values(history: pd.DataFrame, months: Sequence[str]) -> tuple[str | N
     return None, {}
 
 
-def _metrics(
-    model: Model, history: pd.DataFrame, quarter: Quarter
-) -> tuple[tuple[Metric, ...], str | None, Mapping[str, object]]:
+def _metrics(model: Model, history: pd.DataFrame, quarter: Quarter) -> tuple[tuple[Metric, ...], str | None]:
     month, now = _month_values(history, quarter.months())
     _, before = _month_values(history, quarter.previous().months())
     metrics = []
@@ -143,7 +149,7 @@ def _metrics(
                 trend=_trend(float(value), float(prior) if _present(prior) else None, signal),  # type: ignore[arg-type]  # _present checked it is a number
             )
         )
-    return tuple(metrics), month, now
+    return tuple(metrics), month
 
 
 def _score_trend(row: Mapping[str, object]) -> str:
@@ -191,7 +197,7 @@ def build_pack(
     if _present(renewal):
         summary.append(("Renewal date", pd.Timestamp(str(renewal)).date().isoformat()))
 
-    metrics, month, now = _metrics(model, history, quarter)
+    metrics, month = _metrics(model, history, quarter)
     if not metrics:
         gaps.append(
             Gap(
@@ -200,8 +206,8 @@ def build_pack(
             )
         )
 
-    drivers: tuple[Driver, ...] = ()
-    values = {s.id: float(now[s.id]) for s in model.signals if _present(now.get(s.id))}  # type: ignore[arg-type]  # _present checked it is a number
+    drivers: tuple[Earned, ...] = ()
+    not_counted: tuple[str, ...] = ()
     raw_score = row.get("score")
     if row.get("band") == INSUFFICIENT:
         # A score resting on a sliver of the model is not one to show a customer, nor are its drivers.
@@ -217,11 +223,10 @@ def build_pack(
         )
     elif not _present(raw_score):
         gaps.append(Gap("Health", "No health score: the exports need at least the model's main signals."))
-    elif values:
-        try:
-            drivers = score(model, values).drivers
-        except NoSignals:
-            drivers = ()
+    elif (card := account_scorecard(model, row)) is not None:
+        # The drivers of the score shown, from the same row: the quarter's own month may be an earlier one.
+        drivers = earned(card)
+        not_counted = tuple(model.signal(s).label for s in card.missing)
 
     achievements = lines(notes.achievements)
     if not achievements:
@@ -262,7 +267,14 @@ def build_pack(
         risks=risks,
         goals=goals,
         gaps=tuple(gaps),
+        score_month=_month(row.get("period")),
+        not_counted=not_counted,
     )
+
+
+def _month(period: object) -> str | None:
+    """The month of the row's latest scored period, written as the metrics' month is ('2026-11')."""
+    return pd.Timestamp(str(period)).strftime("%Y-%m") if _present(period) else None
 
 
 def as_of_quarter(as_of: date | None) -> Quarter:

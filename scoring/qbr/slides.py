@@ -83,9 +83,11 @@ def to_pptx(pack: QbrPack, chart_png: bytes | None) -> bytes:
     slide = _slide(deck, "Health and what drives it")
     if pack.score is not None:
         trend = ARROWS[pack.score_trend]
-        head = [f"Health score {pack.score:.1f} ({pack.band}); three-month trend: {trend}"]
+        head = [f"Health score {pack.score:.1f} ({pack.band}){pack.score_in}; three-month trend: {trend}"]
         if pack.weakest:
             head.append(f"Losing the most points: {pack.weakest}")
+        if pack.not_counted:
+            head.append(f"Not counted, no data: {', '.join(pack.not_counted)}")
     else:
         head = _gap(pack, "Health")
     _bullets(slide, head, top=1.3)

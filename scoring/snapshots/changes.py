@@ -82,7 +82,7 @@ def turned_worse(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Part:
-    """One signal's (or bonus's) points in each snapshot; ``values`` are None for a bonus."""
+    """One signal's (or the bonus's) points in each snapshot; a bonus's values are 1 where it counted, else 0."""
 
     id: str
     label: str
@@ -146,19 +146,20 @@ def parts(old_model: Model, old: Scorecard, new_model: Model, new: Scorecard) ->
             )
         )
     if old.bonus_points or new.bonus_points:
-        labels = {b.id: b.label for b in (*old_model.bonuses, *new_model.bonuses)}
-        found.append(Part("bonus", " and ".join(labels.values()) or "Bonuses", old.bonus_points, new.bonus_points))
+        label = " and ".join(dict.fromkeys([*old.bonuses, *new.bonuses]))  # the bonuses counted, not every one
+        counted = (float(bool(old.bonus_points)), float(bool(new.bonus_points)))
+        found.append(Part("bonus", label, old.bonus_points, new.bonus_points, *counted))
     return tuple(sorted(found, key=lambda p: (-abs(p.delta), p.id)))
 
 
 def value_text(part: Part, value: float | None) -> str:
-    """A signal value as the scorecard says it ('72%'), 'no data' when the snapshot had none, '' for a bonus.
+    """A signal value as the scorecard says it ('72%'), 'no data' when the snapshot had none; a bonus's 'yes' or 'no'.
 
     The value goes to ``describe_value`` as stored: rounding it first would
     round twice, so 73.49% would read 74% here and 73% everywhere else.
     """
     if part.signal is None:
-        return ""
+        return "yes" if value else "no"
     return describe_value(part.signal, value)
 
 

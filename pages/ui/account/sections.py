@@ -25,26 +25,14 @@ from scoring import formatting
 from scoring.actions import recommend
 from scoring.checklists.commands import ChecklistError, plans_for, progress_by_plan
 from scoring.checklists.loader import checklists_of_kind
-from scoring.engine import NoSignals, Scorecard, score
+from scoring.engine import Scorecard, bonus_label
 from scoring.model import Model
-from scoring.portfolio.contract import bonus_column
 from scoring.snapshots import changes, history
 from scoring.snapshots.records import SnapshotInfo
 
 NOT_COUNTED = "not counted"
 
 BAND_ZONES = {"red": "#fee2e2", "yellow": "#fef9c3", "green": "#dcfce7"}
-
-
-def card(book: Book, row: Mapping[str, Any]) -> Scorecard | None:
-    """The account scored by the engine on the values the portfolio (or snapshot) holds."""
-    values = {sid: number(row.get(sid)) for sid in book.model.signal_ids}
-    flags = {b.id: row.get(bonus_column(b.id)) for b in book.model.bonuses}
-    bonuses = [b for b, flag in flags.items() if flag is not None and not pd.isna(flag) and bool(flag)]
-    try:
-        return score(book.model, values, bonuses)
-    except NoSignals:
-        return None
 
 
 def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> None:
@@ -85,18 +73,20 @@ def drivers(model: Model, scored: Scorecard) -> None:
     def counted(points: float, seen: bool) -> str:
         return f"{formatting.points_number(points):.1f}" if seen else NOT_COUNTED
 
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Signal": [d.label for d in scored.drivers],
-                "Value": [formatting.signal_value(model.signal(d.signal_id), d.value) for d in scored.drivers],
-                "Points": [counted(d.points, d.value is not None) for d in scored.drivers],
-                "Out of": [counted(d.max_points, d.value is not None) for d in scored.drivers],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    rows = [
+        {
+            "Signal": d.label,
+            "Value": formatting.signal_value(model.signal(d.signal_id), d.value),
+            "Points": counted(d.points, d.value is not None),
+            "Out of": counted(d.max_points, d.value is not None),
+        }
+        for d in scored.drivers
+    ]
+    if scored.bonus_points:
+        # The bonus is part of the score: without its line the points fell short of the headline.
+        points = counted(scored.bonus_points, True)
+        rows.append({"Signal": bonus_label(scored), "Value": "yes", "Points": points, "Out of": points})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if any(d.value is None for d in scored.drivers):
         st.caption(
             "Signals with no data are not counted: their weight is shared among the signals that have a value "
