@@ -488,3 +488,12 @@ def test_what_it_takes_has_a_row_for_every_signal() -> None:
     at = page()
     assert list(at.dataframe[-1].value["Signal"]) != []
     assert len(at.dataframe[-1].value) == 5  # every signal of technical-csm, none cut off
+
+
+def test_the_bonus_bar_names_the_bonus_as_the_account_page_and_the_pack_do() -> None:
+    from pages.ui.scorecard.charts import signal_frame
+    from scoring.engine import score
+
+    model = get_model("technical-csm")
+    frame = signal_frame(model, score(model, model.defaults(), ["roi_articulated"]))
+    assert "Bonus: Customer can state their ROI" in set(frame.iloc[:, 0])

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring import formatting
-from scoring.engine import Scorecard
+from scoring.engine import Scorecard, bonus_label
 from scoring.model import Model
 
 EARNED, LOST = "Earned", "Lost"
@@ -92,7 +92,7 @@ def signal_frame(model: Model, card: Scorecard) -> pd.DataFrame:
         if d.value is not None
     ]
     if card.bonus_points:
-        rows.append(("Bonus", formatting.points(card.bonus_points, signed=True), card.bonus_points, 0.0))
+        rows.append((bonus_label(card), formatting.points(card.bonus_points, signed=True), card.bonus_points, 0.0))
     return _frame(rows)
 
 
