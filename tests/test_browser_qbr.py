@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from scoring.catalog import get_model
+from scoring.engine import earned
 from scoring.portfolio import load_portfolio
+from scoring.portfolio.contract import account_scorecard
 from scoring.portfolio.demo import demo_exports
 from tests.servers import AppServer
 
@@ -54,6 +56,11 @@ def test_the_demo_pack_downloads_and_opens_with_the_accounts_name_and_score(
     page.goto(app_server.url)
     page.get_by_role("heading", name="Account Health Studio").wait_for()
     open_qbr_tab(page, app_server)
+    # Each line of the drivers chart keeps its 32 pixels, with the axes and title on top of them:
+    # sized to fit instead, five bars once shared 60 pixels and three of their labels were hidden.
+    card = account_scorecard(get_model("technical-csm"), first.to_dict()) or pytest.fail("no scorecard")
+    box = page.get_by_test_id("stVegaLiteChart").last.bounding_box() or pytest.fail("no drivers chart")
+    assert box["height"] >= 32 * len(earned(card)) + 60, box
     deck = download(page, "Download as PowerPoint", tmp_path / "qbr.pptx")
     assert zipfile.is_zipfile(deck)
     text = slide_text(deck)

@@ -25,10 +25,14 @@ def drivers_chart(drivers: Sequence[Earned], title: str) -> alt.LayerChart:
             "maximum": [round(d.max_points, 1) for d in drivers],
         }
     )
-    base = alt.Chart(frame).encode(y=alt.Y("signal:N", sort=None, title=None))
+    base = alt.Chart(frame).encode(y=alt.Y("signal:N", sort=None, title=None, axis=alt.Axis(labelLimit=280)))
     full = base.mark_bar(color="#e0e0e0").encode(x=alt.X("maximum:Q", title="Points out of 100"))
     earned = base.mark_bar(color="#1f77b4").encode(x="earned:Q", tooltip=["signal", "earned", "maximum"])
-    return (full + earned).properties(width=480, height=max(60, 32 * len(frame)), title=title)
+    # "pad": the height is the bars' own, and the title and axes add to it.  Streamlit sizes a chart
+    # to fit its content otherwise, which squeezed six bars into 60 pixels on the page.
+    return (full + earned).properties(
+        width=480, height=max(60, 32 * len(frame)), title=title, autosize=alt.AutoSizeParams(type="pad")
+    )
 
 
 def drivers_png(drivers: Sequence[Earned], title: str) -> bytes:
