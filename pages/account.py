@@ -37,7 +37,7 @@ if scored is not None:
     left, right = st.columns(2)
     with left:
         st.subheader("Drivers", anchor=False)
-        sections.drivers(book.model, scored)
+        sections.drivers(book.model, scored, row)
     with right:
         st.subheader("Recommended actions", anchor=False)
         sections.actions(book.model, scored)

@@ -231,3 +231,7 @@ def test_the_account_drivers_add_up_to_its_score_and_the_bonus_reads_yes(fresh_s
     assert sum(float(p) for p in drivers["Points"]) == pytest.approx(shown, abs=0.15)
     why = next(d.value for d in at.dataframe if "Points then" in d.value.columns).set_index("Signal")
     assert why.loc["Customer can state their ROI", ["Was", "Now"]].tolist() == ["yes", "yes"]
+    # A derived value says what it was worked out from: 45 days without a check-in scores 0, today's scores 100.
+    source = next(c.value for c in at.caption if c.value.startswith("Engagement with the CSM is worked out from"))
+    days = int(re.search(r"days since last check-in: (\d+) \(0 scores 100 and 45 or further scores 0\)", source)[1])  # type: ignore[index]
+    assert drivers.loc["Engagement with the CSM", "Value"] == f"{100 * (45 - days) / 45:.0f}"

@@ -117,3 +117,21 @@ def test_detected_mappings_are_not_saved(db_path: Path) -> None:
     resolve_mapping("a.csv", ["Account ID", "ARR"], TECH, store=store)
     assert store.mapping(signature(["Account ID", "ARR"])) is None
     store.close()
+
+
+def test_a_derived_signal_names_the_fact_it_was_worked_out_from_and_only_when_the_account_has_it() -> None:
+    from scoring.portfolio.ingest.gaps import derived_from
+
+    tech, four = get_model("technical-csm"), get_model("four-component")
+    engagement = tech.signal("csm_responsiveness")
+    assert derived_from(engagement, {"days_since_checkin": 16.0}) == (
+        "Engagement with the CSM is worked out from days since last check-in: 16 "
+        "(0 scores 100 and 45 or further scores 0)."
+    )
+    assert derived_from(engagement, {"days_since_checkin": None}) is None  # no fact: say nothing, never "0"
+    assert derived_from(engagement, {}) is None
+    assert derived_from(tech.signal("usage_rate"), {"usage_rate": 72.0}) is None  # its own column, as it is
+    assert derived_from(tech.signal("seat_utilization"), {"usage_rate": 72.0}) is None  # derived from two fields
+    assert derived_from(four.signal("feature_usage"), {"usage_rate": 72.5}) == (
+        "Feature usage is worked out from usage rate (%): 72.5 (100 scores 100 and 0 or further scores 0)."
+    )

@@ -27,6 +27,7 @@ from scoring.checklists.commands import ChecklistError, plans_for, progress_by_p
 from scoring.checklists.loader import checklists_of_kind
 from scoring.engine import Scorecard, bonus_label
 from scoring.model import Model
+from scoring.portfolio.ingest.gaps import derived_from
 from scoring.snapshots import changes, history
 from scoring.snapshots.records import SnapshotInfo
 
@@ -61,7 +62,7 @@ def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> No
         )
 
 
-def drivers(model: Model, scored: Scorecard) -> None:
+def drivers(model: Model, scored: Scorecard, row: Mapping[str, Any]) -> None:
     """Each signal's points out of its maximum, and what is missing.
 
     Values and points are written by ``scoring.formatting``, as on the
@@ -87,6 +88,12 @@ def drivers(model: Model, scored: Scorecard) -> None:
         points = counted(scored.bonus_points, True)
         rows.append({"Signal": bonus_label(scored), "Value": "yes", "Points": points, "Out of": points})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    inputs = {s.derive.expr for s in model.signals if s.derive is not None}
+    facts = {column: number(row.get(column)) for column in inputs if column in row}
+    for d in scored.drivers:
+        source = derived_from(model.signal(d.signal_id), facts) if d.value is not None else None
+        if source:
+            st.caption(source)
     if any(d.value is None for d in scored.drivers):
         st.caption(
             "Signals with no data are not counted: their weight is shared among the signals that have a value "

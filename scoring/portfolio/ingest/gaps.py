@@ -10,6 +10,7 @@ the same thing: "Scored on 2 of 5 signals: no column for Seat utilisation, ..."
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.model import Model, Signal
@@ -60,6 +61,27 @@ def inputs_of(signal: Signal) -> tuple[str, ...]:
         return ()
     names = re.findall(r"[a-z_][a-z0-9_]*", signal.derive.expr)
     return tuple(dict.fromkeys(n for n in names if n in CANONICAL_BY_ID))
+
+
+def derived_from(signal: Signal, facts: Mapping[str, float | None]) -> str | None:
+    """What a signal was worked out from, when that is one other fact the account holds; else None.
+
+    "Engagement with the CSM: 64" says little to a CSM until it reads "from days since last check-in:
+    16 (0 scores 100 and 45 or further scores 0)".  ``facts`` holds the account's canonical fields.
+    """
+    derive = signal.derive
+    if derive is None or derive.expr == signal.id or derive.expr not in CANONICAL_BY_ID:
+        return None
+    value = facts.get(derive.expr)
+    if value is None:
+        return None
+    ends = f"{_plain(derive.target)} scores 100 and {_plain(derive.floor)} or further scores 0"
+    return f"{signal.label} is worked out from {CANONICAL_BY_ID[derive.expr].label.lower()}: {_plain(value)} ({ends})."
+
+
+def _plain(x: float) -> str:
+    """16 rather than 16.0, 2.5 as it is."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
 
 def signal_coverage(model: Model, result: RunSummary) -> SignalCoverage:
