@@ -266,3 +266,17 @@ def test_renewals_too_sparse_for_a_band_are_counted_in_their_own_column(at: AppT
     assert horizons.loc["within 120 days", "insufficient"] == 2
     assert (horizons[bands].sum(axis=1) == horizons["accounts"]).all()
     assert horizons.loc["within 30 days", "expected_arr"] == pytest.approx(120000 * 0.8)
+
+
+def test_one_account_left_out_is_worded_in_the_singular(at: AppTest) -> None:
+    """'1 account without ARR are left out' read as a slip in front of a CS leader."""
+    book = (
+        b"Account ID,Account Name,ARR,Renewal Date,Usage %,Licensed Seats,Active Users\n"
+        b"A-1,Alpha,,12/20/2030,35%,100,20\n"
+        b'A-2,Beta,"$80,000",01/05/2031,90%,50,48\n'
+    )
+    at.switch_page("pages/portfolio.py").run()
+    at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
+    at.switch_page("pages/renewals.py").run()
+    assert not at.exception
+    assert "1 account without ARR is left out: add an ARR column to the export." in [c.value for c in at.caption]

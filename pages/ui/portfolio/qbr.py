@@ -37,6 +37,7 @@ from scoring.qbr.slides import to_pptx
 from scoring.qbr.tracker import DEFAULT_ARR_THRESHOLD, qbr_tracker
 from scoring.revenue.extras import Extras
 from scoring.storage import Store
+from scoring.wording import counted
 
 NOTE_LABELS = {
     "achievements": "Achievements this quarter (one per line, each with its figure)",
@@ -114,12 +115,14 @@ def tracker_section(view: pd.DataFrame, quarter: Quarter, store: Store) -> None:
         )
     if len(tracker.undated):
         st.info(
-            f"{count(len(tracker.undated), 'account')} above the threshold have no customer-since date, so months "
+            f"{counted(len(tracker.undated), 'account above the threshold has', 'accounts above the threshold have')} "
+            "no customer-since date, so months "
             "3/6/9 cannot be placed: set it in the account details below.",
             icon=":material/event:",
         )
     if tracker.no_arr:
-        st.caption(f"{count(tracker.no_arr, 'account')} without ARR are left out: add an ARR column to the export.")
+        left_out = counted(tracker.no_arr, "account without ARR is", "accounts without ARR are")
+        st.caption(f"{left_out} left out: add an ARR column to the export.")
 
 
 def account_picker(view: pd.DataFrame) -> pd.Series:

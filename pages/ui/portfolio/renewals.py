@@ -39,6 +39,7 @@ from scoring.revenue.forecast import (
 )
 from scoring.revenue.retention import Retention, waterfall_floor
 from scoring.revenue.two_dates import ArrAtTwoDates
+from scoring.wording import counted
 
 BANDS = ("green", "yellow", "red", "insufficient")
 BAND_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "insufficient": "#9e9e9e"}
@@ -249,7 +250,8 @@ def _set_apart(fc: Forecast) -> None:
             st.dataframe(fc.missing[["account_id", "account_name", "reason"]], hide_index=True)
     if len(fc.lapsed):
         st.info(
-            f"{count(len(fc.lapsed), 'account')} have a renewal date that has already passed; export the next "
+            f"{counted(len(fc.lapsed), 'account has', 'accounts have')} a renewal date that has already passed; "
+            "export the next "
             "renewal date to forecast them.",
             icon=":material/event_repeat:",
         )
