@@ -280,3 +280,20 @@ def test_one_account_left_out_is_worded_in_the_singular(at: AppTest) -> None:
     at.switch_page("pages/renewals.py").run()
     assert not at.exception
     assert "1 account without ARR is left out: add an ARR column to the export." in [c.value for c in at.caption]
+    assert "1 account is left out, not counted as $0: it needs an ARR column" in " ".join(w.value for w in at.warning)
+
+
+def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures(at: AppTest) -> None:
+    """Alpha renews in three weeks with ARR left blank: it was in no tile ('Renewing within 90 days: 0 accounts')."""
+    soon = (date.today() + timedelta(days=21)).strftime("%m/%d/%Y")
+    book = (
+        "Account ID,Account Name,ARR,Renewal Date,Usage %,Licensed Seats,Active Users\n"
+        f"A-1,Alpha,,{soon},35%,100,20\n"
+        'A-2,Beta,"$80,000",01/05/2031,90%,50,48\n'
+    ).encode()
+    at.switch_page("pages/portfolio.py").run()
+    at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
+    at.switch_page("pages/renewals.py").run()
+    assert not at.exception
+    warning = next(w.value for w in at.warning if w.value.startswith("Also renewing within 90 days"))
+    assert "give no ARR for it: Alpha (A\\-1). Weekly monitoring holds for it too" in warning

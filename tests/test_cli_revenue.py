@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,20 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+def test_renewals_names_an_account_renewing_within_90_days_with_no_arr(tmp_path: Path) -> None:
+    soon = (date.today() + timedelta(days=21)).strftime("%m/%d/%Y")
+    book = tmp_path / "book.csv"
+    book.write_text(
+        "Account ID,Account Name,ARR,Renewal Date,Usage %,Licensed Seats,Active Users\n"
+        f"A-1,Alpha,,{soon},35%,100,20\n"
+        'A-2,Beta,"$80,000",01/05/2031,90%,50,48\n'
+    )
+    code, out, _ = run("renewals", str(book))
+    assert code == 0
+    assert "Weekly monitoring (renewing within 90 days): 0 accounts\n" in out
+    assert "  also renewing within 90 days, with no ARR in the exports: A-1\n" in out
 
 
 def test_renewals_stops_at_the_horizon_asked_for() -> None:

@@ -89,6 +89,19 @@ def test_accounts_without_arr_or_renewal_date_are_set_apart_not_counted_as_zero(
     assert horizon_table(fc)["arr"].iloc[0] == pytest.approx(100.0)
 
 
+def test_a_renewal_within_90_days_with_no_arr_stays_on_the_weekly_watch() -> None:
+    accounts = book(
+        ("A", "green", 100.0, "2026-11-20"),
+        ("B", "red", None, "2026-11-25"),  # 25 days out, no ARR
+        ("E", "red", None, "2027-06-01"),  # no ARR, but far out
+        ("F", "red", None, "2026-10-01"),  # no ARR, already passed
+        ("C", "red", 300.0, None),
+    )
+    fc = forecast(accounts, AS_OF)
+    assert list(fc.weekly["account_id"]) == ["A"]  # the ARR figures stay those of accounts with ARR
+    assert list(fc.weekly_without_arr["account_id"]) == ["B"]
+
+
 def test_quarter_outlook_is_expected_over_expiring_with_a_range_around_it() -> None:
     accounts = book(("A", "green", 100.0, "2026-11-20"), ("B", "red", 100.0, "2026-12-20"))
     fc = forecast(accounts, AS_OF, RenewalRates(green=1.0, yellow=0.5, red=0.5))

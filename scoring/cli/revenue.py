@@ -18,6 +18,7 @@ from scoring.cli.common import UsageError, resolve_model
 from scoring.cli.portfolio import _line as line
 from scoring.cli.portfolio import parse_overrides
 from scoring.formatting import NO_DATA, money_full
+from scoring.hidden_chars import strip_hidden
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
 from scoring.portfolio.signal_history import signal_history
@@ -85,6 +86,10 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {len(due)} accounts, ")
     out.write(f"{money_full(due['arr'].sum())}\n")
     out.write(f"Weekly monitoring (renewing within 90 days): {len(fc.weekly)} accounts\n")
+    unpriced = fc.weekly_without_arr
+    if len(unpriced):
+        names = ", ".join(unpriced["account_id"].astype(str).map(strip_hidden))
+        out.write(f"  also renewing within 90 days, with no ARR in the exports: {names}\n")
     if len(fc.missing):
         out.write(f"Set apart, not counted as $0: {len(fc.missing)} accounts without ARR or a renewal date\n")
     if len(fc.lapsed):

@@ -82,6 +82,18 @@ class Forecast:
         """Renewals within 90 days, which move to weekly monitoring."""
         return self.accounts[self.accounts["weekly"]]
 
+    @property
+    def weekly_without_arr(self) -> pd.DataFrame:
+        """Accounts set aside for want of ARR whose renewal is within 90 days all the same.
+
+        They are in no ARR figure, but the weekly-monitoring rule is about the
+        date, whatever the band or the amount: a renewal three weeks out must
+        not drop off the CSM's list because the export left ARR blank.
+        """
+        dated = self.missing[self.missing["renewal_date"].notna()]
+        days = (pd.to_datetime(dated["renewal_date"]) - pd.Timestamp(self.as_of)).dt.days
+        return dated[(days >= 0) & (days <= WEEKLY_WITHIN_DAYS)]
+
 
 def _missing_reason(arr: object, renewal: object) -> str:
     no_arr = arr is None or pd.isna(arr)

@@ -198,6 +198,19 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         money(float(weekly["expected_arr"].sum())),
         help="Each account's ARR times its band's renewal rate.",
     )
+    unpriced = fc.weekly_without_arr
+    if len(unpriced):
+        names = ", ".join(
+            f"{plain(str(n))} ({plain(str(i))})"
+            for n, i in zip(unpriced["account_name"], unpriced["account_id"], strict=True)
+        )
+        it, its = ("it", "its") if len(unpriced) == 1 else ("them", "their")
+        st.warning(
+            f"Also renewing within {WEEKLY_WITHIN_DAYS} days, and in none of the figures above because the exports "
+            f"give no ARR for {it}: {names}. Weekly monitoring holds for {it} too; add {its} ARR to the account "
+            f"export to forecast {it}.",
+            icon=":material/event_upcoming:",
+        )
     if fc.accounts.empty:
         st.info("No upcoming renewal in these accounts.", icon=":material/event_busy:")
     else:
@@ -242,8 +255,9 @@ def _set_apart(fc: Forecast) -> None:
     """Accounts left out of the forecast, with the column that would bring them in."""
     if len(fc.missing):
         st.warning(
-            f"{count(len(fc.missing), 'account')} left out, not counted as $0: they need an ARR column or a "
-            "renewal date column in the account export.",
+            f"{counted(len(fc.missing), 'account is', 'accounts are')} left out, not counted as $0: "
+            f"{'it needs' if len(fc.missing) == 1 else 'they need'} an ARR column or a renewal date column in the "
+            "account export.",
             icon=":material/help:",
         )
         with st.expander("Accounts without ARR or a renewal date"):
