@@ -295,5 +295,26 @@ def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures
     at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
     at.switch_page("pages/renewals.py").run()
     assert not at.exception
-    warning = next(w.value for w in at.warning if w.value.startswith("Also renewing within 90 days"))
-    assert "give no ARR for it: Alpha (A\\-1). Weekly monitoring holds for it too" in warning
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Renewing within 90 days"] == "1 account"  # the date decides the weekly watch, not the ARR
+    assert figures["ARR renewing within 90 days"] == "$0"  # Beta has ARR and renews later: a real zero
+    warning = next(w.value for w in at.warning if w.value.startswith("Renewing within 90 days with no ARR"))
+    assert "so in no ARR figure: Alpha (A\\-1). Weekly monitoring holds for it too" in warning
+
+
+def test_exports_with_no_arr_column_show_no_data_not_zero_dollars_in_the_forecast(at: AppTest) -> None:
+    soon = (date.today() + timedelta(days=21)).strftime("%m/%d/%Y")
+    book = (
+        "Account ID,Account Name,Renewal Date,Usage %,Licensed Seats,Active Users\n"
+        f"A-1,Alpha,{soon},35%,100,20\n"
+        "A-2,Beta,01/05/2031,90%,50,48\n"
+    ).encode()
+    at.switch_page("pages/portfolio.py").run()
+    at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
+    at.switch_page("pages/renewals.py").run()
+    assert not at.exception
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["ARR renewing within 90 days"] == "no data"
+    assert figures["Expected to renew within 90 days"] == "no data"
+    assert any(i.value.startswith("No renewal to forecast: no account in these exports has both ARR") for i in at.info)
+    assert not [d for d in at.dataframe if "expected_arr" in d.value.columns]  # no table of $0 rows

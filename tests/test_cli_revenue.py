@@ -37,6 +37,15 @@ def test_renewals_names_an_account_renewing_within_90_days_with_no_arr(tmp_path:
     assert code == 0
     assert "Weekly monitoring (renewing within 90 days): 0 accounts\n" in out
     assert "  also renewing within 90 days, with no ARR in the exports: A-1\n" in out
+    assert "Set apart, not counted as $0: 1 account without ARR or a renewal date\n" in out
+
+
+def test_renewals_with_no_arr_column_print_no_data_not_zero_dollars(tmp_path: Path) -> None:
+    book = tmp_path / "book.csv"
+    book.write_text("Account ID,Account Name,Renewal Date,Usage %\nA-1,Alpha,12/20/2030,35%\n")
+    code, out, _ = run("renewals", str(book))
+    assert code == 0 and "$0" not in out.replace("not counted as $0", "")
+    assert "within 90 days            0     0       0      0             0        no data        no data" in out
 
 
 def test_renewals_stops_at_the_horizon_asked_for() -> None:

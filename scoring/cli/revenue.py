@@ -17,7 +17,7 @@ import pandas as pd
 from scoring.cli.common import UsageError, resolve_model
 from scoring.cli.portfolio import _line as line
 from scoring.cli.portfolio import parse_overrides
-from scoring.formatting import NO_DATA, money_full
+from scoring.formatting import NO_DATA, count, money_full
 from scoring.hidden_chars import strip_hidden
 from scoring.portfolio import load_portfolio
 from scoring.portfolio.contract import Export, PortfolioResult
@@ -70,10 +70,15 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{'window':<18}{'accounts':>9}{'red':>6}{'yellow':>8}{'green':>7}{'insufficient':>14}"
         f"{'ARR':>15}{'expected ARR':>15}\n"
     )
+    priced = not fc.accounts.empty  # else every ARR figure is unknown, not $0
+
+    def arr(amount: float) -> str:
+        return money_full(amount) if priced else NO_DATA
+
     for r in table.itertuples():
         out.write(
             f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}{r.insufficient:>14}"
-            f"{money_full(r.arr):>15}{money_full(r.expected_arr):>15}\n"
+            f"{arr(r.arr):>15}{arr(r.expected_arr):>15}\n"
         )
     out.write("\nquarter  accounts   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n")
     for q in quarter_table(fc).itertuples():
@@ -84,16 +89,18 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     due = fc.sales_ops_due
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {len(due)} accounts, ")
-    out.write(f"{money_full(due['arr'].sum())}\n")
+    out.write(f"{arr(due['arr'].sum())}\n")
     out.write(f"Weekly monitoring (renewing within 90 days): {len(fc.weekly)} accounts\n")
     unpriced = fc.weekly_without_arr
     if len(unpriced):
         names = ", ".join(unpriced["account_id"].astype(str).map(strip_hidden))
         out.write(f"  also renewing within 90 days, with no ARR in the exports: {names}\n")
     if len(fc.missing):
-        out.write(f"Set apart, not counted as $0: {len(fc.missing)} accounts without ARR or a renewal date\n")
+        missing = count(len(fc.missing), "account")
+        out.write(f"Set apart, not counted as $0: {missing} without ARR or a renewal date\n")
     if len(fc.lapsed):
-        out.write(f"Set apart: {len(fc.lapsed)} accounts whose renewal date has passed (export the next one)\n")
+        lapsed = count(len(fc.lapsed), "account")
+        out.write(f"Set apart: {lapsed} whose renewal date has passed (export the next one)\n")
     return 0
 
 

@@ -185,20 +185,25 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
     """Headline figures, the horizon table and chart, and the quarter outlook, under the chosen rates."""
     rates = rates_section(model, lab)
     fc = forecast(view, as_of or date.today(), rates)
-    weekly = fc.weekly
+    weekly, unpriced = fc.weekly, fc.weekly_without_arr
+    # With no account priced (ARR and a renewal date to come), the ARR figures are not $0 but unknown.
+    priced = not fc.accounts.empty
     a, b, c = st.columns(3)
     a.metric(
         f"Renewing within {WEEKLY_WITHIN_DAYS} days",
-        count(len(weekly), "account"),
-        help="These move to weekly monitoring, whatever their band.",
+        count(len(weekly) + len(unpriced), "account"),
+        help="These move to weekly monitoring, whatever their band or ARR.",
     )
-    b.metric(f"ARR renewing within {WEEKLY_WITHIN_DAYS} days", money(float(weekly["arr"].sum())))
+    b.metric(
+        f"ARR renewing within {WEEKLY_WITHIN_DAYS} days",
+        money(float(weekly["arr"].sum()) if priced else None),
+        help="Of the accounts whose export gives their ARR.",
+    )
     c.metric(
         f"Expected to renew within {WEEKLY_WITHIN_DAYS} days",
-        money(float(weekly["expected_arr"].sum())),
+        money(float(weekly["expected_arr"].sum()) if priced else None),
         help="Each account's ARR times its band's renewal rate.",
     )
-    unpriced = fc.weekly_without_arr
     if len(unpriced):
         names = ", ".join(
             f"{plain(str(n))} ({plain(str(i))})"
@@ -206,15 +211,20 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         )
         it, its = ("it", "its") if len(unpriced) == 1 else ("them", "their")
         st.warning(
-            f"Also renewing within {WEEKLY_WITHIN_DAYS} days, and in none of the figures above because the exports "
-            f"give no ARR for {it}: {names}. Weekly monitoring holds for {it} too; add {its} ARR to the account "
-            f"export to forecast {it}.",
+            f"Renewing within {WEEKLY_WITHIN_DAYS} days with no ARR in the exports, so in no ARR figure: {names}. "
+            f"Weekly monitoring holds for {it} too; add {its} ARR to the account export to forecast {it}.",
             icon=":material/event_upcoming:",
         )
-    if fc.accounts.empty:
-        st.info("No upcoming renewal in these accounts.", icon=":material/event_busy:")
-    else:
-        st.altair_chart(_horizon_chart(fc), width="stretch")
+    if not priced:
+        # Rows of zeros would read as "nothing renews"; say what is missing instead.
+        st.info(
+            "No renewal to forecast: no account in these exports has both ARR and a renewal date to come"
+            + (" (the accounts left out are listed below)." if len(fc.missing) or len(fc.lapsed) else "."),
+            icon=":material/event_busy:",
+        )
+        _set_apart(fc)
+        return fc
+    st.altair_chart(_horizon_chart(fc), width="stretch")
     st.dataframe(
         horizon_table(fc),
         hide_index=True,
@@ -278,7 +288,11 @@ def sales_ops_list(fc: Forecast) -> None:
         f"**Forecast due to Sales Ops: renewals within {SALES_OPS_LEAD_DAYS} days** ({count(len(due), 'account')})"
     )
     if due.empty:
-        st.caption(f"No renewal within {SALES_OPS_LEAD_DAYS} days.")
+        st.caption(
+            f"No renewal within {SALES_OPS_LEAD_DAYS} days."
+            if not fc.accounts.empty
+            else "None to forecast until the exports give ARR and renewal dates (see above)."
+        )
         return
     shown = due[
         [
