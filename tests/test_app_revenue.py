@@ -268,33 +268,30 @@ def test_renewals_too_sparse_for_a_band_are_counted_in_their_own_column(at: AppT
     assert horizons.loc["within 30 days", "expected_arr"] == pytest.approx(120000 * 0.8)
 
 
-def test_one_account_left_out_is_worded_in_the_singular(at: AppTest) -> None:
-    """'1 account without ARR are left out' read as a slip in front of a CS leader."""
-    book = (
-        b"Account ID,Account Name,ARR,Renewal Date,Usage %,Licensed Seats,Active Users\n"
-        b"A-1,Alpha,,12/20/2030,35%,100,20\n"
-        b'A-2,Beta,"$80,000",01/05/2031,90%,50,48\n'
-    )
+def renewals_of(at: AppTest, *rows: str, arr: bool = True) -> AppTest:
+    """The renewals page after uploading a book of Alpha and Beta (``rows``: 'id,name,[ARR,]renewal')."""
+    header = "Account ID,Account Name," + ("ARR," if arr else "") + "Renewal Date,Usage %,Licensed Seats,Active Users\n"
+    book = (header + "".join(f"{row},90%,50,45\n" for row in rows)).encode()
     at.switch_page("pages/portfolio.py").run()
     at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
     at.switch_page("pages/renewals.py").run()
     assert not at.exception
+    return at
+
+
+SOON = (date.today() + timedelta(days=21)).strftime("%m/%d/%Y")
+
+
+def test_one_account_left_out_is_worded_in_the_singular(at: AppTest) -> None:
+    """'1 account without ARR are left out' read as a slip in front of a CS leader."""
+    renewals_of(at, "A-1,Alpha,,12/20/2030", 'A-2,Beta,"$80,000",01/05/2031')
     assert "1 account without ARR is left out: add an ARR column to the export." in [c.value for c in at.caption]
     assert "1 account is left out, not counted as $0: it needs an ARR column" in " ".join(w.value for w in at.warning)
 
 
 def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures(at: AppTest) -> None:
     """Alpha renews in three weeks with ARR left blank: it was in no tile ('Renewing within 90 days: 0 accounts')."""
-    soon = (date.today() + timedelta(days=21)).strftime("%m/%d/%Y")
-    book = (
-        "Account ID,Account Name,ARR,Renewal Date,Usage %,Licensed Seats,Active Users\n"
-        f"A-1,Alpha,,{soon},35%,100,20\n"
-        'A-2,Beta,"$80,000",01/05/2031,90%,50,48\n'
-    ).encode()
-    at.switch_page("pages/portfolio.py").run()
-    at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
-    at.switch_page("pages/renewals.py").run()
-    assert not at.exception
+    renewals_of(at, f"A-1,Alpha,,{SOON}", 'A-2,Beta,"$80,000",01/05/2031')
     figures = {m.label: m.value for m in at.metric}
     assert figures["Renewing within 90 days"] == "1 account"  # the date decides the weekly watch, not the ARR
     assert figures["ARR renewing within 90 days"] == "$0"  # Beta has ARR and renews later: a real zero
@@ -303,16 +300,7 @@ def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures
 
 
 def test_exports_with_no_arr_column_show_no_data_not_zero_dollars_in_the_forecast(at: AppTest) -> None:
-    soon = (date.today() + timedelta(days=21)).strftime("%m/%d/%Y")
-    book = (
-        "Account ID,Account Name,Renewal Date,Usage %,Licensed Seats,Active Users\n"
-        f"A-1,Alpha,{soon},35%,100,20\n"
-        "A-2,Beta,01/05/2031,90%,50,48\n"
-    ).encode()
-    at.switch_page("pages/portfolio.py").run()
-    at.file_uploader(key="portfolio_files").set_value([("book.csv", book, "text/csv")]).run()
-    at.switch_page("pages/renewals.py").run()
-    assert not at.exception
+    renewals_of(at, f"A-1,Alpha,{SOON}", "A-2,Beta,01/05/2031", arr=False)
     figures = {m.label: m.value for m in at.metric}
     assert figures["ARR renewing within 90 days"] == "no data"
     assert figures["Expected to renew within 90 days"] == "no data"
