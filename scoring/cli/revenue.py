@@ -70,10 +70,9 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{'window':<18}{'accounts':>9}{'red':>6}{'yellow':>8}{'green':>7}{'insufficient':>14}"
         f"{'ARR':>15}{'expected ARR':>15}\n"
     )
-    priced = not fc.accounts.empty  # else every ARR figure is unknown, not $0
 
     def arr(amount: float) -> str:
-        return money_full(amount) if priced else NO_DATA
+        return money_full(amount) if fc.priced else NO_DATA
 
     for r in table.itertuples():
         out.write(

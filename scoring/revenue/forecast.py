@@ -83,6 +83,12 @@ class Forecast:
         return self.accounts[self.accounts["weekly"]]
 
     @property
+    def priced(self) -> bool:
+        """Whether any account has both ARR and a renewal date to come; if none has, every ARR figure is
+        unknown, not $0 (the page and the CLI then say "no data")."""
+        return not self.accounts.empty
+
+    @property
     def weekly_without_arr(self) -> pd.DataFrame:
         """Accounts set aside for want of ARR whose renewal is within 90 days all the same.
 

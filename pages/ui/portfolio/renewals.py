@@ -185,9 +185,7 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
     """Headline figures, the horizon table and chart, and the quarter outlook, under the chosen rates."""
     rates = rates_section(model, lab)
     fc = forecast(view, as_of or date.today(), rates)
-    weekly, unpriced = fc.weekly, fc.weekly_without_arr
-    # With no account priced (ARR and a renewal date to come), the ARR figures are not $0 but unknown.
-    priced = not fc.accounts.empty
+    weekly, unpriced, priced = fc.weekly, fc.weekly_without_arr, fc.priced
     a, b, c = st.columns(3)
     a.metric(
         f"Renewing within {WEEKLY_WITHIN_DAYS} days",
@@ -290,7 +288,7 @@ def sales_ops_list(fc: Forecast) -> None:
     if due.empty:
         st.caption(
             f"No renewal within {SALES_OPS_LEAD_DAYS} days."
-            if not fc.accounts.empty
+            if fc.priced
             else "None to forecast until the exports give ARR and renewal dates (see above)."
         )
         return
