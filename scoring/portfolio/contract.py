@@ -82,16 +82,16 @@ def account_scorecard(model: Model, row: Mapping[str, object]) -> Scorecard | No
     the same ones the SQL scored, so its points add up to the row's score.
     None when the row has no value for any signal.
     """
-    values = {sid: _number(row.get(sid)) for sid in model.signal_ids}
-    bonuses = [b.id for b in model.bonuses if _number(row.get(bonus_column(b.id)))]
+    values = {sid: cell_number(row.get(sid)) for sid in model.signal_ids}
+    bonuses = [b.id for b in model.bonuses if cell_number(row.get(bonus_column(b.id)))]
     try:
         return score(model, values, bonuses)
     except NoSignals:
         return None
 
 
-def _number(value: object) -> float | None:
-    """A cell as a float; None for a blank, NaN or a missing marker (pandas' NA refuses float())."""
+def cell_number(value: object) -> float | None:
+    """A cell of an account row as a float; None for a blank, NaN or a missing marker (pandas' NA refuses float())."""
     try:
         out = float(value)  # type: ignore[arg-type]  # numbers, numpy scalars and flags; the rest raise
     except (TypeError, ValueError):

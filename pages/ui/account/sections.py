@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.ui.account.source import Book, monthly_history, number
+from pages.ui.account.source import Book, monthly_history
 from pages.ui.checklists.keys import NEW_PLAN_ACCOUNT_PARAM, ONBOARDING_PAGE, ONBOARDING_PICK_KEY
 from pages.ui.checklists.pick import plan_label
 from pages.ui.common.state import store
@@ -27,6 +27,7 @@ from scoring.checklists.commands import ChecklistError, plans_for, progress_by_p
 from scoring.checklists.loader import checklists_of_kind
 from scoring.engine import Scorecard, bonus_label
 from scoring.model import Model
+from scoring.portfolio.contract import cell_number
 from scoring.portfolio.ingest.gaps import derived_from
 from scoring.snapshots import changes, history
 from scoring.snapshots.records import SnapshotInfo
@@ -51,7 +52,7 @@ def headline(book: Book, row: Mapping[str, Any], scored: Scorecard | None) -> No
     cols[2].metric(
         "Coverage", formatting.share(scored.coverage), help="Share of the model's weight the data had values for."
     )
-    arr = number(row.get("arr"))
+    arr = cell_number(row.get("arr"))
     cols[3].metric("ARR", money(arr), help="From the CRM export's ARR column.")
     if scored.insufficient:
         st.warning(
@@ -88,10 +89,8 @@ def drivers(model: Model, scored: Scorecard, row: Mapping[str, Any]) -> None:
         points = counted(scored.bonus_points, True)
         rows.append({"Signal": bonus_label(scored), "Value": "yes", "Points": points, "Out of": points})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    inputs = {s.derive.expr for s in model.signals if s.derive is not None}
-    facts = {column: number(row.get(column)) for column in inputs if column in row}
     for d in scored.drivers:
-        source = derived_from(model.signal(d.signal_id), facts) if d.value is not None else None
+        source = derived_from(model.signal(d.signal_id), row) if d.value is not None else None
         if source:
             st.caption(source)
     if any(d.value is None for d in scored.drivers):

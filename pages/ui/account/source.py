@@ -9,7 +9,6 @@ last one shown.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -144,10 +143,3 @@ def pick_account(book: Book) -> Mapping[str, Any] | None:
     if st.query_params.get("id") != picked:
         st.query_params["id"] = str(picked)  # the address bar always holds a bookmark of what is shown
     return dict(frame[frame["account_id"].astype(str) == picked].iloc[0].to_dict())
-
-
-def number(value: Any) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    out = float(value)
-    return None if math.isnan(out) else out

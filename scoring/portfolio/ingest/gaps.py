@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.model import Model, Signal
-from scoring.portfolio.contract import RunSummary
+from scoring.portfolio.contract import RunSummary, cell_number
 from scoring.portfolio.ingest.fields import CANONICAL_BY_ID
 
 # A signal with values for fewer than this share of accounts counts as missing.
@@ -63,16 +63,16 @@ def inputs_of(signal: Signal) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n in CANONICAL_BY_ID))
 
 
-def derived_from(signal: Signal, facts: Mapping[str, float | None]) -> str | None:
+def derived_from(signal: Signal, row: Mapping[str, object]) -> str | None:
     """What a signal was worked out from, when that is one other fact the account holds; else None.
 
     "Engagement with the CSM: 64" says little to a CSM until it reads "from days since last check-in:
-    16 (0 scores 100 and 45 or further scores 0)".  ``facts`` holds the account's canonical fields.
+    16 (0 scores 100 and 45 or further scores 0)".  ``row`` is the account's row of ``PortfolioResult.accounts``.
     """
     derive = signal.derive
     if derive is None or derive.expr == signal.id or derive.expr not in CANONICAL_BY_ID:
         return None
-    value = facts.get(derive.expr)
+    value = cell_number(row.get(derive.expr))
     if value is None:
         return None
     ends = f"{_plain(derive.target)} scores 100 and {_plain(derive.floor)} or further scores 0"
