@@ -76,7 +76,7 @@ def _database() -> Connection:
     # Imported here: scoring.db imports the checklist records, whose package exports CSV through this module.
     from scoring.db import engine_with_text_functions
 
-    return engine_with_text_functions(KEEP_NUMBERS_FUNCTIONS, lasting=True)
+    return engine_with_text_functions(KEEP_NUMBERS_FUNCTIONS)
 
 
 def _safe_number(text: str) -> str:

@@ -124,41 +124,14 @@ def _config(spill_dir: Path) -> dict[str, Any]:
     }
 
 
-def _one_run(limit: str) -> dict[str, Any]:
-    """Allocator settings for an engine that does one run and is closed.
-
-    DuckDB hands freed memory back to the system after any task that
-    allocated more than 128 MB, and takes fresh blocks from the system as it
-    needs them; a 1M-account export (24M rows) then spent about 10 s of its
-    CPU in page faults.  Keeping the memory for the run (a block pool as
-    large as the memory limit, and no flush below twice it) took that run
-    from 46.9 s to 38.5 s by median, RSS 1.09 to 1.21 GB, still inside the
-    1.5 GB budget (``bench/bench_portfolio.py``).  A pool is held until its
-    database is closed, so only throw-away engines get it, never a
-    long-lived one (the store, the export engine).
-    """
-    return {
-        "block_allocator_memory": limit,
-        "allocator_flush_threshold": "2GB",
-        "allocator_bulk_deallocation_flush_threshold": "2GB",
-    }
+def engine() -> Connection:
+    """A private in-memory database for scoring one upload; it spills only into this process's own directory."""
+    return duckdb.connect(":memory:", config=_config(scratch("spill")))
 
 
-def engine(lasting: bool = False) -> Connection:
-    """A private in-memory database for scoring one upload; it spills only into this process's own directory.
-
-    ``lasting`` for an engine kept open for the life of the process, which
-    must give memory back between uses (see ``_one_run``).
-    """
-    config = _config(scratch("spill"))
-    if not lasting:
-        config.update(_one_run(MEMORY_LIMIT))
-    return duckdb.connect(":memory:", config=config)
-
-
-def engine_with_text_functions(functions: Mapping[str, Callable[[str], str]], lasting: bool = False) -> Connection:
+def engine_with_text_functions(functions: Mapping[str, Callable[[str], str]]) -> Connection:
     """An ``engine()`` where each Python function is also a SQL function of one VARCHAR (the CSV writer's rules)."""
-    con = engine(lasting)
+    con = engine()
     for name, function in functions.items():
         con.create_function(name, function, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR)
     return con

@@ -26,18 +26,7 @@ from tests.hostile_corpus import CASES_BY_NAME
 from tests.servers import ROOT, AppServer
 
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-UNITS = {
-    "b": 1,
-    "bytes": 1,
-    "kb": 1e3,
-    "kib": 2**10,
-    "mb": 1e6,
-    "mib": 2**20,
-    "gb": 1e9,
-    "gib": 2**30,
-    "tb": 1e12,
-    "tib": 2**40,
-}
+UNITS = {"b": 1, "kb": 1e3, "kib": 2**10, "mb": 1e6, "mib": 2**20, "gb": 1e9, "gib": 2**30, "tb": 1e12, "tib": 2**40}
 MEMORY_CEILING = 4 * 2**30  # an explicit limit well under "80% of the machine", DuckDB's default
 
 
@@ -79,21 +68,6 @@ def test_duckdb_connections_have_a_memory_limit_and_spill_directory(open_connect
     limit, spill = row
     assert 0 < size_in_bytes(limit) <= MEMORY_CEILING
     assert spill and Path(spill).is_dir()
-
-
-@pytest.mark.parametrize("lasting", [False, True])
-def test_only_a_throw_away_engine_keeps_a_block_pool_and_it_fits_the_limit(lasting: bool) -> None:
-    # A pool is held until the database closes: a one-run engine may keep one, never one that stays open.
-    with closing(engine(lasting)) as con:
-        row = con.execute(
-            "SELECT current_setting('block_allocator_memory'), current_setting('memory_limit')"
-        ).fetchone()
-    assert row is not None
-    pool, limit = (size_in_bytes(v) for v in row)
-    if lasting:
-        assert pool == 0
-    else:
-        assert 0 < pool <= limit <= MEMORY_CEILING
 
 
 @pytest.fixture
