@@ -297,6 +297,11 @@ def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures
     assert figures["ARR renewing within 90 days"] == "$0"  # Beta has ARR and renews later: a real zero
     warning = next(w.value for w in at.warning if w.value.startswith("Renewing within 90 days with no ARR"))
     assert "so in no ARR figure: Alpha (A\\-1). Weekly monitoring holds for it too" in warning
+    # Beta renews in 2031: no priced renewal falls in any window, so no empty chart of ARR by window
+    assert "No account with ARR renews within 180 days, so there is no ARR by window to chart yet." in [
+        c.value for c in at.caption
+    ]
+    assert len(at.get("vega_lite_chart")) == 1  # the QBR drivers only
 
 
 def test_exports_with_no_arr_column_show_no_data_not_zero_dollars_in_the_forecast(at: AppTest) -> None:

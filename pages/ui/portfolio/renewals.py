@@ -105,7 +105,7 @@ def _horizon_chart(fc: Forecast) -> alt.Chart:
                 scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
                 title="Band",
             ),
-            tooltip=["window", "band", alt.Tooltip("arr:Q", format="$,.0f", title="ARR")],
+            tooltip=["window:N", "band:N", alt.Tooltip("arr:Q", format="$,.0f", title="ARR")],
         )
         .properties(height=260)
     )
@@ -222,7 +222,11 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         )
         _set_apart(fc)
         return fc
-    st.altair_chart(_horizon_chart(fc), width="stretch")
+    if fc.horizons[-1].accounts:
+        st.altair_chart(_horizon_chart(fc), width="stretch")
+    else:
+        # An empty frame draws axes with no bar, which reads as a broken chart.
+        st.caption(f"No account with ARR renews {fc.horizons[-1].label}, so there is no ARR by window to chart yet.")
     st.dataframe(
         horizon_table(fc),
         hide_index=True,
