@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -96,18 +97,35 @@ def test_qbr_writes_markdown_with_its_chart_and_the_saved_notes(db_path: Path, t
     assert "pack.md" in out
 
 
-@pytest.mark.parametrize("quarter", ["2026Q4", "2026Q3"])
-def test_qbr_drivers_add_up_to_the_score_shown_bonus_included(db_path: Path, tmp_path: Path, quarter: str) -> None:
+@pytest.mark.parametrize(("quarter", "month"), [("2026Q4", "2026-10"), ("2026Q3", "2026-09")])
+def test_qbr_drivers_add_up_to_the_score_shown_bonus_included(
+    db_path: Path, tmp_path: Path, quarter: str, month: str
+) -> None:
     """Tidewater's customer can state their ROI (+10): the pack's lines used to stop 10 points short of its 77.6,
     and a review of an earlier quarter showed that quarter's drivers under today's score."""
     target = tmp_path / "pack.md"
     assert run("qbr", *FILES, "--account", "ACC-1001", "--quarter", quarter, "-o", str(target))[0] == 0
     text = target.read_text()
-    shown = float(re.search(r"Health score \*\*([\d.]+)\*\* \(yellow\) in 2026-10,", text).group(1))  # type: ignore[union-attr]
+    shown = float(re.search(rf"Health score \*\*([\d.]+)\*\* \(yellow\) in {month},", text).group(1))  # type: ignore[union-attr]
     table = re.findall(r"^\| (.+?) \| ([\d.]+) \| ([\d.]+) \|$", text, flags=re.MULTILINE)
     assert table[-1] == ("Bonus: Customer can state their ROI", "10.0", "10.0")
     assert len(table) == 6
     assert sum(float(points) for _, points, _ in table) == pytest.approx(shown, abs=0.15)
+
+
+def test_a_pack_for_an_earlier_quarter_states_the_score_the_portfolio_gave_at_its_end(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The 2026Q3 pack put October's 77.6 above September's metrics; it states September's score, as ranked then."""
+    target = tmp_path / "pack.md"
+    assert run("qbr", *FILES, "--account", "ACC-1001", "--quarter", "2026Q3", "-o", str(target))[0] == 0
+    text = target.read_text()
+    code, out, err = run("portfolio", *FILES, "--as-of", "2026-09-30")
+    assert code == 0, err
+    then = next(r for r in csv.DictReader(io.StringIO(out)) if r["account_id"] == "ACC-1001")
+    assert "Values from 2026-09;" in text
+    assert f"Health score **{float(then['score']):.1f}** ({then['band']}) in 2026-09," in text
+    assert f"Losing the most points: {then['weakest']}." in text
 
 
 def test_qbr_writes_a_powerpoint(db_path: Path, tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ from scoring.csv_export import safe_cell
 from scoring.engine import Earned, earned
 from scoring.formatting import NO_DATA, insufficient, money_full
 from scoring.model import INSUFFICIENT, Model, Signal
+from scoring.portfolio.compute.rollup import TREND_MONTHS
 from scoring.portfolio.contract import account_scorecard
+from scoring.portfolio.sqlkit import bonus_column
 from scoring.qbr.quarters import Quarter
 from scoring.qbr.records import AccountProfile, QbrNotes
 
@@ -74,7 +76,7 @@ class QbrPack:
     risks: tuple[str, ...]
     goals: tuple[str, ...]
     gaps: tuple[Gap, ...]
-    score_month: str | None = None  # the month the score is of, which may be after the quarter reviewed
+    score_month: str | None = None  # the month the score is of: the quarter's last with data, else the latest
     not_counted: tuple[str, ...] = ()  # the signals with no value in that month, left out of the drivers
 
     @property
@@ -152,6 +154,44 @@ def _metrics(model: Model, history: pd.DataFrame, quarter: Quarter) -> tuple[tup
     return tuple(metrics), month
 
 
+def _health_row(
+    model: Model, row: Mapping[str, object], history: pd.DataFrame, month: str | None
+) -> Mapping[str, object]:
+    """The account row the health section states: the latest one, or the reviewed quarter's own month.
+
+    The portfolio ranks each account on its latest month, so a pack for an
+    earlier quarter put that later score above the quarter's metrics
+    ("Values from 2026-09" over "Health score 77.6 in 2026-10").  When the
+    latest month is after ``month`` (the quarter's last month with data, the
+    metrics' month), the engine scores that month again from the same
+    history the metrics come from, values and bonus flags alike, and the
+    months before it for the trend; the SQL and the engine agree on a score
+    (``tests/test_formula_sql.py``).
+    """
+    latest = _month(row.get("period"))
+    if month is None or latest is None or latest <= month:
+        return row
+    stamps = pd.to_datetime(history["period"]).dt.strftime("%Y-%m")
+    upto = history.assign(_month=stamps)[stamps <= month].drop_duplicates("_month", keep="last").sort_values("_month")
+    cards = []
+    for record in upto.tail(TREND_MONTHS).to_dict("records"):
+        values = {sid: record.get(sid) for sid in model.signal_ids}
+        values |= {bonus_column(b.id): record.get(b.id) for b in model.bonuses}
+        cards.append((values, account_scorecard(model, values)))
+    values, card = cards[-1]
+    stated = {**row, **values, "period": pd.Timestamp(f"{month}-01")}
+    if card is None:
+        return {**stated, "score": None, "band": None, "coverage": None, "weakest": "", "score_trend": []}
+    return {
+        **stated,
+        "score": card.score,
+        "band": card.band,
+        "coverage": card.coverage,
+        "weakest": ", ".join(d.label for d in card.weakest()),
+        "score_trend": [c.score for _, c in cards if c is not None],
+    }
+
+
 def _score_trend(row: Mapping[str, object]) -> str:
     raw = row.get("score_trend")
     trend = [float(v) for v in raw] if raw is not None and hasattr(raw, "__len__") else []  # type: ignore[attr-defined]  # a list or an array
@@ -198,6 +238,7 @@ def build_pack(
         summary.append(("Renewal date", pd.Timestamp(str(renewal)).date().isoformat()))
 
     metrics, month = _metrics(model, history, quarter)
+    row = _health_row(model, row, history, month)
     if not metrics:
         gaps.append(
             Gap(
