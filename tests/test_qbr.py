@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from scoring.catalog import get_model
+from scoring.engine import score
 from scoring.qbr.markdown import to_markdown
 from scoring.qbr.notes import held_in, load_notes, load_profiles, save_notes, save_profile
 from scoring.qbr.pack import build_pack, green_level
@@ -107,6 +108,26 @@ def test_a_quarter_without_monthly_data_says_which_months_to_add() -> None:
     assert dict(pack.summary)["Current ARR"] == "no data"
     text = to_markdown(pack)
     assert "$0" not in text and "nan" not in text.lower()
+
+
+def test_an_earlier_quarter_states_its_own_months_score_with_drivers_that_add_up_to_it() -> None:
+    """The latest row is November's 84.0; a 2026Q3 pack stated it above September's metrics."""
+    pack = build_pack(MODEL, row(), history(), Quarter(2026, 3))
+    september = {"usage_rate": 60.0, "seat_utilization": 90.0, "teams_live": 50.0, "override_rate": 30.0}
+    card = score(MODEL, {**september, "csm_responsiveness": None}, [])
+    assert (pack.metrics_month, pack.score_month) == ("2026-09", "2026-09")
+    assert pack.score == pytest.approx(card.score) and pack.score != 84.0
+    assert pack.band == card.band
+    assert sum(d.points for d in pack.drivers) == pytest.approx(card.score)
+    assert pack.not_counted == ("Engagement with the CSM",)  # no value in September
+    assert pack.score_trend == "no history"  # one scored month up to September, not November's five
+
+
+def test_an_earlier_quarter_too_sparse_for_a_band_shows_no_score() -> None:
+    sparse = history().assign(usage_rate=[None, 75.0], seat_utilization=[None, 80.0], teams_live=[None, 50.5])
+    pack = build_pack(MODEL, row(), sparse, Quarter(2026, 3))
+    assert pack.score is None and pack.drivers == ()
+    assert (pack.gap("Health") or pytest.fail("no gap")).what_to_add.startswith("Insufficient data:")
 
 
 def test_an_account_too_sparse_for_a_band_shows_the_customer_no_score_and_says_what_is_missing() -> None:
