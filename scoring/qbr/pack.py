@@ -166,7 +166,7 @@ def _health_row(
     metrics' month), the engine scores that month again from the same
     history the metrics come from, values and bonus flags alike, and the
     months before it for the trend; the SQL and the engine agree on a score
-    (``tests/test_formula_sql.py``).
+    (``tests/test_portfolio_sql_vs_python.py``).
     """
     latest = _month(row.get("period"))
     if month is None or latest is None or latest <= month:
