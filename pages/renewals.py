@@ -5,6 +5,7 @@ import streamlit as st
 from pages.ui.common.shell import require_app_shell
 from pages.ui.common.state import all_models, store
 from pages.ui.portfolio import expansion, filters, mapping, qbr, renewals, revenue_inputs, upload
+from pages.ui.portfolio.keys import REVENUE_TAB_KEY
 
 require_app_shell()
 st.title("Renewals, expansion and QBRs")
@@ -26,7 +27,10 @@ if view.empty:
     st.stop()
 found = revenue_inputs.extras(source)
 
-renewals_tab, expansion_tab, qbr_tab = st.tabs(["Renewals and retention", "Expansion and references", "QBR pack"])
+# Keyed, so the tab stays open when a widget in it reruns the page (picking a quarter sent the user back to the first).
+renewals_tab, expansion_tab, qbr_tab = st.tabs(
+    ["Renewals and retention", "Expansion and references", "QBR pack"], key=REVENUE_TAB_KEY
+)
 with renewals_tab:
     st.subheader("Renewal forecast")
     forecast = renewals.forecast_section(view, result.as_of, model, revenue_inputs.lab_files(source))

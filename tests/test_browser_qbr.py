@@ -72,6 +72,18 @@ def test_the_demo_pack_downloads_and_opens_with_the_accounts_name_and_score(
     markdown = download(page, "Download as Markdown", tmp_path / "qbr.md").read_text(encoding="utf-8")
     assert markdown.startswith(f"# Quarterly business review: {first['account_name']}")
     assert "No data yet." in markdown  # no notes saved: the pack says what to add, it does not invent
+    # Another quarter keeps the QBR tab open (picking one sent the user back to the first tab), and its
+    # pack states the score of the month its metrics are from, not the latest month's.
+    page.get_by_test_id("stSelectbox").filter(has_text="Quarter").click()
+    before = page.get_by_role("option").nth(2)  # after the next quarter and the one the data ends in
+    earlier = before.inner_text()
+    before.click()
+    expect(page.get_by_text(f"Notes for {earlier}")).to_be_visible(timeout=180_000)
+    expect(page.get_by_role("tab", name="QBR pack")).to_have_attribute("aria-selected", "true")
+    review = download(page, "Download as Markdown", tmp_path / "earlier.md").read_text(encoding="utf-8")
+    assert f"## The quarter in review ({earlier})" in review
+    month = (re.search(r"Values from (\d{4}-\d{2});", review) or pytest.fail("no metrics month")).group(1)
+    assert re.search(rf"Health score \*\*[\d.]+\*\* \(\w+\) in {month},", review)
 
 
 def test_a_hostile_account_name_comes_out_as_plain_text(

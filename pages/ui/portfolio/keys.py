@@ -32,6 +32,7 @@ PICK_KEY = "portfolio_pick"
 HEATMAP_KEY = "portfolio_heatmap"
 TRIAGE_KEY = "portfolio_triage"
 TRIAGE_IDS_KEY = "portfolio_triage_ids"  # account ids in the rows the triage table shows
+REVENUE_TAB_KEY = "renewals:tab"  # the open tab of the Renewals & QBR page
 
 GROUP_BY_KEY = "portfolio_group_by"
 
