@@ -121,11 +121,16 @@ def _trend(now: float | None, before: float | None, signal: Signal) -> str:
     return "up" if better else "down"
 
 
+def _stamps(history: pd.DataFrame) -> pd.Series:
+    """Each history row's month as the pack writes months ('2026-09'), to pick a quarter's rows by."""
+    return pd.to_datetime(history["period"]).dt.strftime("%Y-%m")
+
+
 def _month_values(history: pd.DataFrame, months: Sequence[str]) -> tuple[str | None, Mapping[str, object]]:
     """The latest month of ``months`` with a row, and that row."""
     if history.empty:
         return None, {}
-    stamps = pd.to_datetime(history["period"]).dt.strftime("%Y-%m")
+    stamps = _stamps(history)
     for month in reversed(months):
         rows = history[stamps == month]
         if len(rows):
@@ -171,7 +176,7 @@ def _health_row(
     latest = _month(row.get("period"))
     if month is None or latest is None or latest <= month:
         return row
-    stamps = pd.to_datetime(history["period"]).dt.strftime("%Y-%m")
+    stamps = _stamps(history)
     upto = history.assign(_month=stamps)[stamps <= month].drop_duplicates("_month", keep="last").sort_values("_month")
     cards = []
     for record in upto.tail(TREND_MONTHS).to_dict("records"):

@@ -97,8 +97,14 @@ class Forecast:
         not drop off the CSM's list because the export left ARR blank.
         """
         dated = self.missing[self.missing["renewal_date"].notna()]
-        days = (pd.to_datetime(dated["renewal_date"]) - pd.Timestamp(self.as_of)).dt.days
+        days = _days_until(pd.to_datetime(dated["renewal_date"]), self.as_of)
         return dated[(days >= 0) & (days <= WEEKLY_WITHIN_DAYS)]
+
+
+def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
+    """Days from ``as_of`` to each renewal date (negative once it has passed): one rule for the forecast and
+    the accounts set aside without ARR, so both count the 90-day weekly window alike."""
+    return (renewal - pd.Timestamp(as_of)).dt.days
 
 
 def _missing_reason(arr: object, renewal: object) -> str:
@@ -170,7 +176,7 @@ def forecast(
     frame = frame[usable].copy()
     renewal = pd.to_datetime(frame["renewal_date"])
     frame["renewal_date"] = renewal
-    frame["days_to_renewal"] = (renewal - pd.Timestamp(as_of)).dt.days.astype(int)
+    frame["days_to_renewal"] = _days_until(renewal, as_of).astype(int)
     lapsed = frame.loc[frame["days_to_renewal"] < 0, ["account_id", "account_name", "band", "arr", "renewal_date"]]
     frame = frame[frame["days_to_renewal"] >= 0].copy()
     frame["arr"] = frame["arr"].astype(float)
