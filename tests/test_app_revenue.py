@@ -290,11 +290,20 @@ def test_one_account_left_out_is_worded_in_the_singular(at: AppTest) -> None:
 
 
 def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures(at: AppTest) -> None:
-    """Alpha renews in three weeks with ARR left blank: it was in no tile ('Renewing within 90 days: 0 accounts')."""
+    """Alpha renews in three weeks with ARR left blank: it was in no tile ('Renewing within 90 days: 0 accounts').
+
+    Its window's ARR is unknown, not $0 (the tile read "$0" beside "1 account"), and the horizon table
+    counts it as the tile does: it read "0 accounts" in every window while the tile said 1.
+    """
     renewals_of(at, f"A-1,Alpha,,{SOON}", 'A-2,Beta,"$80,000",01/05/2031')
     figures = {m.label: m.value for m in at.metric}
     assert figures["Renewing within 90 days"] == "1 account"  # the date decides the weekly watch, not the ARR
-    assert figures["ARR renewing within 90 days"] == "$0"  # Beta has ARR and renews later: a real zero
+    assert figures["ARR renewing within 90 days"] == "no data"  # its only renewal has no ARR: unknown, not $0
+    assert figures["Expected to renew within 90 days"] == "no data"
+    horizons = next(t.value for t in at.dataframe if "without_arr" in t.value.columns).set_index("window")
+    assert horizons.loc["within 30 days", ["accounts", "without_arr"]].tolist() == [1, 1]
+    assert horizons.loc["within 90 days", "accounts"] == 1  # the same count as the tile
+    assert horizons[["arr", "expected_arr"]].isna().all().all()  # no window holds a priced renewal
     warning = next(w.value for w in at.warning if w.value.startswith("Renewing within 90 days with no ARR"))
     assert "so in no ARR figure: Alpha (A\\-1). Weekly monitoring holds for it too" in warning
     # Beta renews in 2031: no priced renewal falls in any window, so no empty chart of ARR by window

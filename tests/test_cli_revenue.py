@@ -36,8 +36,10 @@ def test_renewals_names_an_account_renewing_within_90_days_with_no_arr(tmp_path:
     )
     code, out, _ = run("renewals", str(book))
     assert code == 0
-    assert "Weekly monitoring (renewing within 90 days): 0 accounts\n" in out
-    assert "  also renewing within 90 days, with no ARR in the exports: A-1\n" in out
+    assert "Weekly monitoring (renewing within 90 days): 1 account\n" in out
+    assert "  of which with no ARR in the exports: A-1\n" in out
+    # counted in its window like any renewal, with an unknown amount rather than $0
+    assert "within 30 days            1     1       0      0             0       1        no data        no data" in out
     assert "Set apart, not counted as $0: 1 account without ARR or a renewal date\n" in out
 
 

@@ -102,6 +102,73 @@ def test_a_renewal_within_90_days_with_no_arr_stays_on_the_weekly_watch() -> Non
     assert list(fc.weekly_without_arr["account_id"]) == ["B"]
 
 
+def test_a_renewal_with_no_arr_counts_in_its_windows_in_no_arr_figure() -> None:
+    """B renews in 25 days with no ARR: 'within 30 days' counts it (it said 1 account, A only) and its
+    red band, and its ARR is unknown there, not $0; from 60 days on, A's ARR is what is known."""
+    accounts = book(
+        ("A", "green", 100.0, "2026-12-20"),  # 50 days
+        ("B", "red", None, "2026-11-25"),  # 25 days out, no ARR
+        ("E", "yellow", None, "2027-06-01"),  # no ARR, beyond 180 days
+        ("F", "red", None, "2026-10-01"),  # no ARR, already passed
+    )
+    fc = forecast(accounts, AS_OF, RenewalRates(green=0.9))
+    table = horizon_table(fc).set_index("window")
+    assert table.loc["within 30 days", ["accounts", "red", "green", "without_arr"]].tolist() == [1, 1, 0, 1]
+    assert pd.isna(table.loc["within 30 days", "arr"]) and pd.isna(table.loc["within 30 days", "expected_arr"])
+    assert table.loc["within 60 days", ["accounts", "red", "green", "without_arr"]].tolist() == [2, 1, 1, 1]
+    assert table.loc["within 60 days", "arr"] == pytest.approx(100.0)
+    assert table.loc["within 60 days", "expected_arr"] == pytest.approx(90.0)
+    assert table.loc["within 180 days", "accounts"] == 2  # E renews later, F has passed
+    assert fc.horizons[0].arr_by_band == {}  # nothing priced to draw in the first window
+    window = fc.weekly_window
+    assert (window.accounts, window.without_arr, window.known_arr) == (2, 1, pytest.approx(100.0))
+
+
+def test_the_no_arr_column_is_there_only_when_a_window_holds_such_a_renewal() -> None:
+    priced = forecast(book(("A", "green", 100.0, "2026-11-20"), ("C", "red", None, None)), AS_OF)
+    assert "without_arr" not in horizon_table(priced).columns
+    assert horizon_table(priced).loc[0, "arr"] == pytest.approx(100.0)
+    empty = forecast(book(("A", "green", 100.0, "2027-09-01")), AS_OF)
+    assert horizon_table(empty)["arr"].tolist() == [0.0] * 5  # nothing renews: a true $0, not an unknown
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["green", "yellow", "red", "insufficient"]),
+            st.one_of(st.none(), st.floats(1, 1e7)),
+            st.one_of(st.none(), st.integers(-30, 400)),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_every_window_counts_each_coming_renewal_once_whatever_its_arr(
+    rows: list[tuple[str, float | None, int | None]],
+) -> None:
+    """Band columns add up to the accounts, the ARR figures are the priced renewals' alone, and the
+    90-day window is the weekly watch: the accounts it counts are the tile's."""
+
+    def renewal(days: int | None) -> str | None:
+        return None if days is None else (pd.Timestamp(AS_OF) + pd.Timedelta(days=days)).date().isoformat()
+
+    accounts = book(*((f"A{i}", band, arr, renewal(d)) for i, (band, arr, d) in enumerate(rows)))
+    fc = forecast(accounts, AS_OF)
+    for bucket, horizon in zip(fc.horizons, (30, 60, 90, 120, 180), strict=True):
+        coming = [(arr, d) for (_, arr, d) in rows if d is not None and 0 <= d <= horizon]
+        assert bucket.accounts == len(coming) == sum(bucket.by_band.values())
+        assert bucket.without_arr == sum(arr is None for arr, _ in coming)
+        assert bucket.arr == pytest.approx(sum(arr for arr, _ in coming if arr is not None))
+        if coming and all(arr is None for arr, _ in coming):
+            assert bucket.known_arr is None and bucket.known_expected_arr is None
+        else:
+            assert bucket.known_arr == pytest.approx(bucket.arr)
+    ninety = fc.horizons[2]
+    assert (fc.weekly_window.accounts, fc.weekly_window.without_arr) == (ninety.accounts, ninety.without_arr)
+    assert fc.weekly_window.known_arr == ninety.known_arr
+
+
 def test_quarter_outlook_is_expected_over_expiring_with_a_range_around_it() -> None:
     accounts = book(("A", "green", 100.0, "2026-11-20"), ("B", "red", 100.0, "2026-12-20"))
     fc = forecast(accounts, AS_OF, RenewalRates(green=1.0, yellow=0.5, red=0.5))

@@ -66,19 +66,24 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stated = ", ".join(f"{band} {rates.of(band):.0%}" for band in RATE_BANDS)
     out.write(f"Renewal rates: {stated} (insufficient: too little data for a band)\n\n")
     table = horizon_table(fc)
+    no_arr_column = "without_arr" in table.columns
     out.write(
         f"{'window':<18}{'accounts':>9}{'red':>6}{'yellow':>8}{'green':>7}{'insufficient':>14}"
-        f"{'ARR':>15}{'expected ARR':>15}\n"
+        + (f"{'no ARR':>8}" if no_arr_column else "")
+        + f"{'ARR':>15}{'expected ARR':>15}\n"
     )
 
     def arr(amount: float) -> str:
-        return money_full(amount) if fc.priced else NO_DATA
+        return money_full(amount) if fc.priced and not pd.isna(amount) else NO_DATA
 
     for r in table.itertuples():
         out.write(
             f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}{r.insufficient:>14}"
-            f"{arr(r.arr):>15}{arr(r.expected_arr):>15}\n"
+            + (f"{r.without_arr:>8}" if no_arr_column else "")
+            + f"{arr(r.arr):>15}{arr(r.expected_arr):>15}\n"
         )
+    if no_arr_column:
+        out.write("(no ARR: renewing in the window with no ARR in the exports; counted as accounts, in no ARR sum)\n")
     out.write("\nquarter  accounts   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n")
     for q in quarter_table(fc).itertuples():
         out.write(
@@ -89,11 +94,11 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     due = fc.sales_ops_due
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {len(due)} accounts, ")
     out.write(f"{arr(due['arr'].sum())}\n")
-    out.write(f"Weekly monitoring (renewing within 90 days): {len(fc.weekly)} accounts\n")
     unpriced = fc.weekly_without_arr
+    out.write(f"Weekly monitoring (renewing within 90 days): {count(len(fc.weekly) + len(unpriced), 'account')}\n")
     if len(unpriced):
         names = ", ".join(unpriced["account_id"].astype(str).map(strip_hidden))
-        out.write(f"  also renewing within 90 days, with no ARR in the exports: {names}\n")
+        out.write(f"  of which with no ARR in the exports: {names}\n")
     if len(fc.missing):
         missing = count(len(fc.missing), "account")
         out.write(f"Set apart, not counted as $0: {missing} without ARR or a renewal date\n")

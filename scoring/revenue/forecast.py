@@ -28,7 +28,14 @@ Z_90 = 1.645  # two-sided 90% normal range
 
 @dataclass(frozen=True)
 class Bucket:
-    """Renewals within one horizon: accounts and ARR, in all and per band."""
+    """Renewals within one horizon: accounts and ARR, in all and per band.
+
+    ``accounts`` and ``by_band`` count every account renewing in the window,
+    ``without_arr`` of them with no ARR in the exports: those are in no ARR
+    figure (``arr``, ``expected_arr``, ``arr_by_band``), never counted as $0,
+    and never dropped from the count either, so the window's account figure
+    agrees with the weekly watch.
+    """
 
     label: str
     accounts: int
@@ -36,6 +43,22 @@ class Bucket:
     expected_arr: float
     by_band: dict[str, int] = field(default_factory=dict)
     arr_by_band: dict[str, float] = field(default_factory=dict)
+    without_arr: int = 0
+
+    @property
+    def priced_accounts(self) -> int:
+        """The accounts of the window whose ARR is known: the ones behind its ARR figures."""
+        return self.accounts - self.without_arr
+
+    @property
+    def known_arr(self) -> float | None:
+        """The ARR renewing in the window; None when every renewal in it lacks ARR (an unknown amount, not $0)."""
+        return self.arr if self.priced_accounts or not self.accounts else None
+
+    @property
+    def known_expected_arr(self) -> float | None:
+        """The ARR expected to renew, unknown on the same terms as ``known_arr``."""
+        return self.expected_arr if self.priced_accounts or not self.accounts else None
 
 
 @dataclass(frozen=True)
@@ -96,9 +119,20 @@ class Forecast:
         date, whatever the band or the amount: a renewal three weeks out must
         not drop off the CSM's list because the export left ARR blank.
         """
-        dated = self.missing[self.missing["renewal_date"].notna()]
-        days = _days_until(pd.to_datetime(dated["renewal_date"]), self.as_of)
-        return dated[(days >= 0) & (days <= WEEKLY_WITHIN_DAYS)]
+        coming = _renewing_without_arr(self.missing, self.as_of)
+        return coming[coming["days_to_renewal"] <= WEEKLY_WITHIN_DAYS]
+
+    @property
+    def weekly_window(self) -> Bucket:
+        """The 90-day window as one bucket, whatever horizons were asked for: the page's weekly-watch tiles."""
+        return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", self.weekly, self.weekly_without_arr)
+
+
+def _renewing_without_arr(missing: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The accounts set aside for want of ARR whose renewal date is still to come, with their days to it."""
+    dated = missing[missing["renewal_date"].notna()].copy()
+    dated["days_to_renewal"] = _days_until(pd.to_datetime(dated["renewal_date"]), as_of)
+    return dated[dated["days_to_renewal"] >= 0]
 
 
 def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
@@ -117,15 +151,18 @@ def _missing_reason(arr: object, renewal: object) -> str:
     return "no renewal date: needs a renewal date column in the account export"
 
 
-def _bucket(label: str, rows: pd.DataFrame) -> Bucket:
-    bands = rows.groupby("band", sort=False)["arr"].agg(["size", "sum"]) if len(rows) else None
+def _bucket(label: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> Bucket:
+    """One window: ``rows`` renew in it with ARR, ``unpriced`` renew in it with none (counted, in no ARR figure)."""
+    arr_by_band = rows.groupby("band", sort=False)["arr"].sum() if len(rows) else pd.Series(dtype=float)
+    counts = pd.concat([rows["band"], unpriced["band"]]).value_counts(sort=False)
     return Bucket(
         label=label,
-        accounts=len(rows),
+        accounts=len(rows) + len(unpriced),
         arr=float(rows["arr"].sum()),
         expected_arr=float(rows["expected_arr"].sum()),
-        by_band={} if bands is None else {str(k): int(n) for k, n in bands["size"].items()},
-        arr_by_band={} if bands is None else {str(k): float(a) for k, a in bands["sum"].items()},
+        by_band={str(k): int(n) for k, n in counts.items()},
+        arr_by_band={str(k): float(a) for k, a in arr_by_band.items()},
+        without_arr=len(unpriced),
     )
 
 
@@ -166,7 +203,9 @@ def forecast(
 
     Accounts lacking ARR or a renewal date go to ``missing``; those whose
     renewal date has already passed go to ``lapsed`` (the export needs the
-    next renewal date), so neither is counted as $0 or as churn.
+    next renewal date), so neither is counted as $0 or as churn.  An account
+    with a renewal date to come and no ARR still counts among its window's
+    accounts (``Bucket.without_arr``), in no ARR figure.
     """
     rates = rates or RenewalRates()
     frame = accounts.copy()
@@ -205,8 +244,14 @@ def forecast(
         "weakest",
     ]
     frame = frame[[c for c in keep if c in frame.columns]].sort_values(["days_to_renewal", "account_id"])
+    unpriced = _renewing_without_arr(missing, as_of)
     buckets = tuple(
-        _bucket(f"within {days} days", frame[frame["days_to_renewal"] <= days]) for days in sorted(horizons)
+        _bucket(
+            f"within {days} days",
+            frame[frame["days_to_renewal"] <= days],
+            unpriced[unpriced["days_to_renewal"] <= days],
+        )
+        for days in sorted(horizons)
     )
     quarters = tuple(_outlook(str(q), rows) for q, rows in frame.groupby("quarter", sort=True))
     return Forecast(
@@ -221,7 +266,11 @@ def forecast(
 
 
 def horizon_table(fc: Forecast) -> pd.DataFrame:
-    """The renewals-by-horizon table, as the page and ``python -m scoring renewals`` print it."""
+    """The renewals-by-horizon table, as the page and ``python -m scoring renewals`` print it.
+
+    The ``without_arr`` column is there only when some window holds an account with no ARR; a window
+    holding only such accounts has no ARR figure (``Bucket.known_arr``), while an empty window renews a true $0.
+    """
     rows = [
         {
             "window": b.label,
@@ -230,14 +279,15 @@ def horizon_table(fc: Forecast) -> pd.DataFrame:
             "yellow": b.by_band.get("yellow", 0),
             "green": b.by_band.get("green", 0),
             "insufficient": b.by_band.get("insufficient", 0),
-            "arr": b.arr,
-            "expected_arr": b.expected_arr,
+            "without_arr": b.without_arr,
+            "arr": b.known_arr,
+            "expected_arr": b.known_expected_arr,
         }
         for b in fc.horizons
     ]
-    return pd.DataFrame(
-        rows, columns=["window", "accounts", "red", "yellow", "green", "insufficient", "arr", "expected_arr"]
-    )
+    columns = ["window", "accounts", "red", "yellow", "green", "insufficient", "without_arr", "arr", "expected_arr"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table if any(b.without_arr for b in fc.horizons) else table.drop(columns="without_arr")
 
 
 def quarter_table(fc: Forecast) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from pages.ui.common.text import count, money, plain
 from pages.ui.portfolio.keys import RATES_KEY, RATES_SOURCE_KEY, rate_input_key
 from pages.ui.portfolio.revenue_columns import columns
 from scoring.backtest.report import Floors
-from scoring.formatting import money_full, share
+from scoring.formatting import DASH, money_full, share
 from scoring.model import Model
 from scoring.revenue.calibrated import MeasuredRates, measured_rates
 from scoring.revenue.forecast import (
@@ -89,16 +89,22 @@ def rates_form() -> RenewalRates:
 
 def _horizon_chart(fc: Forecast) -> alt.Chart:
     rows = [
-        {"window": bucket.label, "order": order, "band": band, "arr": arr}
-        for order, bucket in enumerate(fc.horizons)
+        {"window": bucket.label, "band": band, "arr": arr}
+        for bucket in fc.horizons
         for band, arr in bucket.arr_by_band.items()
     ]
-    frame = pd.DataFrame(rows, columns=["window", "order", "band", "arr"])
+    frame = pd.DataFrame(rows, columns=["window", "band", "arr"])
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("window:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)),
+            # Every window on the axis, in order: one with no priced renewal shows as no bar, not as no window.
+            x=alt.X(
+                "window:N",
+                scale=alt.Scale(domain=[b.label for b in fc.horizons]),
+                title=None,
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("arr:Q", title="ARR renewing", axis=alt.Axis(format="$.4~s")),
             color=alt.Color(
                 "band:N",
@@ -185,21 +191,21 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
     """Headline figures, the horizon table and chart, and the quarter outlook, under the chosen rates."""
     rates = rates_section(model, lab)
     fc = forecast(view, as_of or date.today(), rates)
-    weekly, unpriced, priced = fc.weekly, fc.weekly_without_arr, fc.priced
+    unpriced, priced, window = fc.weekly_without_arr, fc.priced, fc.weekly_window
     a, b, c = st.columns(3)
     a.metric(
         f"Renewing within {WEEKLY_WITHIN_DAYS} days",
-        count(len(weekly) + len(unpriced), "account"),
+        count(window.accounts, "account"),
         help="These move to weekly monitoring, whatever their band or ARR.",
     )
     b.metric(
         f"ARR renewing within {WEEKLY_WITHIN_DAYS} days",
-        money(float(weekly["arr"].sum()) if priced else None),
+        money(window.known_arr if priced else None),
         help="Of the accounts whose export gives their ARR.",
     )
     c.metric(
         f"Expected to renew within {WEEKLY_WITHIN_DAYS} days",
-        money(float(weekly["expected_arr"].sum()) if priced else None),
+        money(window.known_expected_arr if priced else None),
         help="Each account's ARR times its band's renewal rate.",
     )
     if len(unpriced):
@@ -222,7 +228,7 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         )
         _set_apart(fc)
         return fc
-    if fc.horizons[-1].accounts:
+    if fc.horizons[-1].priced_accounts:
         st.altair_chart(_horizon_chart(fc), width="stretch")
     else:
         # An empty frame draws axes with no bar, which reads as a broken chart.
@@ -231,6 +237,7 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         horizon_table(fc),
         hide_index=True,
         width="stretch",
+        placeholder=DASH,  # the ARR of a window whose only renewals have none
         column_config=columns(
             window=st.column_config.TextColumn("Renewing"),
             accounts=st.column_config.NumberColumn("Accounts"),
@@ -240,6 +247,11 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
             insufficient=st.column_config.NumberColumn(
                 "Insufficient data",
                 help="Accounts with too little data for a band, forecast at the Insufficient rate above.",
+            ),
+            without_arr=st.column_config.NumberColumn(
+                "Of which no ARR",
+                help="Renewing in this window with no ARR in the exports: counted in Accounts and their band, "
+                "in no ARR figure. Add their ARR to the account export to forecast them.",
             ),
         ),
     )
