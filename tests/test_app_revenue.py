@@ -20,7 +20,9 @@ from pages.ui.portfolio.keys import (
     rate_input_key,
 )
 from scoring.cli.main import main
+from scoring.formatting import DASH
 from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
+from scoring.qbr.quarters import Quarter
 from scoring.revenue.retention import Retention
 from scoring.snapshots.demo import demo_files
 from tests.app_pages import column_formats, run_page
@@ -304,6 +306,11 @@ def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures
     assert horizons.loc["within 30 days", ["accounts", "without_arr"]].tolist() == [1, 1]
     assert horizons.loc["within 90 days", "accounts"] == 1  # the same count as the tile
     assert horizons[["arr", "expected_arr"]].isna().all().all()  # no window holds a priced renewal
+    quarters = next(t for t in at.dataframe if "grr" in t.value.columns)
+    alpha = quarters.value.set_index("quarter").loc[str(Quarter.of(date.today() + timedelta(days=21)))]
+    assert (alpha["accounts"], alpha["without_arr"]) == (1, 1)  # a logo up for renewal, whatever its ARR
+    assert pd.isna(alpha["expiring_arr"]) and pd.isna(alpha["grr"]) and alpha["logo"] > 0
+    assert quarters.proto.placeholder == DASH  # shown as a dash, not as Streamlit's "None"
     warning = next(w.value for w in at.warning if w.value.startswith("Renewing within 90 days with no ARR"))
     assert "so in no ARR figure: Alpha (A\\-1). Weekly monitoring holds for it too" in warning
     # Beta renews in 2031: no priced renewal falls in any window, so no empty chart of ARR by window

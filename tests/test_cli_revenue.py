@@ -14,6 +14,7 @@ import pytest
 from scoring.cli.main import main
 from scoring.portfolio.demo import DEMO_DIR, DEMO_FILES
 from scoring.qbr.notes import save_notes
+from scoring.qbr.quarters import Quarter
 from scoring.qbr.records import QbrNotes
 from scoring.storage import Store
 
@@ -40,7 +41,21 @@ def test_renewals_names_an_account_renewing_within_90_days_with_no_arr(tmp_path:
     assert "  of which with no ARR in the exports: A-1\n" in out
     # counted in its window like any renewal, with an unknown amount rather than $0
     assert "within 30 days            1     1       0      0             0       1        no data        no data" in out
+    # its quarter: one renewal, a logo at the red rate, and no ARR or GRR figure rather than $0 and 0%
+    quarter = str(Quarter.of(date.today() + timedelta(days=21)))
+    assert f"{quarter:<9}{1:>8}{1:>8}{'no data':>15}   {'no data':<27}60.0% (0.0%-100.0%)\n" in out
+    assert "Forecast due to Sales Ops (renewing within 120 days): 0 accounts, $0\n" in out  # Beta renews in 2031
     assert "Set apart, not counted as $0: 1 account without ARR or a renewal date\n" in out
+
+
+def test_one_renewal_due_to_sales_ops_is_worded_in_the_singular(tmp_path: Path) -> None:
+    """'1 accounts, $10,000' read as a slip in a line that goes to Sales Ops."""
+    soon = (date.today() + timedelta(days=50)).strftime("%m/%d/%Y")
+    book = tmp_path / "book.csv"
+    book.write_text(f'Account ID,Account Name,ARR,Renewal Date,Usage %\nA-1,Alpha,"$10,000",{soon},90%\n')
+    code, out, _ = run("renewals", str(book))
+    assert code == 0
+    assert "Forecast due to Sales Ops (renewing within 120 days): 1 account, $10,000\n" in out
 
 
 def test_renewals_with_no_arr_column_print_no_data_not_zero_dollars(tmp_path: Path) -> None:

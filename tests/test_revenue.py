@@ -124,9 +124,29 @@ def test_a_renewal_with_no_arr_counts_in_its_windows_in_no_arr_figure() -> None:
     assert (window.accounts, window.without_arr, window.known_arr) == (2, 1, pytest.approx(100.0))
 
 
-def test_the_no_arr_column_is_there_only_when_a_window_holds_such_a_renewal() -> None:
+def test_a_renewal_with_no_arr_is_a_logo_in_its_quarter_and_in_no_grr() -> None:
+    """Logo retention needs a band's rate, not ARR: B (red, no ARR) counts among 2026Q4's renewals and
+    pulls its logo retention down, while GRR stays A's; C alone in 2027Q1 has a logo figure and no ARR one."""
+    accounts = book(
+        ("A", "green", 100.0, "2026-11-20"),
+        ("B", "red", None, "2026-12-20"),
+        ("C", "yellow", None, "2027-02-01"),
+    )
+    fc = forecast(accounts, AS_OF, RenewalRates(green=0.9, yellow=0.5, red=0.5))
+    table = quarter_table(fc).set_index("quarter")
+    assert table.loc["2026Q4", ["accounts", "without_arr"]].tolist() == [2, 1]
+    assert table.loc["2026Q4", "expiring_arr"] == pytest.approx(100.0)
+    assert table.loc["2026Q4", "grr"] == pytest.approx(0.9)
+    assert table.loc["2026Q4", "logo"] == pytest.approx((0.9 + 0.5) / 2)
+    assert table.loc["2027Q1", ["accounts", "without_arr"]].tolist() == [1, 1]
+    assert table.loc["2027Q1", ["expiring_arr", "expected_arr", "grr", "grr_low", "grr_high"]].isna().all()
+    assert table.loc["2027Q1", "logo"] == pytest.approx(0.5)
+
+
+def test_the_no_arr_column_is_there_only_when_a_window_or_quarter_holds_such_a_renewal() -> None:
     priced = forecast(book(("A", "green", 100.0, "2026-11-20"), ("C", "red", None, None)), AS_OF)
     assert "without_arr" not in horizon_table(priced).columns
+    assert "without_arr" not in quarter_table(priced).columns
     assert horizon_table(priced).loc[0, "arr"] == pytest.approx(100.0)
     empty = forecast(book(("A", "green", 100.0, "2027-09-01")), AS_OF)
     assert horizon_table(empty)["arr"].tolist() == [0.0] * 5  # nothing renews: a true $0, not an unknown
@@ -164,6 +184,7 @@ def test_every_window_counts_each_coming_renewal_once_whatever_its_arr(
             assert bucket.known_arr is None and bucket.known_expected_arr is None
         else:
             assert bucket.known_arr == pytest.approx(bucket.arr)
+    assert sum(q.accounts for q in fc.quarters) == sum(1 for *_, d in rows if d is not None and d >= 0)
     ninety = fc.horizons[2]
     assert (fc.weekly_window.accounts, fc.weekly_window.without_arr) == (ninety.accounts, ninety.without_arr)
     assert fc.weekly_window.known_arr == ninety.known_arr

@@ -53,6 +53,11 @@ def _pct(value: float) -> str:
     return NO_DATA if pd.isna(value) else f"{100 * value:.1f}%"
 
 
+def _ranged(value: float, low: float, high: float) -> str:
+    """'82.5% (65.9%-99.1%)', or 'no data' once for a share that has none."""
+    return NO_DATA if pd.isna(value) else f"{_pct(value)} ({_pct(low)}-{_pct(high)})"
+
+
 def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rates = RenewalRates(**{band: getattr(args, f"{band}_rate") for band in RATE_BANDS})
     if rates.problems():
@@ -84,15 +89,22 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if no_arr_column:
         out.write("(no ARR: renewing in the window with no ARR in the exports; counted as accounts, in no ARR sum)\n")
-    out.write("\nquarter  accounts   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n")
-    for q in quarter_table(fc).itertuples():
+    quarters = quarter_table(fc)
+    no_arr_column = "without_arr" in quarters.columns
+    out.write(
+        "\nquarter  accounts"
+        + (f"{'no ARR':>8}" if no_arr_column else "")
+        + "   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n"
+    )
+    for q in quarters.itertuples():
         out.write(
-            f"{q.quarter:<9}{q.accounts:>8}{money_full(q.expiring_arr):>15}   "
-            f"{_pct(q.grr)} ({_pct(q.grr_low)}-{_pct(q.grr_high)})        "
-            f"{_pct(q.logo)} ({_pct(q.logo_low)}-{_pct(q.logo_high)})\n"
+            f"{q.quarter:<9}{q.accounts:>8}"
+            + (f"{q.without_arr:>8}" if no_arr_column else "")
+            + f"{money_full(q.expiring_arr):>15}   {_ranged(q.grr, q.grr_low, q.grr_high):<27}"
+            f"{_ranged(q.logo, q.logo_low, q.logo_high)}\n"
         )
     due = fc.sales_ops_due
-    out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {len(due)} accounts, ")
+    out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {count(len(due), 'account')}, ")
     out.write(f"{arr(due['arr'].sum())}\n")
     unpriced = fc.weekly_without_arr
     out.write(f"Weekly monitoring (renewing within 90 days): {count(len(fc.weekly) + len(unpriced), 'account')}\n")

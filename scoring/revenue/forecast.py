@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from scoring.csv_export import to_csv
@@ -75,6 +76,7 @@ class QuarterOutlook:
     logo: float
     logo_low: float
     logo_high: float
+    without_arr: int = 0
 
 
 @dataclass(frozen=True)
@@ -166,18 +168,25 @@ def _bucket(label: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> Bucket:
     )
 
 
-def _outlook(quarter: str, rows: pd.DataFrame) -> QuarterOutlook:
+def _outlook(quarter: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> QuarterOutlook:
+    """One quarter: GRR from the renewals with ARR (``rows``), logo retention from every renewal.
+
+    A renewal with no ARR (``unpriced``) is a logo all the same, kept at its
+    band's rate; it is in no ARR figure, and a quarter of such renewals only
+    has no ARR figure at all (NaN), not $0.
+    """
     arr = rows["arr"].to_numpy(dtype=float)
     p = rows["rate"].to_numpy(dtype=float)
-    expiring = float(arr.sum())
-    expected = float((arr * p).sum())
+    expiring = float(arr.sum()) if len(rows) else math.nan
+    expected = float((arr * p).sum()) if len(rows) else math.nan
     spread = Z_90 * math.sqrt(float((arr**2 * p * (1 - p)).sum()))
-    n = len(rows)
-    logos = float(p.sum())
-    logo_spread = Z_90 * math.sqrt(float((p * (1 - p)).sum()))
+    every = np.concatenate([p, unpriced["rate"].to_numpy(dtype=float)])
+    n = len(every)
+    logos = float(every.sum())
+    logo_spread = Z_90 * math.sqrt(float((every * (1 - every)).sum()))
 
     def share(value: float, whole: float) -> float:
-        return min(max(value / whole, 0.0), 1.0) if whole else float("nan")
+        return min(max(value / whole, 0.0), 1.0) if whole and not math.isnan(whole) else math.nan
 
     return QuarterOutlook(
         quarter=quarter,
@@ -190,6 +199,7 @@ def _outlook(quarter: str, rows: pd.DataFrame) -> QuarterOutlook:
         logo=share(logos, n),
         logo_low=share(logos - logo_spread, n),
         logo_high=share(logos + logo_spread, n),
+        without_arr=len(unpriced),
     )
 
 
@@ -205,7 +215,8 @@ def forecast(
     renewal date has already passed go to ``lapsed`` (the export needs the
     next renewal date), so neither is counted as $0 or as churn.  An account
     with a renewal date to come and no ARR still counts among its window's
-    accounts (``Bucket.without_arr``), in no ARR figure.
+    and its quarter's renewals (``without_arr``), and in the quarter's logo
+    retention, but in no ARR figure.
     """
     rates = rates or RenewalRates()
     frame = accounts.copy()
@@ -220,10 +231,17 @@ def forecast(
     frame = frame[frame["days_to_renewal"] >= 0].copy()
     frame["arr"] = frame["arr"].astype(float)
     by_band = {band: rates.of(band) for band in RATE_BANDS}
-    frame["rate"] = frame["band"].map(by_band).fillna(rates.insufficient).astype(float)
+
+    def with_rate_and_quarter(rows: pd.DataFrame) -> pd.DataFrame:
+        """Each renewal's band rate and calendar quarter: one rule for the renewals with ARR and without."""
+        rows["rate"] = rows["band"].map(by_band).fillna(rates.insufficient).astype(float)
+        renewals = pd.to_datetime(rows["renewal_date"])
+        quarter_of = {day: str(Quarter.of(day.date())) for day in renewals.unique()}
+        rows["quarter"] = renewals.map(quarter_of)
+        return rows
+
+    frame = with_rate_and_quarter(frame)
     frame["expected_arr"] = frame["arr"] * frame["rate"]
-    quarter_of = {day: str(Quarter.of(day.date())) for day in frame["renewal_date"].unique()}
-    frame["quarter"] = frame["renewal_date"].map(quarter_of)
     frame["sales_ops_due"] = frame["renewal_date"] - pd.Timedelta(days=SALES_OPS_LEAD_DAYS)
     frame["weekly"] = frame["days_to_renewal"] <= WEEKLY_WITHIN_DAYS
     if "weakest" not in frame.columns:
@@ -244,7 +262,7 @@ def forecast(
         "weakest",
     ]
     frame = frame[[c for c in keep if c in frame.columns]].sort_values(["days_to_renewal", "account_id"])
-    unpriced = _renewing_without_arr(missing, as_of)
+    unpriced = with_rate_and_quarter(_renewing_without_arr(missing, as_of))
     buckets = tuple(
         _bucket(
             f"within {days} days",
@@ -253,7 +271,10 @@ def forecast(
         )
         for days in sorted(horizons)
     )
-    quarters = tuple(_outlook(str(q), rows) for q, rows in frame.groupby("quarter", sort=True))
+    quarters = tuple(
+        _outlook(q, frame[frame["quarter"] == q], unpriced[unpriced["quarter"] == q])
+        for q in sorted({*frame["quarter"], *unpriced["quarter"]})
+    )
     return Forecast(
         as_of=as_of,
         rates=rates,
@@ -291,7 +312,10 @@ def horizon_table(fc: Forecast) -> pd.DataFrame:
 
 
 def quarter_table(fc: Forecast) -> pd.DataFrame:
-    """Expected GRR and logo retention per renewal quarter, with the 90% range."""
+    """Expected GRR and logo retention per renewal quarter, with the 90% range.
+
+    As in ``horizon_table``, the ``without_arr`` column is there only when a quarter holds a renewal with no ARR.
+    """
     rows = [
         {
             "quarter": q.quarter,
@@ -304,11 +328,13 @@ def quarter_table(fc: Forecast) -> pd.DataFrame:
             "logo": q.logo,
             "logo_low": q.logo_low,
             "logo_high": q.logo_high,
+            "without_arr": q.without_arr,
         }
         for q in fc.quarters
     ]
-    columns = ["quarter", "accounts", "expiring_arr", "expected_arr", "grr", "grr_low", "grr_high", "logo"]
-    return pd.DataFrame(rows, columns=[*columns, "logo_low", "logo_high"])
+    columns = ["quarter", "accounts", "without_arr", "expiring_arr", "expected_arr", "grr", "grr_low", "grr_high"]
+    table = pd.DataFrame(rows, columns=[*columns, "logo", "logo_low", "logo_high"])
+    return table if any(q.without_arr for q in fc.quarters) else table.drop(columns="without_arr")
 
 
 SALES_OPS_COLUMNS = (

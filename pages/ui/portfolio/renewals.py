@@ -248,11 +248,6 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
                 "Insufficient data",
                 help="Accounts with too little data for a band, forecast at the Insufficient rate above.",
             ),
-            without_arr=st.column_config.NumberColumn(
-                "Of which no ARR",
-                help="Renewing in this window with no ARR in the exports: counted in Accounts and their band, "
-                "in no ARR figure. Add their ARR to the account export to forecast them.",
-            ),
         ),
     )
     st.markdown("**By quarter: expected gross and logo retention, with a 90% range**")
@@ -260,6 +255,7 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
         in_percent(quarter_table(fc), list(QUARTER_SHARES)),
         hide_index=True,
         width="stretch",
+        placeholder=DASH,  # the ARR and GRR of a quarter whose only renewals have no ARR
         column_config=columns(
             quarter=st.column_config.TextColumn("Quarter"),
             accounts=st.column_config.NumberColumn("Renewals"),

@@ -21,6 +21,11 @@ SHARED: dict[str, Any] = {
     "expected_arr": st.column_config.NumberColumn("Expected to renew", format="$%,.0f"),
     "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
     "days_to_renewal": st.column_config.NumberColumn("Days left"),
+    "without_arr": st.column_config.NumberColumn(
+        "Of which no ARR",
+        help="Renewing with no ARR in the exports: counted among the renewals and in their band, in no ARR "
+        "figure. Add their ARR to the account export to forecast them.",
+    ),
 }
 
 
