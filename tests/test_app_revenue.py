@@ -288,7 +288,8 @@ def test_one_account_left_out_is_worded_in_the_singular(at: AppTest) -> None:
     """'1 account without ARR are left out' read as a slip in front of a CS leader."""
     renewals_of(at, "A-1,Alpha,,12/20/2030", 'A-2,Beta,"$80,000",01/05/2031')
     assert "1 account without ARR is left out: add an ARR column to the export." in [c.value for c in at.caption]
-    assert "1 account is left out, not counted as $0: it needs an ARR column" in " ".join(w.value for w in at.warning)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "1 account is left out of the ARR figures, not counted as $0: it needs an ARR column" in warnings
 
 
 def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures(at: AppTest) -> None:
@@ -311,6 +312,12 @@ def test_a_renewal_within_90_days_with_no_arr_is_named_beside_the_weekly_figures
     assert (alpha["accounts"], alpha["without_arr"]) == (1, 1)  # a logo up for renewal, whatever its ARR
     assert pd.isna(alpha["expiring_arr"]) and pd.isna(alpha["grr"]) and alpha["logo"] > 0
     assert quarters.proto.placeholder == DASH  # shown as a dash, not as Streamlit's "None"
+    sales_ops = next(t for t in at.dataframe if "weakest" in t.value.columns and "expected_arr" in t.value.columns)
+    assert list(sales_ops.value["account_id"]) == ["A-1"] and sales_ops.value["arr"].isna().all()
+    assert sales_ops.proto.placeholder == DASH
+    assert "1 renewal has no ARR in the exports: listed with the ARR left empty, for Sales Ops to fill in" in " ".join(
+        c.value for c in at.caption
+    )
     warning = next(w.value for w in at.warning if w.value.startswith("Renewing within 90 days with no ARR"))
     assert "so in no ARR figure: Alpha (A\\-1). Weekly monitoring holds for it too" in warning
     # Beta renews in 2031: no priced renewal falls in any window, so no empty chart of ARR by window
@@ -326,4 +333,7 @@ def test_exports_with_no_arr_column_show_no_data_not_zero_dollars_in_the_forecas
     assert figures["ARR renewing within 90 days"] == "no data"
     assert figures["Expected to renew within 90 days"] == "no data"
     assert any(i.value.startswith("No renewal to forecast: no account in these exports has both ARR") for i in at.info)
-    assert not [d for d in at.dataframe if "expected_arr" in d.value.columns]  # no table of $0 rows
+    # no table of $0 rows: only Sales Ops' list, naming Alpha (due within 120 days) with its ARR empty
+    tables = [d.value for d in at.dataframe if "expected_arr" in d.value.columns]
+    assert [list(t["account_id"]) for t in tables] == [["A-1"]]
+    assert tables[0][["arr", "expected_arr"]].isna().all().all()

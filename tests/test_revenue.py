@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pandas as pd
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from scoring.portfolio.contract import Export, att_column
 from scoring.revenue.expansion import expansion_rules, promoters, reference_candidates, score_expansion
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import forecast, horizon_table, quarter_table, sales_ops_csv
+from scoring.revenue.forecast import forecast, horizon_table, known_total, quarter_table, sales_ops_csv
 from scoring.revenue.rates import RenewalRates
 from scoring.revenue.retention import retention
 
@@ -143,6 +145,26 @@ def test_a_renewal_with_no_arr_is_a_logo_in_its_quarter_and_in_no_grr() -> None:
     assert table.loc["2027Q1", "logo"] == pytest.approx(0.5)
 
 
+def test_a_renewal_with_no_arr_is_on_the_sales_ops_list_with_its_arr_left_empty() -> None:
+    """Sales Ops may know the amount; a renewal left off their list is never forecast at all."""
+    accounts = book(
+        ("A", "green", 100.0, "2026-12-20"),  # 50 days
+        ("B", "red", None, "2026-11-25"),  # 25 days out, no ARR
+        ("E", "yellow", None, "2027-06-01"),  # no ARR, beyond 120 days
+    )
+    fc = forecast(accounts, AS_OF)
+    due = fc.sales_ops_due
+    assert list(due["account_id"]) == ["B", "A"]  # soonest first, whatever the ARR
+    assert pd.isna(due.loc[0, "arr"]) and pd.isna(due.loc[0, "expected_arr"])
+    assert list(fc.accounts["account_id"]) == ["A"]  # the ARR figures stay the priced renewals'
+    rows = list(csv.DictReader(io.StringIO(sales_ops_csv(fc))))
+    assert (rows[0]["account_id"], rows[0]["arr"], rows[0]["expected_arr"]) == ("B", "", "")
+    assert rows[0]["rate"] == "0.6" and rows[0]["weekly"] == "true"
+    assert known_total(due["arr"]) == pytest.approx(100.0)
+    assert known_total(due["arr"].iloc[:1]) is None  # only B: unknown, not $0
+    assert known_total(due["arr"].iloc[0:0]) == 0.0  # nothing due: a true $0
+
+
 def test_the_no_arr_column_is_there_only_when_a_window_or_quarter_holds_such_a_renewal() -> None:
     priced = forecast(book(("A", "green", 100.0, "2026-11-20"), ("C", "red", None, None)), AS_OF)
     assert "without_arr" not in horizon_table(priced).columns
@@ -185,6 +207,7 @@ def test_every_window_counts_each_coming_renewal_once_whatever_its_arr(
         else:
             assert bucket.known_arr == pytest.approx(bucket.arr)
     assert sum(q.accounts for q in fc.quarters) == sum(1 for *_, d in rows if d is not None and d >= 0)
+    assert len(fc.sales_ops_due) == sum(1 for *_, d in rows if d is not None and 0 <= d <= 120)
     ninety = fc.horizons[2]
     assert (fc.weekly_window.accounts, fc.weekly_window.without_arr) == (ninety.accounts, ninety.without_arr)
     assert fc.weekly_window.known_arr == ninety.known_arr

@@ -30,7 +30,7 @@ from scoring.qbr.quarters import Quarter, QuarterError
 from scoring.qbr.records import AccountProfile, QbrNotes
 from scoring.qbr.slides import to_pptx
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import HORIZONS, forecast, horizon_table, quarter_table
+from scoring.revenue.forecast import HORIZONS, forecast, horizon_table, known_total, quarter_table
 from scoring.revenue.rates import RATE_BANDS, RenewalRates
 from scoring.storage import Store, StoreUnavailable
 
@@ -78,7 +78,7 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         + f"{'ARR':>15}{'expected ARR':>15}\n"
     )
 
-    def arr(amount: float) -> str:
+    def arr(amount: float | None) -> str:
         return money_full(amount) if fc.priced and not pd.isna(amount) else NO_DATA
 
     for r in table.itertuples():
@@ -104,8 +104,9 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{_ranged(q.logo, q.logo_low, q.logo_high)}\n"
         )
     due = fc.sales_ops_due
+    no_arr = int(due["arr"].isna().sum())
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {count(len(due), 'account')}, ")
-    out.write(f"{arr(due['arr'].sum())}\n")
+    out.write(f"{arr(known_total(due['arr']))}" + (f" ({no_arr} with no ARR, in no sum)" if no_arr else "") + "\n")
     unpriced = fc.weekly_without_arr
     out.write(f"Weekly monitoring (renewing within 90 days): {count(len(fc.weekly) + len(unpriced), 'account')}\n")
     if len(unpriced):

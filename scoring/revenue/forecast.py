@@ -86,7 +86,10 @@ class Forecast:
     ``accounts`` has one row per account with a usable ARR and renewal date:
     account_id, account_name, band, arr, renewal_date, days_to_renewal,
     rate, expected_arr, quarter, sales_ops_due, weekly, weakest.
-    ``missing`` lists accounts set aside, with the reason and the fix.
+    ``unpriced`` has the same columns for the accounts with a renewal date to
+    come and no ARR (``arr`` and ``expected_arr`` empty): renewals all the
+    same, so they are counted and listed, but in no ARR figure.
+    ``missing`` lists accounts set aside from the ARR figures, with the reason and the fix.
     """
 
     as_of: date
@@ -96,11 +99,19 @@ class Forecast:
     quarters: tuple[QuarterOutlook, ...]
     missing: pd.DataFrame
     lapsed: pd.DataFrame
+    unpriced: pd.DataFrame
 
     @property
     def sales_ops_due(self) -> pd.DataFrame:
-        """Renewals within 120 days: their forecast is due to Sales Ops now."""
-        return self.accounts[self.accounts["sales_ops_due"] <= pd.Timestamp(self.as_of)]
+        """Renewals within 120 days, with ARR or not: their forecast is due to Sales Ops now.
+
+        One with no ARR is on the list with its ARR empty: Sales Ops may know
+        the amount, and a renewal missing from their list is never forecast.
+        """
+        frames = [f for f in (self.accounts, self.unpriced) if len(f)] or [self.accounts]  # no empty frame in concat
+        renewals = pd.concat(frames, ignore_index=True)
+        due = renewals[renewals["sales_ops_due"] <= pd.Timestamp(self.as_of)]
+        return due.sort_values(["days_to_renewal", "account_id"], ignore_index=True)
 
     @property
     def weekly(self) -> pd.DataFrame:
@@ -121,8 +132,7 @@ class Forecast:
         date, whatever the band or the amount: a renewal three weeks out must
         not drop off the CSM's list because the export left ARR blank.
         """
-        coming = _renewing_without_arr(self.missing, self.as_of)
-        return coming[coming["days_to_renewal"] <= WEEKLY_WITHIN_DAYS]
+        return self.unpriced[self.unpriced["weekly"]]
 
     @property
     def weekly_window(self) -> Bucket:
@@ -130,11 +140,10 @@ class Forecast:
         return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", self.weekly, self.weekly_without_arr)
 
 
-def _renewing_without_arr(missing: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The accounts set aside for want of ARR whose renewal date is still to come, with their days to it."""
-    dated = missing[missing["renewal_date"].notna()].copy()
-    dated["days_to_renewal"] = _days_until(pd.to_datetime(dated["renewal_date"]), as_of)
-    return dated[dated["days_to_renewal"] >= 0]
+def known_total(amounts: pd.Series) -> float | None:
+    """The sum of the amounts that are known; None when there are amounts and none is known (unknown, not $0)."""
+    known = amounts.dropna()
+    return float(known.sum()) if len(known) or not len(amounts) else None
 
 
 def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
@@ -223,25 +232,22 @@ def forecast(
     usable = frame["arr"].notna() & frame["renewal_date"].notna()
     missing = frame.loc[~usable, ["account_id", "account_name", "band", "arr", "renewal_date"]].copy()
     missing["reason"] = [_missing_reason(a, r) for a, r in zip(missing["arr"], missing["renewal_date"], strict=True)]
-    frame = frame[usable].copy()
+    # Every renewal date, with ARR or not, goes through the same steps; the ARR figures are the priced ones'.
+    frame = frame[frame["renewal_date"].notna()].copy()
     renewal = pd.to_datetime(frame["renewal_date"])
     frame["renewal_date"] = renewal
     frame["days_to_renewal"] = _days_until(renewal, as_of).astype(int)
-    lapsed = frame.loc[frame["days_to_renewal"] < 0, ["account_id", "account_name", "band", "arr", "renewal_date"]]
+    priced = frame["arr"].notna()
+    lapsed = frame.loc[
+        priced & (frame["days_to_renewal"] < 0), ["account_id", "account_name", "band", "arr", "renewal_date"]
+    ]
     frame = frame[frame["days_to_renewal"] >= 0].copy()
     frame["arr"] = frame["arr"].astype(float)
     by_band = {band: rates.of(band) for band in RATE_BANDS}
-
-    def with_rate_and_quarter(rows: pd.DataFrame) -> pd.DataFrame:
-        """Each renewal's band rate and calendar quarter: one rule for the renewals with ARR and without."""
-        rows["rate"] = rows["band"].map(by_band).fillna(rates.insufficient).astype(float)
-        renewals = pd.to_datetime(rows["renewal_date"])
-        quarter_of = {day: str(Quarter.of(day.date())) for day in renewals.unique()}
-        rows["quarter"] = renewals.map(quarter_of)
-        return rows
-
-    frame = with_rate_and_quarter(frame)
+    frame["rate"] = frame["band"].map(by_band).fillna(rates.insufficient).astype(float)
     frame["expected_arr"] = frame["arr"] * frame["rate"]
+    quarter_of = {day: str(Quarter.of(day.date())) for day in frame["renewal_date"].unique()}
+    frame["quarter"] = frame["renewal_date"].map(quarter_of)
     frame["sales_ops_due"] = frame["renewal_date"] - pd.Timedelta(days=SALES_OPS_LEAD_DAYS)
     frame["weekly"] = frame["days_to_renewal"] <= WEEKLY_WITHIN_DAYS
     if "weakest" not in frame.columns:
@@ -262,7 +268,8 @@ def forecast(
         "weakest",
     ]
     frame = frame[[c for c in keep if c in frame.columns]].sort_values(["days_to_renewal", "account_id"])
-    unpriced = with_rate_and_quarter(_renewing_without_arr(missing, as_of))
+    unpriced = frame[frame["arr"].isna()].reset_index(drop=True)
+    frame = frame[frame["arr"].notna()]
     buckets = tuple(
         _bucket(
             f"within {days} days",
@@ -283,6 +290,7 @@ def forecast(
         quarters=quarters,
         missing=missing.reset_index(drop=True),
         lapsed=lapsed.reset_index(drop=True),
+        unpriced=unpriced,
     )
 
 

@@ -275,7 +275,7 @@ def _set_apart(fc: Forecast) -> None:
     """Accounts left out of the forecast, with the column that would bring them in."""
     if len(fc.missing):
         st.warning(
-            f"{counted(len(fc.missing), 'account is', 'accounts are')} left out, not counted as $0: "
+            f"{counted(len(fc.missing), 'account is', 'accounts are')} left out of the ARR figures, not counted as $0: "
             f"{'it needs' if len(fc.missing) == 1 else 'they need'} an ARR column or a renewal date column in the "
             "account export.",
             icon=":material/help:",
@@ -326,10 +326,17 @@ def sales_ops_list(fc: Forecast) -> None:
         on_click="ignore",
     )
     shown["weekly"] = shown["weekly"].map({True: "weekly (renews within 90 days)", False: "by band"})
+    no_arr = int(due["arr"].isna().sum())
+    if no_arr:
+        st.caption(
+            f"{counted(no_arr, 'renewal has', 'renewals have')} no ARR in the exports: listed with the ARR left "
+            "empty, for Sales Ops to fill in, and in no ARR figure on this page."
+        )
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        placeholder=DASH,  # the ARR of a renewal whose export gives none
         column_config=columns(
             weekly=st.column_config.TextColumn("Cadence"),
             weakest=st.column_config.TextColumn("Losing most points", width="medium"),
