@@ -90,16 +90,16 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if no_arr_column:
         out.write("(no ARR: renewing in the window with no ARR in the exports; counted as accounts, in no ARR sum)\n")
     quarters = quarter_table(fc)
-    no_arr_column = "without_arr" in quarters.columns
+    quarter_no_arr = "without_arr" in quarters.columns
     out.write(
         "\nquarter  accounts"
-        + (f"{'no ARR':>8}" if no_arr_column else "")
+        + (f"{'no ARR':>8}" if quarter_no_arr else "")
         + "   expiring ARR   expected GRR (90% range)   expected logo retention (90% range)\n"
     )
     for q in quarters.itertuples():
         out.write(
             f"{q.quarter:<9}{q.accounts:>8}"
-            + (f"{q.without_arr:>8}" if no_arr_column else "")
+            + (f"{q.without_arr:>8}" if quarter_no_arr else "")
             + f"{money_full(q.expiring_arr):>15}   {_ranged(q.grr, q.grr_low, q.grr_high):<27}"
             f"{_ranged(q.logo, q.logo_low, q.logo_high)}\n"
         )
@@ -108,7 +108,7 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {count(len(due), 'account')}, ")
     out.write(f"{arr(known_total(due['arr']))}" + (f" ({no_arr} with no ARR, in no sum)" if no_arr else "") + "\n")
     unpriced = fc.weekly_without_arr
-    out.write(f"Weekly monitoring (renewing within 90 days): {count(len(fc.weekly) + len(unpriced), 'account')}\n")
+    out.write(f"Weekly monitoring (renewing within 90 days): {count(fc.weekly_window.accounts, 'account')}\n")
     if len(unpriced):
         names = ", ".join(unpriced["account_id"].astype(str).map(strip_hidden))
         out.write(f"  of which with no ARR in the exports: {names}\n")

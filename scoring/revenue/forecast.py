@@ -53,13 +53,13 @@ class Bucket:
 
     @property
     def known_arr(self) -> float | None:
-        """The ARR renewing in the window; None when every renewal in it lacks ARR (an unknown amount, not $0)."""
-        return self.arr if self.priced_accounts or not self.accounts else None
+        """The ARR renewing in the window; None when every renewal in it lacks ARR (see ``_known``)."""
+        return _known(self.arr, self.priced_accounts, self.accounts)
 
     @property
     def known_expected_arr(self) -> float | None:
         """The ARR expected to renew, unknown on the same terms as ``known_arr``."""
-        return self.expected_arr if self.priced_accounts or not self.accounts else None
+        return _known(self.expected_arr, self.priced_accounts, self.accounts)
 
 
 @dataclass(frozen=True)
@@ -140,10 +140,16 @@ class Forecast:
         return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", self.weekly, self.weekly_without_arr)
 
 
+def _known(total: float, priced: int, renewals: int) -> float | None:
+    """The one rule for an ARR sum: the priced renewals' total, or None (unknown, not $0) when there are
+    renewals and none of them has ARR.  No renewal at all is a true $0."""
+    return total if priced or not renewals else None
+
+
 def known_total(amounts: pd.Series) -> float | None:
-    """The sum of the amounts that are known; None when there are amounts and none is known (unknown, not $0)."""
+    """The sum of the amounts that are known, by ``_known``'s rule."""
     known = amounts.dropna()
-    return float(known.sum()) if len(known) or not len(amounts) else None
+    return _known(float(known.sum()), len(known), len(amounts))
 
 
 def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
@@ -186,25 +192,25 @@ def _outlook(quarter: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> Quarte
     """
     arr = rows["arr"].to_numpy(dtype=float)
     p = rows["rate"].to_numpy(dtype=float)
-    expiring = float(arr.sum()) if len(rows) else math.nan
-    expected = float((arr * p).sum()) if len(rows) else math.nan
-    spread = Z_90 * math.sqrt(float((arr**2 * p * (1 - p)).sum()))
     every = np.concatenate([p, unpriced["rate"].to_numpy(dtype=float)])
     n = len(every)
+    expiring = _known(float(arr.sum()), len(rows), n)
+    expected = _known(float((arr * p).sum()), len(rows), n)
+    spread = Z_90 * math.sqrt(float((arr**2 * p * (1 - p)).sum()))
     logos = float(every.sum())
     logo_spread = Z_90 * math.sqrt(float((every * (1 - every)).sum()))
 
-    def share(value: float, whole: float) -> float:
-        return min(max(value / whole, 0.0), 1.0) if whole and not math.isnan(whole) else math.nan
+    def share(value: float | None, whole: float | None) -> float:
+        return min(max(value / whole, 0.0), 1.0) if value is not None and whole else math.nan
 
     return QuarterOutlook(
         quarter=quarter,
         accounts=n,
-        expiring_arr=expiring,
-        expected_arr=expected,
+        expiring_arr=math.nan if expiring is None else expiring,
+        expected_arr=math.nan if expected is None else expected,
         grr=share(expected, expiring),
-        grr_low=share(expected - spread, expiring),
-        grr_high=share(expected + spread, expiring),
+        grr_low=share(None if expected is None else expected - spread, expiring),
+        grr_high=share(None if expected is None else expected + spread, expiring),
         logo=share(logos, n),
         logo_low=share(logos - logo_spread, n),
         logo_high=share(logos + logo_spread, n),
