@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scoring.portfolio.contract import Export, att_column
 from scoring.revenue.expansion import expansion_rules, promoters, reference_candidates, score_expansion
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import forecast, horizon_table, known_total, quarter_table, sales_ops_csv
+from scoring.revenue.forecast import forecast, horizon_table, quarter_table, sales_ops_csv
 from scoring.revenue.rates import RenewalRates
 from scoring.revenue.retention import retention
 
@@ -123,7 +123,7 @@ def test_a_renewal_with_no_arr_counts_in_its_windows_in_no_arr_figure() -> None:
     assert table.loc["within 180 days", "accounts"] == 2  # E renews later, F has passed
     assert fc.horizons[0].arr_by_band == {}  # nothing priced to draw in the first window
     window = fc.weekly_window
-    assert (window.accounts, window.without_arr, window.known_arr) == (2, 1, pytest.approx(100.0))
+    assert (window.accounts, window.without_arr, window.arr) == (2, 1, pytest.approx(100.0))
 
 
 def test_a_renewal_with_no_arr_is_a_logo_in_its_quarter_and_in_no_grr() -> None:
@@ -160,9 +160,11 @@ def test_a_renewal_with_no_arr_is_on_the_sales_ops_list_with_its_arr_left_empty(
     rows = list(csv.DictReader(io.StringIO(sales_ops_csv(fc))))
     assert (rows[0]["account_id"], rows[0]["arr"], rows[0]["expected_arr"]) == ("B", "", "")
     assert rows[0]["rate"] == "0.6" and rows[0]["weekly"] == "true"
-    assert known_total(due["arr"]) == pytest.approx(100.0)
-    assert known_total(due["arr"].iloc[:1]) is None  # only B: unknown, not $0
-    assert known_total(due["arr"].iloc[0:0]) == 0.0  # nothing due: a true $0
+    assert fc.sales_ops_arr == pytest.approx(100.0)
+    only_b = forecast(book(("A", "green", 100.0, "2027-06-20"), ("B", "red", None, "2026-11-25")), AS_OF)
+    assert list(only_b.sales_ops_due["account_id"]) == ["B"] and only_b.sales_ops_arr is None  # unknown, not $0
+    none_due = forecast(book(("A", "green", 100.0, "2027-06-20")), AS_OF)
+    assert none_due.sales_ops_due.empty and none_due.sales_ops_arr == 0.0  # nothing due: a true $0
 
 
 def test_the_no_arr_column_is_there_only_when_a_window_or_quarter_holds_such_a_renewal() -> None:
@@ -201,16 +203,18 @@ def test_every_window_counts_each_coming_renewal_once_whatever_its_arr(
         coming = [(arr, d) for (_, arr, d) in rows if d is not None and 0 <= d <= horizon]
         assert bucket.accounts == len(coming) == sum(bucket.by_band.values())
         assert bucket.without_arr == sum(arr is None for arr, _ in coming)
-        assert bucket.arr == pytest.approx(sum(arr for arr, _ in coming if arr is not None))
-        if coming and all(arr is None for arr, _ in coming):
-            assert bucket.known_arr is None and bucket.known_expected_arr is None
-        else:
-            assert bucket.known_arr == pytest.approx(bucket.arr)
+        priced = [arr for arr, _ in coming if arr is not None]
+        if priced:
+            assert bucket.arr == pytest.approx(sum(priced))
+        elif coming:  # renewals, none with ARR: an unknown amount, not $0
+            assert bucket.arr is None and bucket.expected_arr is None
+        else:  # nothing renews: $0 when the book prices its renewals, unknown when it prices none
+            assert bucket.arr == (0.0 if fc.priced else None)
     assert sum(q.accounts for q in fc.quarters) == sum(1 for *_, d in rows if d is not None and d >= 0)
     assert len(fc.sales_ops_due) == sum(1 for *_, d in rows if d is not None and 0 <= d <= 120)
     ninety = fc.horizons[2]
     assert (fc.weekly_window.accounts, fc.weekly_window.without_arr) == (ninety.accounts, ninety.without_arr)
-    assert fc.weekly_window.known_arr == ninety.known_arr
+    assert fc.weekly_window.arr == ninety.arr
 
 
 def test_quarter_outlook_is_expected_over_expiring_with_a_range_around_it() -> None:

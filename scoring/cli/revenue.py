@@ -30,7 +30,7 @@ from scoring.qbr.quarters import Quarter, QuarterError
 from scoring.qbr.records import AccountProfile, QbrNotes
 from scoring.qbr.slides import to_pptx
 from scoring.revenue.extras import read_extras
-from scoring.revenue.forecast import HORIZONS, forecast, horizon_table, known_total, quarter_table
+from scoring.revenue.forecast import HORIZONS, forecast, horizon_table, quarter_table
 from scoring.revenue.rates import RATE_BANDS, RenewalRates
 from scoring.storage import Store, StoreUnavailable
 
@@ -78,14 +78,11 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         + f"{'ARR':>15}{'expected ARR':>15}\n"
     )
 
-    def arr(amount: float | None) -> str:
-        return money_full(amount) if fc.priced and not pd.isna(amount) else NO_DATA
-
     for r in table.itertuples():
         out.write(
             f"{r.window:<18}{r.accounts:>9}{r.red:>6}{r.yellow:>8}{r.green:>7}{r.insufficient:>14}"
             + (f"{r.without_arr:>8}" if no_arr_column else "")
-            + f"{arr(r.arr):>15}{arr(r.expected_arr):>15}\n"
+            + f"{money_full(r.arr):>15}{money_full(r.expected_arr):>15}\n"
         )
     if no_arr_column:
         out.write("(no ARR: renewing in the window with no ARR in the exports; counted as accounts, in no ARR sum)\n")
@@ -106,7 +103,7 @@ def run_renewals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     due = fc.sales_ops_due
     no_arr = int(due["arr"].isna().sum())
     out.write(f"\nForecast due to Sales Ops (renewing within 120 days): {count(len(due), 'account')}, ")
-    out.write(f"{arr(known_total(due['arr']))}" + (f" ({no_arr} with no ARR, in no sum)" if no_arr else "") + "\n")
+    out.write(f"{money_full(fc.sales_ops_arr)}" + (f" ({no_arr} with no ARR, in no sum)" if no_arr else "") + "\n")
     unpriced = fc.weekly_without_arr
     out.write(f"Weekly monitoring (renewing within 90 days): {count(fc.weekly_window.accounts, 'account')}\n")
     if len(unpriced):

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from scoring.csv_export import to_csv
+from scoring.portfolio.kpis import arr_sum
 from scoring.qbr.quarters import Quarter
 from scoring.revenue.rates import RATE_BANDS, RenewalRates
 
@@ -35,13 +35,15 @@ class Bucket:
     ``without_arr`` of them with no ARR in the exports: those are in no ARR
     figure (``arr``, ``expected_arr``, ``arr_by_band``), never counted as $0,
     and never dropped from the count either, so the window's account figure
-    agrees with the weekly watch.
+    agrees with the weekly watch.  ``arr`` and ``expected_arr`` add ARR up as
+    every figure does (``kpis.arr_sum``): None when the window's renewals all
+    lack ARR, $0 only when nothing renews in it.
     """
 
     label: str
     accounts: int
-    arr: float
-    expected_arr: float
+    arr: float | None
+    expected_arr: float | None
     by_band: dict[str, int] = field(default_factory=dict)
     arr_by_band: dict[str, float] = field(default_factory=dict)
     without_arr: int = 0
@@ -50,16 +52,6 @@ class Bucket:
     def priced_accounts(self) -> int:
         """The accounts of the window whose ARR is known: the ones behind its ARR figures."""
         return self.accounts - self.without_arr
-
-    @property
-    def known_arr(self) -> float | None:
-        """The ARR renewing in the window; None when every renewal in it lacks ARR (see ``_known``)."""
-        return _known(self.arr, self.priced_accounts, self.accounts)
-
-    @property
-    def known_expected_arr(self) -> float | None:
-        """The ARR expected to renew, unknown on the same terms as ``known_arr``."""
-        return _known(self.expected_arr, self.priced_accounts, self.accounts)
 
 
 @dataclass(frozen=True)
@@ -102,16 +94,25 @@ class Forecast:
     unpriced: pd.DataFrame
 
     @property
+    def renewals(self) -> pd.DataFrame:
+        """Every renewal to come, with ARR (``accounts``) or without (``unpriced``), soonest first."""
+        return _together(self.accounts, self.unpriced)
+
+    @property
     def sales_ops_due(self) -> pd.DataFrame:
         """Renewals within 120 days, with ARR or not: their forecast is due to Sales Ops now.
 
         One with no ARR is on the list with its ARR empty: Sales Ops may know
         the amount, and a renewal missing from their list is never forecast.
         """
-        frames = [f for f in (self.accounts, self.unpriced) if len(f)] or [self.accounts]  # no empty frame in concat
-        renewals = pd.concat(frames, ignore_index=True)
-        due = renewals[renewals["sales_ops_due"] <= pd.Timestamp(self.as_of)]
-        return due.sort_values(["days_to_renewal", "account_id"], ignore_index=True)
+        renewals = self.renewals
+        return renewals[renewals["sales_ops_due"] <= pd.Timestamp(self.as_of)].reset_index(drop=True)
+
+    @property
+    def sales_ops_arr(self) -> float | None:
+        """The ARR of the Sales Ops list, added up as every ARR figure is (``kpis.arr_sum``)."""
+        renewals = self.renewals
+        return arr_sum(renewals["arr"], renewals["sales_ops_due"] <= pd.Timestamp(self.as_of))
 
     @property
     def weekly(self) -> pd.DataFrame:
@@ -137,19 +138,14 @@ class Forecast:
     @property
     def weekly_window(self) -> Bucket:
         """The 90-day window as one bucket, whatever horizons were asked for: the page's weekly-watch tiles."""
-        return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", self.weekly, self.weekly_without_arr)
+        renewals = self.renewals
+        return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", renewals, renewals["weekly"])
 
 
-def _known(total: float, priced: int, renewals: int) -> float | None:
-    """The one rule for an ARR sum: the priced renewals' total, or None (unknown, not $0) when there are
-    renewals and none of them has ARR.  No renewal at all is a true $0."""
-    return total if priced or not renewals else None
-
-
-def known_total(amounts: pd.Series) -> float | None:
-    """The sum of the amounts that are known, by ``_known``'s rule."""
-    known = amounts.dropna()
-    return _known(float(known.sum()), len(known), len(amounts))
+def _together(priced: pd.DataFrame, unpriced: pd.DataFrame) -> pd.DataFrame:
+    """Renewals with and without ARR in one frame, soonest first (no empty frame goes into ``concat``)."""
+    frames = [f for f in (priced, unpriced) if len(f)] or [priced]
+    return pd.concat(frames, ignore_index=True).sort_values(["days_to_renewal", "account_id"], ignore_index=True)
 
 
 def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
@@ -168,34 +164,36 @@ def _missing_reason(arr: object, renewal: object) -> str:
     return "no renewal date: needs a renewal date column in the account export"
 
 
-def _bucket(label: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> Bucket:
-    """One window: ``rows`` renew in it with ARR, ``unpriced`` renew in it with none (counted, in no ARR figure)."""
-    arr_by_band = rows.groupby("band", sort=False)["arr"].sum() if len(rows) else pd.Series(dtype=float)
-    counts = pd.concat([rows["band"], unpriced["band"]]).value_counts(sort=False)
+def _bucket(label: str, renewals: pd.DataFrame, picked: pd.Series) -> Bucket:
+    """One window: the ``picked`` renewals, with ARR or not (those without are counted, in no ARR figure)."""
+    rows = renewals[picked]
+    priced = rows[rows["arr"].notna()]
     return Bucket(
         label=label,
-        accounts=len(rows) + len(unpriced),
-        arr=float(rows["arr"].sum()),
-        expected_arr=float(rows["expected_arr"].sum()),
-        by_band={str(k): int(n) for k, n in counts.items()},
-        arr_by_band={str(k): float(a) for k, a in arr_by_band.items()},
-        without_arr=len(unpriced),
+        accounts=len(rows),
+        arr=arr_sum(renewals["arr"], picked),
+        expected_arr=arr_sum(renewals["expected_arr"], picked),
+        by_band={str(k): int(n) for k, n in rows["band"].value_counts(sort=False).items()},
+        arr_by_band={str(k): float(a) for k, a in priced.groupby("band", sort=False)["arr"].sum().items()},
+        without_arr=len(rows) - len(priced),
     )
 
 
-def _outlook(quarter: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> QuarterOutlook:
-    """One quarter: GRR from the renewals with ARR (``rows``), logo retention from every renewal.
+def _outlook(quarter: str, renewals: pd.DataFrame, picked: pd.Series) -> QuarterOutlook:
+    """One quarter: GRR from its renewals with ARR, logo retention from every renewal.
 
-    A renewal with no ARR (``unpriced``) is a logo all the same, kept at its
-    band's rate; it is in no ARR figure, and a quarter of such renewals only
-    has no ARR figure at all (NaN), not $0.
+    A renewal with no ARR is a logo all the same, kept at its band's rate; it
+    is in no ARR figure, and a quarter of such renewals only has no ARR figure
+    at all (NaN, as ``kpis.arr_sum`` has it), not $0.
     """
-    arr = rows["arr"].to_numpy(dtype=float)
-    p = rows["rate"].to_numpy(dtype=float)
-    every = np.concatenate([p, unpriced["rate"].to_numpy(dtype=float)])
+    rows = renewals[picked]
+    priced = rows[rows["arr"].notna()]
+    arr = priced["arr"].to_numpy(dtype=float)
+    p = priced["rate"].to_numpy(dtype=float)
+    every = rows["rate"].to_numpy(dtype=float)
     n = len(every)
-    expiring = _known(float(arr.sum()), len(rows), n)
-    expected = _known(float((arr * p).sum()), len(rows), n)
+    expiring = arr_sum(renewals["arr"], picked)
+    expected = arr_sum(renewals["expected_arr"], picked)
     spread = Z_90 * math.sqrt(float((arr**2 * p * (1 - p)).sum()))
     logos = float(every.sum())
     logo_spread = Z_90 * math.sqrt(float((every * (1 - every)).sum()))
@@ -214,7 +212,7 @@ def _outlook(quarter: str, rows: pd.DataFrame, unpriced: pd.DataFrame) -> Quarte
         logo=share(logos, n),
         logo_low=share(logos - logo_spread, n),
         logo_high=share(logos + logo_spread, n),
-        without_arr=len(unpriced),
+        without_arr=n - len(priced),
     )
 
 
@@ -274,20 +272,11 @@ def forecast(
         "weakest",
     ]
     frame = frame[[c for c in keep if c in frame.columns]].sort_values(["days_to_renewal", "account_id"])
+    days = frame["days_to_renewal"]
+    buckets = tuple(_bucket(f"within {d} days", frame, days <= d) for d in sorted(horizons))
+    quarters = tuple(_outlook(q, frame, frame["quarter"] == q) for q in sorted(set(frame["quarter"])))
     unpriced = frame[frame["arr"].isna()].reset_index(drop=True)
     frame = frame[frame["arr"].notna()]
-    buckets = tuple(
-        _bucket(
-            f"within {days} days",
-            frame[frame["days_to_renewal"] <= days],
-            unpriced[unpriced["days_to_renewal"] <= days],
-        )
-        for days in sorted(horizons)
-    )
-    quarters = tuple(
-        _outlook(q, frame[frame["quarter"] == q], unpriced[unpriced["quarter"] == q])
-        for q in sorted({*frame["quarter"], *unpriced["quarter"]})
-    )
     return Forecast(
         as_of=as_of,
         rates=rates,
@@ -304,7 +293,7 @@ def horizon_table(fc: Forecast) -> pd.DataFrame:
     """The renewals-by-horizon table, as the page and ``python -m scoring renewals`` print it.
 
     The ``without_arr`` column is there only when some window holds an account with no ARR; a window
-    holding only such accounts has no ARR figure (``Bucket.known_arr``), while an empty window renews a true $0.
+    holding only such accounts has no ARR figure (``Bucket.arr`` None), while an empty window renews a true $0.
     """
     rows = [
         {
@@ -315,8 +304,8 @@ def horizon_table(fc: Forecast) -> pd.DataFrame:
             "green": b.by_band.get("green", 0),
             "insufficient": b.by_band.get("insufficient", 0),
             "without_arr": b.without_arr,
-            "arr": b.known_arr,
-            "expected_arr": b.known_expected_arr,
+            "arr": b.arr,
+            "expected_arr": b.expected_arr,
         }
         for b in fc.horizons
     ]

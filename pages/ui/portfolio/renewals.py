@@ -200,12 +200,12 @@ def forecast_section(view: pd.DataFrame, as_of: date | None, model: Model, lab: 
     )
     b.metric(
         f"ARR renewing within {WEEKLY_WITHIN_DAYS} days",
-        money(window.known_arr if priced else None),
+        money(window.arr),
         help="Of the accounts whose export gives their ARR.",
     )
     c.metric(
         f"Expected to renew within {WEEKLY_WITHIN_DAYS} days",
-        money(window.known_expected_arr if priced else None),
+        money(window.expected_arr),
         help="Each account's ARR times its band's renewal rate.",
     )
     if len(unpriced):
