@@ -75,28 +75,32 @@ class QuarterOutlook:
 class Forecast:
     """Everything the renewal section and ``python -m scoring renewals`` show.
 
-    ``accounts`` has one row per account with a usable ARR and renewal date:
-    account_id, account_name, band, arr, renewal_date, days_to_renewal,
-    rate, expected_arr, quarter, sales_ops_due, weekly, weakest.
-    ``unpriced`` has the same columns for the accounts with a renewal date to
-    come and no ARR (``arr`` and ``expected_arr`` empty): renewals all the
-    same, so they are counted and listed, but in no ARR figure.
-    ``missing`` lists accounts set aside from the ARR figures, with the reason and the fix.
+    ``renewals`` has one row per account with a renewal date to come, soonest
+    first: account_id, account_name, band, arr, renewal_date, days_to_renewal,
+    rate, expected_arr, quarter, sales_ops_due, weekly, weakest.  ``accounts``
+    are those with ARR; ``unpriced`` those without (``arr`` and ``expected_arr``
+    empty), renewals all the same, so they are counted and listed, but in no
+    ARR figure.  ``missing`` lists accounts set aside from the ARR figures,
+    with the reason and the fix.
     """
 
     as_of: date
     rates: RenewalRates
-    accounts: pd.DataFrame
+    renewals: pd.DataFrame
     horizons: tuple[Bucket, ...]
     quarters: tuple[QuarterOutlook, ...]
     missing: pd.DataFrame
     lapsed: pd.DataFrame
-    unpriced: pd.DataFrame
 
     @property
-    def renewals(self) -> pd.DataFrame:
-        """Every renewal to come, with ARR (``accounts``) or without (``unpriced``), soonest first."""
-        return _together(self.accounts, self.unpriced)
+    def accounts(self) -> pd.DataFrame:
+        """The renewals to come with ARR: the ones behind every ARR figure."""
+        return self.renewals[self.renewals["arr"].notna()]
+
+    @property
+    def unpriced(self) -> pd.DataFrame:
+        """The renewals to come with no ARR in the exports."""
+        return self.renewals[self.renewals["arr"].isna()]
 
     @property
     def sales_ops_due(self) -> pd.DataFrame:
@@ -105,14 +109,12 @@ class Forecast:
         One with no ARR is on the list with its ARR empty: Sales Ops may know
         the amount, and a renewal missing from their list is never forecast.
         """
-        renewals = self.renewals
-        return renewals[renewals["sales_ops_due"] <= pd.Timestamp(self.as_of)].reset_index(drop=True)
+        return self.renewals[self.renewals["sales_ops_due"] <= pd.Timestamp(self.as_of)].reset_index(drop=True)
 
     @property
     def sales_ops_arr(self) -> float | None:
         """The ARR of the Sales Ops list, added up as every ARR figure is (``kpis.arr_sum``)."""
-        renewals = self.renewals
-        return arr_sum(renewals["arr"], renewals["sales_ops_due"] <= pd.Timestamp(self.as_of))
+        return arr_sum(self.renewals["arr"], self.renewals["sales_ops_due"] <= pd.Timestamp(self.as_of))
 
     @property
     def weekly(self) -> pd.DataFrame:
@@ -138,19 +140,11 @@ class Forecast:
     @property
     def weekly_window(self) -> Bucket:
         """The 90-day window as one bucket, whatever horizons were asked for: the page's weekly-watch tiles."""
-        renewals = self.renewals
-        return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", renewals, renewals["weekly"])
-
-
-def _together(priced: pd.DataFrame, unpriced: pd.DataFrame) -> pd.DataFrame:
-    """Renewals with and without ARR in one frame, soonest first (no empty frame goes into ``concat``)."""
-    frames = [f for f in (priced, unpriced) if len(f)] or [priced]
-    return pd.concat(frames, ignore_index=True).sort_values(["days_to_renewal", "account_id"], ignore_index=True)
+        return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", self.renewals, self.renewals["weekly"])
 
 
 def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
-    """Days from ``as_of`` to each renewal date (negative once it has passed): one rule for the forecast and
-    the accounts set aside without ARR, so both count the 90-day weekly window alike."""
+    """Days from ``as_of`` to each renewal date (negative once it has passed)."""
     return (renewal - pd.Timestamp(as_of)).dt.days
 
 
@@ -275,17 +269,14 @@ def forecast(
     days = frame["days_to_renewal"]
     buckets = tuple(_bucket(f"within {d} days", frame, days <= d) for d in sorted(horizons))
     quarters = tuple(_outlook(q, frame, frame["quarter"] == q) for q in sorted(set(frame["quarter"])))
-    unpriced = frame[frame["arr"].isna()].reset_index(drop=True)
-    frame = frame[frame["arr"].notna()]
     return Forecast(
         as_of=as_of,
         rates=rates,
-        accounts=frame.reset_index(drop=True),
+        renewals=frame.reset_index(drop=True),
         horizons=buckets,
         quarters=quarters,
         missing=missing.reset_index(drop=True),
         lapsed=lapsed.reset_index(drop=True),
-        unpriced=unpriced,
     )
 
 
