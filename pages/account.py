@@ -14,6 +14,7 @@ from scoring.portfolio.contract import account_scorecard
 
 require_app_shell()
 today = date.today()
+found = known_snapshots()  # before the book: an empty store gets the demo snapshots first, as on any later visit
 book = current_book()
 row = pick_account(book)
 if row is None:
@@ -22,7 +23,6 @@ if row is None:
     st.stop()
 
 st.title(plain(row["account_name"]))
-found = known_snapshots()
 freshness_note(found, today)
 scored = account_scorecard(book.model, row)
 sections.headline(book, row, scored)
@@ -31,7 +31,7 @@ sections.scorecard_link(book, row)
 st.subheader("Score over time", anchor=False)
 sections.timeline(book, row, found)
 st.subheader("Why it moved", anchor=False)
-sections.why_it_moved(row, found)
+sections.why_it_moved(book, row, found)
 
 if scored is not None:
     left, right = st.columns(2)

@@ -24,7 +24,7 @@ from scoring.snapshots import changes
 from scoring.snapshots.capture import save_exports
 from scoring.snapshots.demo import demo_files
 from scoring.storage import Store
-from tests.app_pages import column_formats, run_page
+from tests.app_pages import app_on, column_formats, run_page
 
 MODEL = get_model("technical-csm")
 
@@ -235,3 +235,39 @@ def test_the_account_drivers_add_up_to_its_score_and_the_bonus_reads_yes(fresh_s
     source = next(c.value for c in at.caption if c.value.startswith("Engagement with the CSM is worked out from"))
     days = int(re.search(r"days since last check-in: (\d+) \(0 scores 100 and 45 or further scores 0\)", source)[1])  # type: ignore[index]
     assert drivers.loc["Engagement with the CSM", "Value"] == f"{100 * (45 - days) / 45:.0f}"
+
+
+WHY_CAPTION = "Between the two latest saved snapshots of this account; the score above is from "
+
+
+def test_a_first_visit_reads_the_same_source_as_every_later_one(fresh_store: Path) -> None:
+    """On an empty store the first visit showed the demo portfolio's 77.6 (October) and, seeding the demo
+    snapshots as it went, explained a move "76 → 76.4" in November under it; a reload showed 76.4."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = app_on("pages/account.py", 90)
+    at.query_params["id"] = "ACC-1001"  # as a bookmark opens it: the account in the address, nothing scored yet
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Tidewater Health"
+    first = (next(c.value for c in at.caption if c.value.startswith("From ")), _health(at))
+    assert first[0] == "From the snapshot of 20 Nov 2026, scored with Technical CSM scorecard."
+    moved = next(t for t in _texts(at) if t.startswith("**13 Nov → 20 Nov 2026.**"))
+    assert f"→ {plain(first[1])}" in moved  # the move it explains ends at the score it shows
+    assert not [c for c in at.caption if c.value.startswith(WHY_CAPTION)]
+    at.run()
+    assert (next(c.value for c in at.caption if c.value.startswith("From ")), _health(at)) == first
+
+
+def test_why_it_moved_says_so_when_the_score_above_is_not_the_newer_snapshot(fresh_store: Path) -> None:
+    at = _app("pages/portfolio.py")  # the demo book scored in this session: its latest month is October
+    at.query_params["id"] = "ACC-1001"
+    at.switch_page("pages/account.py").run()
+    assert not at.exception
+    assert _health(at) == "77.6"
+    assert any(t.startswith("**13 Nov → 20 Nov 2026.**") and f"→ {plain('76.4')}" in t for t in _texts(at))
+    assert WHY_CAPTION + "the portfolio you scored on the portfolio page." in [c.value for c in at.caption]
+
+
+def _health(app: AppTest) -> str:
+    return str(next(m.value for m in app.metric if m.label == "Health score"))

@@ -178,8 +178,12 @@ def _history_sources(snapshots: int, months: int) -> str:
     return f"{count(snapshots, 'snapshot')} and {count(months, 'month')} of history."
 
 
-def why_it_moved(row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
-    """Between the last two snapshots that hold the account: the one-line reason and the points per signal."""
+def why_it_moved(book: Book, row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
+    """Between the last two snapshots that hold the account: the one-line reason and the points per signal.
+
+    When the headline is not the newer of the two (a portfolio scored in this session, say), the section
+    says so: otherwise "76 → 76.4" under a headline of 77.6 reads as a contradiction.
+    """
     account_id = str(row["account_id"])
     held = history.account_history(store(), found, account_id)
     if len(held) < 2:
@@ -192,6 +196,10 @@ def why_it_moved(row: Mapping[str, Any], found: Sequence[SnapshotInfo]) -> None:
         st.caption("One of the two snapshots has no signal values for this account.")
         return
     st.markdown(f"**{older.as_of:%d %b} → {newer.as_of:%d %b %Y}.** {plain(why.reason)}")
+    if book.snapshot is None or book.snapshot.id != newer.id:
+        st.caption(
+            f"Between the two latest saved snapshots of this account; the score above is from {plain(book.origin)}."
+        )
     if not changes.same_model(older, newer):
         st.caption(
             "The two snapshots were scored with different versions of the model; each is explained with its own."
