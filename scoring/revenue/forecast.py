@@ -143,11 +143,6 @@ class Forecast:
         return _bucket(f"within {WEEKLY_WITHIN_DAYS} days", self.renewals, self.renewals["weekly"])
 
 
-def _days_until(renewal: pd.Series, as_of: date) -> pd.Series:
-    """Days from ``as_of`` to each renewal date (negative once it has passed)."""
-    return (renewal - pd.Timestamp(as_of)).dt.days
-
-
 def _missing_reason(arr: object, renewal: object) -> str:
     no_arr = arr is None or pd.isna(arr)
     no_date = renewal is None or pd.isna(renewal)
@@ -234,7 +229,7 @@ def forecast(
     frame = frame[frame["renewal_date"].notna()].copy()
     renewal = pd.to_datetime(frame["renewal_date"])
     frame["renewal_date"] = renewal
-    frame["days_to_renewal"] = _days_until(renewal, as_of).astype(int)
+    frame["days_to_renewal"] = (renewal - pd.Timestamp(as_of)).dt.days.astype(int)  # negative once passed
     priced = frame["arr"].notna()
     lapsed = frame.loc[
         priced & (frame["days_to_renewal"] < 0), ["account_id", "account_name", "band", "arr", "renewal_date"]
@@ -280,6 +275,11 @@ def forecast(
     )
 
 
+def _no_arr_column_if_needed(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its ``without_arr`` column only when a row counts a renewal with no ARR."""
+    return table if table["without_arr"].any() else table.drop(columns="without_arr")
+
+
 def horizon_table(fc: Forecast) -> pd.DataFrame:
     """The renewals-by-horizon table, as the page and ``python -m scoring renewals`` print it.
 
@@ -302,7 +302,7 @@ def horizon_table(fc: Forecast) -> pd.DataFrame:
     ]
     columns = ["window", "accounts", "red", "yellow", "green", "insufficient", "without_arr", "arr", "expected_arr"]
     table = pd.DataFrame(rows, columns=columns)
-    return table if any(b.without_arr for b in fc.horizons) else table.drop(columns="without_arr")
+    return _no_arr_column_if_needed(table)
 
 
 def quarter_table(fc: Forecast) -> pd.DataFrame:
@@ -328,7 +328,7 @@ def quarter_table(fc: Forecast) -> pd.DataFrame:
     ]
     columns = ["quarter", "accounts", "without_arr", "expiring_arr", "expected_arr", "grr", "grr_low", "grr_high"]
     table = pd.DataFrame(rows, columns=[*columns, "logo", "logo_low", "logo_high"])
-    return table if any(q.without_arr for q in fc.quarters) else table.drop(columns="without_arr")
+    return _no_arr_column_if_needed(table)
 
 
 SALES_OPS_COLUMNS = (
